@@ -1,0 +1,47 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace cli {
+
+/// Exit codes scripts can rely on.
+enum exit_code : int {
+  exit_ok = 0,
+  exit_failure = 1,     // nothing was imported: bad input file, store error
+  exit_usage = 2,       // wrong flags (CLI11 also uses 105-115 for parse errors; we map to 2)
+  exit_rejections = 3,  // --strict and some rows were rejected (the import itself landed)
+  exit_interrupted = 130,
+};
+
+struct import_options {
+  std::string db = "data/sasaran.sqlite";
+  std::string report_file;
+  bool strict = false;
+  std::string datasets_root;
+  // A description (datasets/*.json), or one file when `level` or `table` is set.
+  std::string source;
+  std::string level;  // kota, kecamatan, kelurahan, rw, rt for an area layer
+  std::string layer;
+  std::string code;
+  std::string name;
+  std::string parent;
+  std::string strip_prefix;
+  std::string table;  // targets, collaborators or pledges for a CSV
+};
+
+struct report_options {
+  std::string db = "data/sasaran.sqlite";
+  std::string layer;
+  std::string outcome;
+  std::size_t limit = 50;
+  bool json = false;
+  bool runs = false;
+};
+
+int run_import(const import_options& options);
+int run_report(const report_options& options);
+
+/// SASARAN_DATASETS, or ../shared/datasets beside the source tree.
+std::string default_datasets_root();
+
+}  // namespace cli

@@ -1,0 +1,73 @@
+// The `sasaran` command: one program, one subcommand per job (DESIGN.md, architecture).
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+
+#include "cli/commands.hpp"
+
+#ifndef SASARAN_DEFAULT_DATASETS
+#define SASARAN_DEFAULT_DATASETS "../shared/datasets"
+#endif
+
+namespace cli {
+
+std::string default_datasets_root() {
+  const char* env = std::getenv("SASARAN_DATASETS");
+  return env && *env ? env : SASARAN_DEFAULT_DATASETS;
+}
+
+}  // namespace cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"Sasaran: spatial engine and map server for social-assistance collaboration"};
+  app.require_subcommand(1);
+
+  cli::import_options import;
+  import.datasets_root = cli::default_datasets_root();
+  CLI::App* imp = app.add_subcommand(
+      "import",
+      "Import a dataset description (datasets/*.json) or one file into the store, in one "
+      "transaction; prints a report of every row's outcome");
+  imp->add_option("source", import.source,
+                  "A dataset description (datasets/jakarta.json), or with --level or --table "
+                  "one file (any GDAL vector source, or CSV)")
+      ->required();
+  imp->add_option("--db", import.db, "SpatiaLite database")->capture_default_str();
+  imp->add_option("--report", import.report_file, "Also write the report as JSON to this file");
+  imp->add_flag("--strict", import.strict, "Exit with code 3 when any row was rejected");
+  imp->add_option("--datasets", import.datasets_root,
+                  "Folder the description's paths are relative to (SASARAN_DATASETS)")
+      ->capture_default_str();
+  imp->add_option("--level", import.level,
+                  "Level of an area file: kota, kecamatan, kelurahan, rw, rt");
+  imp->add_option("--layer", import.layer, "Layer name in the store (default: the level)");
+  imp->add_option("--code", import.code,
+                  "Attributes making the code, FIELD[:WIDTH]+..., e.g. KODE_KEL+RW:3");
+  imp->add_option("--name", import.name, "Attributes making the name, e.g. NAMA_KEL");
+  imp->add_option("--parent", import.parent, "Attributes making the parent code, e.g. KODE_KEL");
+  imp->add_option("--strip-prefix", import.strip_prefix,
+                  "Prefix removed from code attributes, e.g. id (HDX codes)");
+  imp->add_option("--table", import.table, "What a CSV file holds: targets, collaborators, pledges")
+      ->check(CLI::IsMember({"targets", "collaborators", "pledges"}))
+      ->excludes("--level");
+
+  cli::report_options report;
+  CLI::App* rep = app.add_subcommand(
+      "report", "List the rows an import did not take as they were (rejected, flagged, ...)");
+  rep->add_option("--db", report.db, "SpatiaLite database")->capture_default_str();
+  rep->add_option("--layer", report.layer, "Only this layer, e.g. targets, rw");
+  rep->add_option("--outcome", report.outcome, "Only this outcome")
+      ->check(CLI::IsMember(
+          {"normalized", "repaired", "corrected", "flagged", "unlocated", "rejected"}));
+  rep->add_option("--limit", report.limit, "At most this many rows")->capture_default_str();
+  rep->add_flag("--json", report.json, "Rows as JSON");
+  rep->add_flag("--runs", report.runs, "The log of imports with their reports instead");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? cli::exit_ok : cli::exit_usage;
+  }
+  if (imp->parsed()) return cli::run_import(import);
+  return cli::run_report(report);
+}

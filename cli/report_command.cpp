@@ -1,0 +1,76 @@
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "geo/error.hpp"
+#include "geo/sqlite_db.hpp"
+#include "geo/sqlite_statement.hpp"
+
+namespace cli {
+namespace {
+
+void print_runs(geo::sqlite_db& db, std::size_t limit) {
+  geo::sqlite_statement runs =
+      db.prepare("SELECT id, finished_at, what, report FROM import_runs ORDER BY id DESC LIMIT ?");
+  runs.bind(1, static_cast<std::int64_t>(limit));
+  while (runs.step())
+    std::printf("#%lld %s %s\n%s", static_cast<long long>(runs.column_int(0)),
+                runs.column_text(1).c_str(), runs.column_text(2).c_str(),
+                runs.column_text(3).c_str());
+}
+
+}  // namespace
+
+int run_report(const report_options& o) {
+  try {
+    geo::sqlite_db db(o.db);
+    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'import_issues'").step()) {
+      std::fprintf(stderr, "sasaran report: '%s' holds no import yet\n", o.db.c_str());
+      return exit_failure;
+    }
+    if (o.runs) {
+      print_runs(db, o.limit);
+      return exit_ok;
+    }
+    geo::sqlite_statement summary = db.prepare(R"sql(
+      SELECT layer, outcome, reason, count(*) FROM import_issues
+      WHERE (?1 = '' OR layer = ?1) AND (?2 = '' OR outcome = ?2)
+      GROUP BY layer, outcome, reason ORDER BY layer, outcome, reason)sql");
+    summary.bind(1, o.layer).bind(2, o.outcome);
+    geo::sqlite_statement rows = db.prepare(R"sql(
+      SELECT layer, row, coalesce(key, ''), outcome, reason, message, raw FROM import_issues
+      WHERE (?1 = '' OR layer = ?1) AND (?2 = '' OR outcome = ?2)
+      ORDER BY layer, row LIMIT ?3)sql");
+    rows.bind(1, o.layer).bind(2, o.outcome).bind(3, static_cast<std::int64_t>(o.limit));
+    if (o.json) {
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      while (rows.step())
+        out.push_back({{"layer", rows.column_text(0)},
+                       {"row", rows.column_int(1)},
+                       {"key", rows.column_text(2)},
+                       {"outcome", rows.column_text(3)},
+                       {"reason", rows.column_text(4)},
+                       {"message", rows.column_text(5)},
+                       {"raw", rows.column_text(6)}});
+      std::puts(out.dump(2).c_str());
+      return exit_ok;
+    }
+    std::printf("%-14s %-11s %-24s %8s\n", "layer", "outcome", "reason", "rows");
+    while (summary.step())
+      std::printf("%-14s %-11s %-24s %8lld\n", summary.column_text(0).c_str(),
+                  summary.column_text(1).c_str(), summary.column_text(2).c_str(),
+                  static_cast<long long>(summary.column_int(3)));
+    std::printf("\n%-14s %7s %-12s %-10s %s\n", "layer", "row", "key", "outcome", "message");
+    while (rows.step())
+      std::printf("%-14s %7lld %-12s %-10s %s\n    %s\n", rows.column_text(0).c_str(),
+                  static_cast<long long>(rows.column_int(1)), rows.column_text(2).c_str(),
+                  rows.column_text(3).c_str(), rows.column_text(5).c_str(),
+                  rows.column_text(6).c_str());
+    return exit_ok;
+  } catch (const geo::error& e) {
+    std::fprintf(stderr, "sasaran report: %s\n", e.what());
+    return exit_failure;
+  }
+}
+
+}  // namespace cli

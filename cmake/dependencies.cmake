@@ -1,0 +1,11 @@
+# Every dependency comes from Debian 12's packages (see scripts/install-deps.sh).
+find_package(PkgConfig REQUIRED)
+find_package(GDAL CONFIG REQUIRED)
+find_package(GEOS CONFIG REQUIRED)
+find_package(PROJ CONFIG REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(nlohmann_json CONFIG REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(Threads REQUIRED)
+pkg_check_modules(SPATIALITE REQUIRED IMPORTED_TARGET spatialite)

@@ -1,0 +1,188 @@
+#include "geo/area_import.hpp"
+
+#include <cstdio>
+#include <memory>
+#include <unordered_map>
+
+#include "geo/error.hpp"
+#include "geo/gdal_dataset.hpp"
+#include "geo/geodesic.hpp"
+#include "geo/proj_transform.hpp"
+
+namespace geo {
+namespace {
+
+bool fits_lon_lat(const bbox& b) {
+  return b.min_x >= -180 && b.max_x <= 180 && b.min_y >= -90 && b.max_y <= 90;
+}
+
+std::string format_number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
+}
+
+// Says which bound breaks lon/lat, with the offending value, for the reject message.
+std::string lon_lat_fault(const bbox& b) {
+  if (b.min_y < -90) return "latitude " + format_number(b.min_y) + " is below -90";
+  if (b.max_y > 90) return "latitude " + format_number(b.max_y) + " is above 90";
+  if (b.min_x < -180) return "longitude " + format_number(b.min_x) + " is below -180";
+  return "longitude " + format_number(b.max_x) + " is above 180";
+}
+
+// Attributes of a feature as "name=value; ..." for the issues table.
+std::string describe_attributes(const gdal_feature& f, const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!out.empty()) out += "; ";
+    out += names[i] + "=" + f.field_text(static_cast<int>(i));
+  }
+  return out;
+}
+
+struct layer_fields {
+  std::vector<std::string> names;
+  std::unordered_map<std::string, int> index;
+};
+
+layer_fields resolve_fields(const gdal_layer& layer, const area_layer_spec& spec) {
+  layer_fields out;
+  for (int i = 0;; ++i) {
+    const std::string name = layer.field_name(i);
+    if (name.empty()) break;
+    out.names.push_back(name);
+  }
+  std::vector<const code_rule*> rules = {&spec.code, &spec.name, &spec.parent};
+  for (const derived_level_spec& d : spec.derive) {
+    rules.push_back(&d.name);
+    rules.push_back(&d.parent);
+  }
+  for (const code_rule* rule : rules)
+    for (const std::string& field : rule->fields()) {
+      const int i = layer.field_index(field);
+      if (i < 0) {
+        std::string has;
+        for (const std::string& n : out.names)
+          has += (has.empty() ? "" : ", ") + n;
+        throw input_error("layer '" + spec.layer + "' (" + spec.path + "): no attribute '" + field +
+                          "' (it has: " + has + ")");
+      }
+      out.index[field] = i;
+    }
+  return out;
+}
+
+// Reprojection for a layer: nothing for WGS84 lon/lat, PROJ for any other CRS, and a refusal
+// for a source without a CRS whose coordinates cannot be lon/lat.
+std::unique_ptr<proj_transform> layer_transform(const gdal_layer& layer,
+                                                const area_layer_spec& spec,
+                                                const proj_context& proj) {
+  if (layer.is_wgs84()) return nullptr;
+  const std::optional<std::string> wkt = layer.crs_wkt();
+  if (wkt) return std::make_unique<proj_transform>(proj, *wkt);
+  const bbox extent = layer.extent();
+  if (extent.is_empty() || fits_lon_lat(extent)) return nullptr;
+  throw input_error("layer '" + spec.layer + "' (" + spec.path +
+                    ") has no CRS and its coordinates are not longitude/latitude (" +
+                    lon_lat_fault(extent) +
+                    "); give the file its CRS (e.g. a .prj) or reproject it to EPSG:4326");
+}
+
+void read_geometry(area_candidate& c, const gdal_feature& feature, const geos_context& geos,
+                   const proj_transform* transform) {
+  const auto wkb = feature.geometry_wkb();
+  if (!wkb) return c.verdict.note(outcome::rejected, "no_geometry", "feature has no geometry");
+  geos_geometry g = geos_geometry::from_wkb(geos, *wkb);
+  if (g.is_empty()) return c.verdict.note(outcome::rejected, "empty_geometry", "geometry is empty");
+  const int type = g.type_id();
+  if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
+    return c.verdict.note(outcome::rejected, "not_areal",
+                          "geometry is a " + g.type_name() + ", not a Polygon or MultiPolygon");
+  if (transform)
+    g = g.transformed([transform](double& x, double& y) { transform->to_lon_lat(x, y); });
+  const bbox box = g.envelope();
+  if (!fits_lon_lat(box))
+    return c.verdict.note(outcome::rejected, "not_lon_lat",
+                          "coordinates cannot be lon/lat: " + lon_lat_fault(box));
+  if (const std::string reason = g.invalid_reason(); !reason.empty()) {
+    g = g.make_valid().polygonal_part();
+    if (g.is_empty())
+      return c.verdict.note(outcome::rejected, "invalid_unrepairable",
+                            "invalid (" + reason + ") and nothing areal remains after MakeValid");
+    c.verdict.note(outcome::repaired, "invalid_geometry", "repaired with MakeValid: " + reason);
+  } else if (type == GEOS_POLYGON) {
+    g = g.polygonal_part();
+  }
+  c.shape = to_multipolygon(g);
+  c.record.wkb = g.to_wkb();
+  c.record.box = g.envelope();
+  c.record.area_m2 = geodesic_area_m2(c.shape);
+  c.geometry = std::move(g);
+}
+
+}  // namespace
+
+std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const geos_context& geos,
+                                            const proj_context& proj, progress& progress,
+                                            const stop_token& stop) {
+  gdal_dataset dataset(spec.path);
+  if (dataset.layer_count() < 1) throw input_error("'" + spec.path + "' has no layer");
+  gdal_layer layer = dataset.layer(0);
+  const layer_fields fields = resolve_fields(layer, spec);
+  const std::unique_ptr<proj_transform> transform = layer_transform(layer, spec, proj);
+
+  std::vector<area_candidate> out;
+  std::unordered_map<std::string, std::size_t> first_row_of_code;
+  progress.start("areas " + spec.layer, static_cast<std::size_t>(layer.feature_count()));
+  std::size_t row = 0;
+  while (std::optional<gdal_feature> feature = layer.next()) {
+    ++row;
+    if (row % 1024 == 0) {
+      stop.check("layer " + spec.layer + " at feature " + std::to_string(row));
+      progress.advance(row);
+    }
+    const auto value = [&](const std::string& field) {
+      return feature->field_text(fields.index.at(field));
+    };
+    area_candidate c;
+    c.row = row;
+    c.raw = describe_attributes(*feature, fields.names);
+    c.record.level = spec.level;
+    c.record.layer = spec.layer;
+    c.record.row = row;
+    c.record.code = spec.code.apply(value);
+    c.record.name = spec.name.apply(value);
+    c.record.parent_code = spec.parent.apply(value);
+    c.key = c.record.code;
+    for (const derived_level_spec& d : spec.derive)
+      c.derived_name_parent.emplace_back(d.name.apply(value), d.parent.apply(value));
+    if (c.record.code.empty()) {
+      c.verdict.note(outcome::rejected, "no_code", "no code: the code attributes are empty");
+    } else if (auto [it, fresh] = first_row_of_code.emplace(c.record.code, row); !fresh) {
+      c.verdict.note(outcome::rejected, "duplicate",
+                     "duplicate of feature " + std::to_string(it->second));
+    } else {
+      try {
+        read_geometry(c, *feature, geos, transform.get());
+      } catch (const library_error& e) {
+        c.geometry.reset();
+        c.verdict.note(outcome::rejected, "bad_geometry", e.what());
+      }
+    }
+    out.push_back(std::move(c));
+  }
+  progress.advance(row);
+  progress.finish();
+  return out;
+}
+
+std::vector<area> finish_area_layer(std::vector<area_candidate>& candidates, layer_report& report) {
+  std::vector<area> kept;
+  for (area_candidate& c : candidates) {
+    report.add(c.row, c.key, c.verdict, c.raw);
+    if (c.verdict.result() != outcome::rejected) kept.push_back(c.record);
+  }
+  return kept;
+}
+
+}  // namespace geo

@@ -1,0 +1,60 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geo/admin_level.hpp"
+#include "geo/area.hpp"
+#include "geo/code_rule.hpp"
+#include "geo/geos_geometry.hpp"
+#include "geo/import_report.hpp"
+#include "geo/multipolygon.hpp"
+#include "geo/progress.hpp"
+
+namespace geo {
+
+class proj_context;
+
+/// How a higher level (kecamatan, kota) is named and nested when it is derived by dissolving
+/// the kelurahan of this layer; its code is the kelurahan's parent code.
+struct derived_level_spec {
+  admin_level level = admin_level::kecamatan;
+  code_rule name;
+  code_rule parent;
+};
+
+/// One layer of areas to import: which file, which level, which attributes make what.
+struct area_layer_spec {
+  std::string layer;  // name in reports and in the store, e.g. "rw"
+  std::string path;   // any GDAL vector source; .gz and .zip read through /vsigzip/, /vsizip/
+  admin_level level = admin_level::kelurahan;
+  code_rule code;
+  code_rule name;
+  code_rule parent;
+  std::vector<derived_level_spec> derive;  // kecamatan first, then kota
+};
+
+/// An area read from a source, with the geometry kept for GEOS work during the import.
+struct area_candidate {
+  std::size_t row = 0;
+  std::string key;
+  std::string raw;
+  row_verdict verdict;
+  area record;
+  std::optional<geos_geometry> geometry;  // absent when rejected
+  multipolygon shape;
+  /// Values of the derived levels' rules on this feature, in the order of `derive`.
+  std::vector<std::pair<std::string, std::string>> derived_name_parent;
+};
+
+/// Reads every feature of the layer: codes and names by the rules, geometry reprojected to
+/// lon/lat, invalid polygons repaired, faulty features rejected with a reason. Parents are
+/// checked later (check_parents), so nothing is counted in a report yet.
+std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const geos_context& geos,
+                                            const proj_context& proj, progress& progress,
+                                            const stop_token& stop);
+
+/// Counts every candidate in `report` and returns the areas that were kept.
+std::vector<area> finish_area_layer(std::vector<area_candidate>& candidates, layer_report& report);
+
+}  // namespace geo

@@ -1,0 +1,58 @@
+#include "geo/area_parents.hpp"
+
+#include <cstdio>
+#include <memory>
+
+#include "geo/geodesic.hpp"
+
+namespace geo {
+namespace {
+
+std::string percent(double share) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g%%", share * 100);
+  return text;
+}
+
+}  // namespace
+
+void check_parents(std::vector<area_candidate>& children, admin_level parent_level,
+                   const std::unordered_map<std::string, const geos_geometry*>& parents,
+                   progress& progress, const stop_token& stop) {
+  std::unordered_map<std::string, std::unique_ptr<geos_prepared>> prepared;
+  progress.start(
+      "parents of " + std::string(to_string(children.empty() ? admin_level::rt
+                                                             : children.front().record.level)),
+      children.size());
+  std::size_t done = 0;
+  for (area_candidate& child : children) {
+    if (++done % 1024 == 0) {
+      stop.check("parent checks at feature " + std::to_string(child.row));
+      progress.advance(done);
+    }
+    if (!child.geometry) continue;
+    const std::string& code = child.record.parent_code;
+    const auto parent = parents.find(code);
+    if (code.empty() || parent == parents.end()) {
+      child.verdict.note(
+          outcome::rejected, "unknown_parent",
+          "parent " + std::string(to_string(parent_level)) + " '" + code + "' does not exist");
+      child.geometry.reset();
+      continue;
+    }
+    auto& parent_prepared = prepared[code];
+    if (!parent_prepared) parent_prepared = std::make_unique<geos_prepared>(*parent->second);
+    if (parent_prepared->covers(*child.geometry)) continue;
+    const double outside =
+        child.geometry->difference(*parent->second).planar_area() / child.geometry->planar_area();
+    const double mean_width_m = outside * child.record.area_m2 / geodesic_perimeter_m(child.shape);
+    if (mean_width_m > outside_width_tolerance_m)
+      child.verdict.note(outcome::flagged, "outside_parent",
+                         percent(outside) + " of its area lies outside its parent " +
+                             std::string(to_string(parent_level)) + " " + code);
+  }
+  progress.advance(done);
+  progress.finish();
+}
+
+}  // namespace geo

@@ -1,0 +1,79 @@
+#include "geo/collaborator_import.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "geo/csv_reader.hpp"
+#include "geo/number_parse.hpp"
+#include "geo/text_file.hpp"
+
+namespace geo {
+namespace {
+
+bool check_collaborator(const csv_record& r, const csv_columns& columns,
+                        std::unordered_map<std::string, std::size_t>& first_row, collaborator& c,
+                        row_verdict& verdict) {
+  const auto field = [&](std::string_view name) -> std::string_view {
+    const std::size_t i = columns[name];
+    return i == csv_columns::npos ? std::string_view{} : trim(r.fields[i]);
+  };
+  c.id = field("id");
+  c.name = field("name");
+  c.kind = field("kind");
+  c.row = r.row;
+  if (c.id.empty()) return verdict.note(outcome::rejected, "no_id", "id is empty"), false;
+  if (auto [it, fresh] = first_row.emplace(c.id, r.row); !fresh)
+    return verdict.note(outcome::rejected, "duplicate",
+                        "duplicate of row " + std::to_string(it->second)),
+           false;
+  if (std::find(std::begin(collaborator_kinds), std::end(collaborator_kinds), c.kind) ==
+      std::end(collaborator_kinds))
+    return verdict.note(outcome::rejected, "unknown_kind", "unknown kind '" + c.kind + "'"), false;
+  if (field("lon").empty() && field("lat").empty()) return true;
+  const auto lon = parse_decimal(field("lon"));
+  const auto lat = parse_decimal(field("lat"));
+  if (!lon || !lat || lon->value < -180 || lon->value > 180 || lat->value < -90 ||
+      lat->value > 90) {
+    verdict.note(outcome::flagged, "bad_coordinates",
+                 "coordinates (" + std::string(field("lon")) + ", " + std::string(field("lat")) +
+                     ") are not lon/lat; kept without a location");
+    return true;
+  }
+  if (lon->decimal_comma || lat->decimal_comma)
+    verdict.note(outcome::normalized, "decimal_comma", "decimal comma read as a point");
+  c.lon = lon->value;
+  c.lat = lat->value;
+  return true;
+}
+
+}  // namespace
+
+std::vector<collaborator> import_collaborators(const std::string& path, layer_report& report,
+                                               progress& progress, const stop_token& stop) {
+  const std::string text = read_text_file(path);
+  csv_reader reader(text, path);
+  const csv_columns columns(reader, {"id", "name", "kind"}, {"lon", "lat"});
+  std::unordered_map<std::string, std::size_t> first_row;
+  std::vector<collaborator> out;
+  csv_record record;
+  progress.start("collaborators", reader.size());
+  while (reader.next(record)) {
+    stop.check("collaborators at row " + std::to_string(record.row));
+    collaborator c;
+    row_verdict verdict;
+    bool kept = false;
+    if (record.fields.size() != reader.header().size())
+      verdict.note(outcome::rejected, "field_count",
+                   "expected " + std::to_string(reader.header().size()) + " fields, found " +
+                       std::to_string(record.fields.size()));
+    else
+      kept = check_collaborator(record, columns, first_row, c, verdict);
+    report.add(record.row, c.id, verdict, std::string(record.raw));
+    if (kept) out.push_back(std::move(c));
+  }
+  progress.advance(reader.size());
+  progress.finish();
+  return out;
+}
+
+}  // namespace geo

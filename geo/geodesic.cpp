@@ -1,0 +1,64 @@
+#include "geo/geodesic.hpp"
+
+#include <geodesic.h>
+
+#include <cmath>
+
+namespace geo {
+namespace {
+
+const geod_geodesic& wgs84() {
+  static const geod_geodesic g = [] {
+    geod_geodesic init{};
+    geod_init(&init, 6378137.0, 1 / 298.257223563);
+    return init;
+  }();
+  return g;
+}
+
+struct ring_measure {
+  double area_m2;
+  double perimeter_m;
+};
+
+ring_measure measure_ring(const ring& r) {
+  // geod_polygonarea closes the ring itself: pass it without the repeated last point.
+  const std::size_t n = r.size() / 2 - 1;
+  std::vector<double> lats(n), lons(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    lons[i] = r[2 * i];
+    lats[i] = r[2 * i + 1];
+  }
+  double area = 0;
+  double perimeter = 0;
+  geod_polygonarea(&wgs84(), lats.data(), lons.data(), static_cast<int>(n), &area, &perimeter);
+  return {std::fabs(area), perimeter};
+}
+
+}  // namespace
+
+double geodesic_area_m2(const multipolygon& shape) {
+  double total = 0;
+  for (const polygon& p : shape)
+    for (std::size_t i = 0; i < p.rings.size(); ++i) {
+      if (p.rings[i].size() < 8) continue;
+      total += (i == 0 ? 1 : -1) * measure_ring(p.rings[i]).area_m2;
+    }
+  return total;
+}
+
+double geodesic_perimeter_m(const multipolygon& shape) {
+  double total = 0;
+  for (const polygon& p : shape)
+    for (const ring& r : p.rings)
+      if (r.size() >= 8) total += measure_ring(r).perimeter_m;
+  return total;
+}
+
+double geodesic_distance_m(double lon1, double lat1, double lon2, double lat2) {
+  double distance = 0;
+  geod_inverse(&wgs84(), lat1, lon1, lat2, lon2, &distance, nullptr, nullptr);
+  return distance;
+}
+
+}  // namespace geo

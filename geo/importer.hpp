@@ -1,0 +1,53 @@
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "geo/area_import.hpp"
+#include "geo/dataset_description.hpp"
+#include "geo/geos_context.hpp"
+#include "geo/import_report.hpp"
+#include "geo/progress.hpp"
+#include "geo/proj_context.hpp"
+#include "geo/store.hpp"
+#include "geo/target_import.hpp"
+
+namespace geo {
+
+/// Runs imports into a store, each in one transaction: all of it lands or none of it does.
+/// What an import does not bring (the RTs for a targets file, the targets for a pledges file)
+/// is read from the store.
+class importer {
+ public:
+  importer(store& store, progress& progress, stop_token stop = {});
+  ~importer();
+
+  /// Everything a description lists: area layers (and the kecamatan and kota dissolved from
+  /// the kelurahan when no layer gives them), then targets, collaborators and pledges.
+  import_report import_dataset(const dataset_description& description);
+  /// One area layer, e.g. `sasaran import --level rw --code KODE_KEL+RW:3 ... FILE`.
+  import_report import_area_layer(const area_layer_spec& spec);
+  import_report import_targets(const std::string& path);
+  import_report import_collaborators(const std::string& path);
+  import_report import_pledges(const std::string& path);
+
+ private:
+  struct session;
+
+  void run_area_layers(session& s, std::vector<area_layer_spec> specs, import_report& report);
+  void run_targets(session& s, const std::string& path, import_report& report);
+  void run_collaborators(session& s, const std::string& path, import_report& report);
+  void run_pledges(session& s, const std::string& path, import_report& report);
+  import_report finish(session& s, std::string_view what, import_report report);
+
+  store& m_store;
+  progress& m_progress;
+  stop_token m_stop;
+  geos_context m_geos;
+  proj_context m_proj;
+};
+
+}  // namespace geo

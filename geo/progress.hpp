@@ -1,0 +1,43 @@
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <string_view>
+
+#include "geo/error.hpp"
+
+namespace geo {
+
+/// Where long work reports how far it is; the command line draws a bar or writes log lines.
+class progress {
+ public:
+  virtual ~progress() = default;
+  /// A new stage of `total` units (rows, features, bytes); 0 when unknown.
+  virtual void start(std::string_view stage, std::size_t total) = 0;
+  virtual void advance(std::size_t done) = 0;
+  virtual void finish() = 0;
+};
+
+/// A progress sink that shows nothing, for tests and library callers.
+class silent_progress final : public progress {
+ public:
+  void start(std::string_view, std::size_t) override {}
+  void advance(std::size_t) override {}
+  void finish() override {}
+};
+
+/// A flag set from a signal handler (Ctrl-C) and checked between rows.
+class stop_token {
+ public:
+  stop_token() = default;
+  explicit stop_token(const std::atomic<bool>* flag) : m_flag(flag) {}
+  bool requested() const { return m_flag && m_flag->load(std::memory_order_relaxed); }
+  /// Throws interrupted_error naming where the work stopped.
+  void check(std::string_view where) const {
+    if (requested()) throw interrupted_error("interrupted during " + std::string(where));
+  }
+
+ private:
+  const std::atomic<bool>* m_flag = nullptr;
+};
+
+}  // namespace geo

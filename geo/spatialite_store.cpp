@@ -1,0 +1,480 @@
+#include "geo/spatialite_store.hpp"
+
+#include <unordered_map>
+
+#include "geo/error.hpp"
+#include "geo/row_hash.hpp"
+#include "geo/sqlite_db.hpp"
+#include "geo/sqlite_statement.hpp"
+
+namespace geo {
+namespace {
+
+constexpr int schema_version = 1;
+
+// SpatiaLite geometry columns are added through its functions so that its metadata
+// (geometry_columns, type and SRID triggers) knows them and GIS clients find them.
+constexpr const char* schema_sql = R"sql(
+SELECT InitSpatialMetaData(0, 'WGS84_ONLY');
+CREATE TABLE areas(
+  id INTEGER PRIMARY KEY,
+  level TEXT NOT NULL CHECK (level IN ('kota', 'kecamatan', 'kelurahan', 'rw', 'rt')),
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  parent_code TEXT,
+  area_m2 REAL NOT NULL,
+  min_lon REAL NOT NULL, min_lat REAL NOT NULL, max_lon REAL NOT NULL, max_lat REAL NOT NULL,
+  layer TEXT NOT NULL,
+  source_row INTEGER NOT NULL,
+  row_hash INTEGER NOT NULL);
+SELECT AddGeometryColumn('areas', 'geom', 4326, 'MULTIPOLYGON', 'XY', 1);
+-- SpatiaLite's per-row triggers (type/SRID check, last-change timestamps) cost ~7 us a row,
+-- a third of a Jakarta import; the store writes only MultiPolygons and Points in EPSG:4326.
+DROP TRIGGER ggi_areas_geom; DROP TRIGGER ggu_areas_geom;
+DROP TRIGGER tmi_areas_geom; DROP TRIGGER tmu_areas_geom; DROP TRIGGER tmd_areas_geom;
+CREATE INDEX areas_level_parent ON areas(level, parent_code);
+CREATE VIRTUAL TABLE areas_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat);
+CREATE TABLE targets(
+  pk INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  program TEXT NOT NULL,
+  need TEXT NOT NULL,
+  household_size INTEGER NOT NULL CHECK (household_size >= 1),
+  priority INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 5),
+  lon REAL, lat REAL,
+  import_outcome TEXT NOT NULL,
+  declared_rt TEXT NOT NULL,
+  rt_code TEXT, rw_code TEXT, kelurahan_code TEXT, kecamatan_code TEXT, kota_code TEXT,
+  registered_at TEXT,
+  source_row INTEGER NOT NULL,
+  row_hash INTEGER NOT NULL);
+SELECT AddGeometryColumn('targets', 'geom', 4326, 'POINT', 'XY', 0);
+DROP TRIGGER ggi_targets_geom; DROP TRIGGER ggu_targets_geom;
+DROP TRIGGER tmi_targets_geom; DROP TRIGGER tmu_targets_geom; DROP TRIGGER tmd_targets_geom;
+-- No SQL index on target positions or areas: the server answers those from its in-memory
+-- indexes, and an R*Tree of 250k points alone would cost ~3 s per import.
+CREATE TABLE collaborators(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('perorangan', 'perusahaan', 'komunitas', 'instansi', 'agregator')),
+  lon REAL, lat REAL,
+  source_row INTEGER NOT NULL,
+  row_hash INTEGER NOT NULL);
+CREATE TABLE pledges(
+  id TEXT PRIMARY KEY,
+  collaborator_id TEXT NOT NULL REFERENCES collaborators(id) DEFERRABLE INITIALLY DEFERRED,
+  target_id TEXT NOT NULL REFERENCES targets(id) DEFERRABLE INITIALLY DEFERRED,
+  program TEXT NOT NULL,
+  form TEXT NOT NULL CHECK (form IN ('uang', 'barang')),
+  amount_idr INTEGER,
+  quantity INTEGER,
+  status TEXT NOT NULL CHECK (status IN ('committed', 'delivered', 'cancelled')),
+  pledged_at TEXT NOT NULL,
+  source_row INTEGER NOT NULL,
+  row_hash INTEGER NOT NULL);
+-- At most one active pledge per target and program: no double help.
+CREATE UNIQUE INDEX pledges_one_active ON pledges(target_id, program)
+  WHERE status IN ('committed', 'delivered');
+CREATE INDEX pledges_collaborator ON pledges(collaborator_id);
+CREATE TABLE import_issues(
+  layer TEXT NOT NULL,
+  row INTEGER NOT NULL,
+  key TEXT,
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  message TEXT NOT NULL,
+  raw TEXT NOT NULL,
+  PRIMARY KEY (layer, row)) WITHOUT ROWID;
+CREATE TABLE import_runs(
+  id INTEGER PRIMARY KEY,
+  finished_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  what TEXT NOT NULL,
+  report TEXT NOT NULL);
+)sql";
+
+struct stored_row {
+  std::int64_t rowid;
+  std::int64_t hash;
+  std::string layer;
+  bool seen = false;
+};
+using stored_rows = std::unordered_map<std::string, stored_row>;
+
+stored_rows load_rows(sqlite_db& db, const std::string& sql) {
+  stored_rows rows;
+  sqlite_statement select = db.prepare(sql);
+  while (select.step())
+    rows.emplace(select.column_text(0),
+                 stored_row{select.column_int(1), select.column_int(2), select.column_text(3)});
+  return rows;
+}
+
+int user_version(sqlite_db& db) {
+  sqlite_statement s = db.prepare("PRAGMA user_version");
+  return s.step() ? static_cast<int>(s.column_int(0)) : 0;
+}
+
+std::int64_t to_int(std::size_t n) {
+  return static_cast<std::int64_t>(n);
+}
+
+// The shared shape of every sync: match by key, write what is new or changed, delete
+// what is gone. `write(record, hash)` upserts one record and returns its rowid.
+template <typename Record, typename KeyOf, typename HashOf, typename Write, typename Erase>
+change_counts sync_rows(const std::vector<Record>& records, stored_rows& stored, KeyOf key_of,
+                        HashOf hash_of, Write write, Erase erase) {
+  change_counts changes;
+  for (const Record& record : records) {
+    const std::int64_t hash = hash_of(record);
+    auto it = stored.find(key_of(record));
+    if (it == stored.end()) {
+      write(record, hash);
+      ++changes.inserted;
+      continue;
+    }
+    it->second.seen = true;
+    if (it->second.hash == hash) {
+      ++changes.unchanged;
+      continue;
+    }
+    write(record, hash);
+    ++changes.updated;
+  }
+  for (const auto& [key, row] : stored)
+    if (!row.seen) {
+      erase(row.rowid);
+      ++changes.deleted;
+    }
+  return changes;
+}
+
+std::int64_t hash_of(const area& a) {
+  return row_hash()
+      .add(to_string(a.level))
+      .add(a.name)
+      .add(a.parent_code)
+      .add(std::span<const unsigned char>(a.wkb))
+      .add(a.area_m2)
+      .add(to_int(a.row))
+      .value();
+}
+
+std::int64_t hash_of(const target& t) {
+  return row_hash()
+      .add(t.program)
+      .add(t.need)
+      .add(std::int64_t{t.household_size})
+      .add(std::int64_t{t.priority})
+      .add(t.lon)
+      .add(t.lat)
+      .add(to_string(t.import_outcome))
+      .add(t.declared_rt)
+      .add(t.rt_code)
+      .add(t.rw_code)
+      .add(t.kelurahan_code)
+      .add(t.kecamatan_code)
+      .add(t.kota_code)
+      .add(t.registered_at)
+      .add(to_int(t.row))
+      .value();
+}
+
+std::int64_t hash_of(const collaborator& c) {
+  return row_hash().add(c.name).add(c.kind).add(c.lon).add(c.lat).add(to_int(c.row)).value();
+}
+
+std::int64_t hash_of(const pledge& p) {
+  return row_hash()
+      .add(p.collaborator_id)
+      .add(p.target_id)
+      .add(p.program)
+      .add(p.form)
+      .add(p.amount_idr)
+      .add(p.quantity)
+      .add(p.status)
+      .add(p.pledged_at)
+      .add(to_int(p.row))
+      .value();
+}
+
+std::optional<std::string> null_if_empty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+}  // namespace
+
+spatialite_store::spatialite_store(const std::string& path)
+    : m_db(std::make_unique<sqlite_db>(path)) {
+  // A Jakarta import touches ~100 MB of pages in one transaction; with SQLite's default
+  // 2 MB cache it spills and rereads them.
+  m_db->exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+      "PRAGMA cache_size=-262144;");
+}
+
+spatialite_store::~spatialite_store() = default;
+
+void spatialite_store::begin() {
+  m_db->exec("BEGIN IMMEDIATE");
+  if (user_version(*m_db) == 0) create_schema();
+}
+
+void spatialite_store::commit() {
+  m_db->exec("COMMIT");
+}
+
+void spatialite_store::rollback() noexcept {
+  sqlite3_exec(m_db->get(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void spatialite_store::create_schema() {
+  m_db->exec(schema_sql);
+  m_db->exec("PRAGMA user_version = " + std::to_string(schema_version));
+}
+
+change_counts spatialite_store::sync_areas(std::string_view layer, const std::vector<area>& areas) {
+  stored_rows stored = load_rows(*m_db, "SELECT code, id, row_hash, layer FROM areas");
+  for (const area& a : areas) {
+    auto it = stored.find(a.code);
+    if (it != stored.end() && it->second.layer != layer)
+      throw store_error("area " + a.code + " (layer " + std::string(layer) + ", feature " +
+                        std::to_string(a.row) + ") is already given by layer " + it->second.layer);
+  }
+  std::erase_if(stored, [&](const auto& entry) { return entry.second.layer != layer; });
+  sqlite_statement upsert = m_db->prepare(R"sql(
+    INSERT INTO areas(level, code, name, parent_code, area_m2, min_lon, min_lat, max_lon, max_lat,
+                      layer, source_row, row_hash, geom)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, GeomFromWKB(?13, 4326))
+    ON CONFLICT(code) DO UPDATE SET level = excluded.level, name = excluded.name,
+      parent_code = excluded.parent_code, area_m2 = excluded.area_m2, min_lon = excluded.min_lon,
+      min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
+      source_row = excluded.source_row, row_hash = excluded.row_hash, geom = excluded.geom
+    RETURNING id)sql");
+  sqlite_statement index =
+      m_db->prepare("INSERT OR REPLACE INTO areas_rtree VALUES (?, ?, ?, ?, ?)");
+  sqlite_statement erase = m_db->prepare("DELETE FROM areas WHERE id = ?");
+  sqlite_statement unindex = m_db->prepare("DELETE FROM areas_rtree WHERE id = ?");
+  return sync_rows(
+      areas, stored, [](const area& a) { return a.code; }, [](const area& a) { return hash_of(a); },
+      [&](const area& a, std::int64_t hash) {
+        upsert.bind(1, to_string(a.level)).bind(2, a.code).bind(3, a.name);
+        upsert.bind(4, null_if_empty(a.parent_code)).bind(5, a.area_m2);
+        upsert.bind(6, a.box.min_x).bind(7, a.box.min_y).bind(8, a.box.max_x).bind(9, a.box.max_y);
+        upsert.bind(10, layer).bind(11, to_int(a.row)).bind(12, hash);
+        upsert.bind(13, std::span<const unsigned char>(a.wkb));
+        if (!upsert.step()) m_db->fail("storing area " + a.code);
+        const std::int64_t id = upsert.column_int(0);
+        upsert.reset();
+        index.bind(1, id).bind(2, a.box.min_x).bind(3, a.box.max_x).bind(4, a.box.min_y);
+        index.bind(5, a.box.max_y).run();
+      },
+      [&](std::int64_t id) {
+        erase.bind(1, id).run();
+        unindex.bind(1, id).run();
+      });
+}
+
+change_counts spatialite_store::sync_targets(const std::vector<target>& targets) {
+  stored_rows stored = load_rows(*m_db, "SELECT id, pk, row_hash, '' FROM targets");
+  sqlite_statement upsert = m_db->prepare(R"sql(
+    INSERT INTO targets(id, program, need, household_size, priority, lon, lat, import_outcome,
+                        declared_rt, rt_code, rw_code, kelurahan_code, kecamatan_code, kota_code,
+                        registered_at, source_row, row_hash, geom)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            MakePoint(?6, ?7, 4326))
+    ON CONFLICT(id) DO UPDATE SET program = excluded.program, need = excluded.need,
+      household_size = excluded.household_size, priority = excluded.priority, lon = excluded.lon,
+      lat = excluded.lat, import_outcome = excluded.import_outcome,
+      declared_rt = excluded.declared_rt, rt_code = excluded.rt_code, rw_code = excluded.rw_code,
+      kelurahan_code = excluded.kelurahan_code, kecamatan_code = excluded.kecamatan_code,
+      kota_code = excluded.kota_code, registered_at = excluded.registered_at,
+      source_row = excluded.source_row, row_hash = excluded.row_hash, geom = excluded.geom)sql");
+  sqlite_statement erase = m_db->prepare("DELETE FROM targets WHERE pk = ?");
+  return sync_rows(
+      targets, stored, [](const target& t) { return t.id; },
+      [](const target& t) { return hash_of(t); },
+      [&](const target& t, std::int64_t hash) {
+        upsert.bind(1, t.id).bind(2, t.program).bind(3, t.need);
+        upsert.bind(4, t.household_size).bind(5, t.priority).bind(6, t.lon).bind(7, t.lat);
+        upsert.bind(8, to_string(t.import_outcome)).bind(9, t.declared_rt);
+        upsert.bind(10, null_if_empty(t.rt_code)).bind(11, null_if_empty(t.rw_code));
+        upsert.bind(12, null_if_empty(t.kelurahan_code));
+        upsert.bind(13, null_if_empty(t.kecamatan_code)).bind(14, null_if_empty(t.kota_code));
+        upsert.bind(15, null_if_empty(t.registered_at)).bind(16, to_int(t.row)).bind(17, hash);
+        upsert.run();
+      },
+      [&](std::int64_t pk) { erase.bind(1, pk).run(); });
+}
+
+change_counts spatialite_store::sync_collaborators(const std::vector<collaborator>& collaborators) {
+  stored_rows stored = load_rows(*m_db, "SELECT id, rowid, row_hash, '' FROM collaborators");
+  sqlite_statement upsert = m_db->prepare(R"sql(
+    INSERT INTO collaborators(id, name, kind, lon, lat, source_row, row_hash)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+    ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, lon = excluded.lon,
+      lat = excluded.lat, source_row = excluded.source_row, row_hash = excluded.row_hash)sql");
+  sqlite_statement erase = m_db->prepare("DELETE FROM collaborators WHERE rowid = ?");
+  return sync_rows(
+      collaborators, stored, [](const collaborator& c) { return c.id; },
+      [](const collaborator& c) { return hash_of(c); },
+      [&](const collaborator& c, std::int64_t hash) {
+        upsert.bind(1, c.id).bind(2, c.name).bind(3, c.kind).bind(4, c.lon).bind(5, c.lat);
+        upsert.bind(6, to_int(c.row)).bind(7, hash).run();
+      },
+      [&](std::int64_t rowid) { erase.bind(1, rowid).run(); });
+}
+
+change_counts spatialite_store::sync_pledges(const std::vector<pledge>& pledges) {
+  stored_rows stored = load_rows(*m_db, "SELECT id, rowid, row_hash, '' FROM pledges");
+  sqlite_statement upsert = m_db->prepare(R"sql(
+    INSERT INTO pledges(id, collaborator_id, target_id, program, form, amount_idr, quantity,
+                        status, pledged_at, source_row, row_hash)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+    ON CONFLICT(id) DO UPDATE SET collaborator_id = excluded.collaborator_id,
+      target_id = excluded.target_id, program = excluded.program, form = excluded.form,
+      amount_idr = excluded.amount_idr, quantity = excluded.quantity, status = excluded.status,
+      pledged_at = excluded.pledged_at, source_row = excluded.source_row,
+      row_hash = excluded.row_hash)sql");
+  sqlite_statement erase = m_db->prepare("DELETE FROM pledges WHERE rowid = ?");
+  // Release the targets that changed hands before anyone takes them: the unique index of
+  // active pledges is checked per statement, so a pledge that now holds a target another one
+  // held before must come after that one's cancellation.
+  sqlite_statement release = m_db->prepare(
+      "UPDATE pledges SET status = 'cancelled' WHERE rowid = ? AND status <> 'cancelled'");
+  for (const pledge& p : pledges) {
+    auto it = stored.find(p.id);
+    if (it != stored.end() && !is_active_status(p.status)) release.bind(1, it->second.rowid).run();
+  }
+  return sync_rows(
+      pledges, stored, [](const pledge& p) { return p.id; },
+      [](const pledge& p) { return hash_of(p); },
+      [&](const pledge& p, std::int64_t hash) {
+        upsert.bind(1, p.id).bind(2, p.collaborator_id).bind(3, p.target_id).bind(4, p.program);
+        upsert.bind(5, p.form).bind(6, p.amount_idr).bind(7, p.quantity).bind(8, p.status);
+        upsert.bind(9, p.pledged_at).bind(10, to_int(p.row)).bind(11, hash).run();
+      },
+      [&](std::int64_t rowid) { erase.bind(1, rowid).run(); });
+}
+
+void spatialite_store::replace_issues(std::string_view layer,
+                                      const std::vector<import_issue>& issues) {
+  m_db->prepare("DELETE FROM import_issues WHERE layer = ?").bind(1, layer).run();
+  sqlite_statement insert =
+      m_db->prepare("INSERT INTO import_issues VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  for (const import_issue& issue : issues) {
+    insert.bind(1, layer).bind(2, to_int(issue.row)).bind(3, null_if_empty(issue.key));
+    insert.bind(4, to_string(issue.result)).bind(5, issue.reason).bind(6, issue.message);
+    insert.bind(7, issue.raw).run();
+  }
+}
+
+void spatialite_store::record_import(std::string_view what, const import_report& report) {
+  m_db->prepare("INSERT INTO import_runs(what, report) VALUES (?, ?)")
+      .bind(1, what)
+      .bind(2, report.to_json())
+      .run();
+}
+
+std::vector<area> spatialite_store::load_areas(admin_level level) {
+  std::vector<area> out;
+  if (user_version(*m_db) == 0) return out;
+  sqlite_statement select = m_db->prepare(R"sql(
+    SELECT code, name, coalesce(parent_code, ''), AsBinary(geom), area_m2, min_lon, min_lat,
+           max_lon, max_lat, layer, source_row
+    FROM areas WHERE level = ? ORDER BY code)sql");
+  select.bind(1, to_string(level));
+  while (select.step()) {
+    area a;
+    a.level = level;
+    a.code = select.column_text(0);
+    a.name = select.column_text(1);
+    a.parent_code = select.column_text(2);
+    const auto wkb = select.column_blob(3);
+    a.wkb.assign(wkb.begin(), wkb.end());
+    a.area_m2 = select.column_double(4);
+    a.box = {select.column_double(5), select.column_double(6), select.column_double(7),
+             select.column_double(8)};
+    a.layer = select.column_text(9);
+    a.row = static_cast<std::size_t>(select.column_int(10));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<target> spatialite_store::load_targets() {
+  std::vector<target> out;
+  if (user_version(*m_db) == 0) return out;
+  sqlite_statement select = m_db->prepare(R"sql(
+    SELECT id, program, need, household_size, priority, lon, lat, declared_rt,
+           coalesce(rt_code, ''), coalesce(rw_code, ''), coalesce(kelurahan_code, ''),
+           coalesce(kecamatan_code, ''), coalesce(kota_code, ''), coalesce(registered_at, ''),
+           source_row
+    FROM targets ORDER BY source_row)sql");
+  while (select.step()) {
+    target t;
+    t.id = select.column_text(0);
+    t.program = select.column_text(1);
+    t.need = select.column_text(2);
+    t.household_size = static_cast<int>(select.column_int(3));
+    t.priority = static_cast<int>(select.column_int(4));
+    if (!select.is_null(5)) t.lon = select.column_double(5);
+    if (!select.is_null(6)) t.lat = select.column_double(6);
+    t.declared_rt = select.column_text(7);
+    t.rt_code = select.column_text(8);
+    t.rw_code = select.column_text(9);
+    t.kelurahan_code = select.column_text(10);
+    t.kecamatan_code = select.column_text(11);
+    t.kota_code = select.column_text(12);
+    t.registered_at = select.column_text(13);
+    t.row = static_cast<std::size_t>(select.column_int(14));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<collaborator> spatialite_store::load_collaborators() {
+  std::vector<collaborator> out;
+  if (user_version(*m_db) == 0) return out;
+  sqlite_statement select =
+      m_db->prepare("SELECT id, name, kind, lon, lat, source_row FROM collaborators ORDER BY id");
+  while (select.step()) {
+    collaborator c;
+    c.id = select.column_text(0);
+    c.name = select.column_text(1);
+    c.kind = select.column_text(2);
+    if (!select.is_null(3)) c.lon = select.column_double(3);
+    if (!select.is_null(4)) c.lat = select.column_double(4);
+    c.row = static_cast<std::size_t>(select.column_int(5));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<import_issue> spatialite_store::load_issues(std::string_view layer,
+                                                        std::optional<outcome> only) {
+  std::vector<import_issue> out;
+  if (user_version(*m_db) == 0) return out;
+  sqlite_statement select = m_db->prepare(R"sql(
+    SELECT row, coalesce(key, ''), outcome, reason, message, raw FROM import_issues
+    WHERE layer = ?1 AND (?2 IS NULL OR outcome = ?2) ORDER BY row)sql");
+  select.bind(1, layer);
+  if (only)
+    select.bind(2, to_string(*only));
+  else
+    select.bind_null(2);
+  while (select.step()) {
+    import_issue issue;
+    issue.row = static_cast<std::size_t>(select.column_int(0));
+    issue.key = select.column_text(1);
+    const std::string o = select.column_text(2);
+    for (std::size_t i = 0; i < outcome_count; ++i)
+      if (to_string(static_cast<outcome>(i)) == o) issue.result = static_cast<outcome>(i);
+    issue.reason = select.column_text(3);
+    issue.message = select.column_text(4);
+    issue.raw = select.column_text(5);
+    out.push_back(std::move(issue));
+  }
+  return out;
+}
+
+}  // namespace geo

@@ -1,0 +1,47 @@
+#pragma once
+#include <memory>
+#include <string>
+
+#include "geo/store.hpp"
+
+namespace geo {
+
+class sqlite_db;
+
+/// The embedded store: one SpatiaLite file in WAL mode, synchronous=FULL. Geometries are
+/// SpatiaLite geometry columns (EPSG:4326). Areas have an R*Tree beside them (`areas_rtree`,
+/// keyed by areas.id) that the store keeps current and SQL users query directly (about 10x
+/// faster than SpatiaLite's SpatialIndex table); target positions are indexed in memory by the
+/// server, not in SQL.
+class spatialite_store final : public store {
+ public:
+  /// Opens or creates the database and its schema; the folder must exist.
+  explicit spatialite_store(const std::string& path);
+  ~spatialite_store() override;
+
+  void begin() override;
+  void commit() override;
+  void rollback() noexcept override;
+
+  change_counts sync_areas(std::string_view layer, const std::vector<area>& areas) override;
+  change_counts sync_targets(const std::vector<target>& targets) override;
+  change_counts sync_collaborators(const std::vector<collaborator>& collaborators) override;
+  change_counts sync_pledges(const std::vector<pledge>& pledges) override;
+  void replace_issues(std::string_view layer, const std::vector<import_issue>& issues) override;
+  void record_import(std::string_view what, const import_report& report) override;
+
+  std::vector<area> load_areas(admin_level level) override;
+  std::vector<target> load_targets() override;
+  std::vector<collaborator> load_collaborators() override;
+  std::vector<import_issue> load_issues(std::string_view layer,
+                                        std::optional<outcome> only) override;
+
+  sqlite_db& db() { return *m_db; }
+
+ private:
+  void create_schema();
+
+  std::unique_ptr<sqlite_db> m_db;
+};
+
+}  // namespace geo
