@@ -12,6 +12,9 @@ constexpr double cells_per_area = 4.0;
 }  // namespace
 
 area_index::area_index(std::vector<entry> entries) : m_entries(std::move(entries)) {
+  m_by_code.reserve(m_entries.size());
+  for (std::size_t i = 0; i < m_entries.size(); ++i)
+    m_by_code.emplace(m_entries[i].code, static_cast<std::uint32_t>(i));
   for (const entry& e : m_entries)
     m_extent.expand(e.box);
   if (m_entries.empty() || m_extent.is_empty()) return;
@@ -56,9 +59,21 @@ const area_index::entry* area_index::find(double x, double y) const {
   const std::size_t cell = cell_of(x, y);
   for (std::uint32_t k = m_starts[cell]; k < m_starts[cell + 1]; ++k) {
     const entry& e = m_entries[m_items[k]];
-    if (e.box.contains(x, y) && contains_point(e.shape, x, y)) return &e;
+    if (e.box.contains(x, y) && covers_point(e.shape, x, y)) return &e;
   }
   return nullptr;
+}
+
+const area_index::entry* area_index::by_code(const std::string& code) const {
+  const auto it = m_by_code.find(code);
+  return it == m_by_code.end() ? nullptr : &m_entries[it->second];
+}
+
+bool area_index::covers(const std::string& code, double x, double y, double tolerance) const {
+  const entry* e = by_code(code);
+  return e && x >= e->box.min_x - tolerance && x <= e->box.max_x + tolerance &&
+         y >= e->box.min_y - tolerance && y <= e->box.max_y + tolerance &&
+         covers_point(e->shape, x, y, tolerance);
 }
 
 }  // namespace geo

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "geo/bbox.hpp"
@@ -24,14 +25,20 @@ class area_index {
   /// same area.
   explicit area_index(std::vector<entry> entries);
 
-  /// The first area containing (x, y), or nullptr.
+  /// The first area covering (x, y) (boundary included), or nullptr.
   const entry* find(double x, double y) const;
+  /// The area with this code, or nullptr.
+  const entry* by_code(const std::string& code) const;
+  /// True when the area with this code exists and covers (x, y), within `tolerance` degrees of
+  /// its boundary.
+  bool covers(const std::string& code, double x, double y, double tolerance = 0) const;
   std::size_t size() const { return m_entries.size(); }
 
  private:
   std::size_t cell_of(double x, double y) const;
 
   std::vector<entry> m_entries;
+  std::unordered_map<std::string, std::uint32_t> m_by_code;
   bbox m_extent;
   std::size_t m_columns = 0;
   std::size_t m_rows = 0;

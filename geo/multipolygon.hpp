@@ -23,8 +23,10 @@ multipolygon to_multipolygon(const geos_geometry& geometry);
 
 bbox envelope_of(const multipolygon& shape);
 
-/// Even-odd point-in-polygon over all rings of `shape` (holes excluded). Points exactly on
-/// an edge may go either way, consistently for the same input.
-bool contains_point(const multipolygon& shape, double x, double y);
+/// True when (x, y) lies inside `shape` or on its boundary (as GEOS's covers), holes
+/// excluded: even-odd crossing over all rings, and a point closer than `tolerance` (degrees) to
+/// an edge counts as on it. With tolerance 0, only points exactly on an edge do, so a point on
+/// an edge shared by two areas is in both.
+bool covers_point(const multipolygon& shape, double x, double y, double tolerance = 0);
 
 }  // namespace geo

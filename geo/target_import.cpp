@@ -14,6 +14,10 @@ std::string padded(std::string_view number, std::size_t width) {
   return out;
 }
 
+// 2e-14 degrees is one unit of double rounding at longitude 106: a point that close to its declared
+// area's edge is on it; only floating-point noise separates them.
+constexpr double declared_tolerance = 2e-14;
+
 std::string quoted(std::string_view text) {
   return "'" + std::string(text) + "'";
 }
@@ -89,11 +93,10 @@ class target_row_checker {
       verdict.note(outcome::normalized, "decimal_comma", "decimal comma read as a point");
     double x = lon->value;
     double y = lat->value;
-    const area_index::entry* rt = m_areas.rt.find(x, y);
-    const area_index::entry* kel = rt ? nullptr : m_areas.kelurahan.find(x, y);
+    const area_index::entry* rt = find_rt(t.declared_rt, x, y);
+    const area_index::entry* kel = rt ? nullptr : find_kelurahan(kelurahan, x, y);
     if (!rt && !kel) {
-      const area_index::entry* swapped = m_areas.kelurahan.find(y, x);
-      if (!swapped || swapped->code != kelurahan)
+      if (!m_areas.kelurahan.covers(kelurahan, y, x))
         return reject(verdict, "outside",
                       "point (" + std::string(trim(lon_text)) + ", " + std::string(trim(lat_text)) +
                           ") lies outside every imported boundary");
@@ -102,8 +105,8 @@ class target_row_checker {
                    "longitude and latitude were swapped; the swapped point lies in the declared "
                    "kelurahan " +
                        kelurahan);
-      rt = m_areas.rt.find(x, y);
-      kel = rt ? nullptr : swapped;
+      rt = find_rt(t.declared_rt, x, y);
+      kel = rt ? nullptr : m_areas.kelurahan.by_code(kelurahan);
     }
     t.lon = x;
     t.lat = y;
@@ -119,6 +122,20 @@ class target_row_checker {
       assign_from_kelurahan(t, kel->code);
     }
     return true;
+  }
+
+  // The declared area wins where areas overlap (slivers between RTs digitised apart) and for a
+  // point on its boundary, within rounding of it (declared_tolerance); otherwise the first area
+  // by code, so the answer never depends on input order.
+  const area_index::entry* find_rt(const std::string& declared, double x, double y) const {
+    return m_areas.rt.covers(declared, x, y, declared_tolerance) ? m_areas.rt.by_code(declared)
+                                                                 : m_areas.rt.find(x, y);
+  }
+
+  const area_index::entry* find_kelurahan(const std::string& declared, double x, double y) const {
+    return m_areas.kelurahan.covers(declared, x, y, declared_tolerance)
+               ? m_areas.kelurahan.by_code(declared)
+               : m_areas.kelurahan.find(x, y);
   }
 
   std::string parent(const std::string& code) const {

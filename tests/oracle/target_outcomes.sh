@@ -136,13 +136,16 @@ CREATE TABLE pts(rowno INTEGER PRIMARY KEY, x REAL, y REAL, decl_kel TEXT, decl_
 INSERT INTO pts SELECT rowno, CAST(lon_n AS REAL), CAST(lat_n AS REAL), decl_kel, decl_rt, comma
   FROM pre WHERE stage = 'locate -';
 
--- every RT polygon covering the point (boundary included); on_edge = point on its boundary
+-- every RT polygon covering the point (boundary included); on_edge = point on its boundary.
+-- A point within 2e-14 degrees (one unit of double rounding at longitude 106) of its declared
+-- RT counts as in it: GEOS's exact predicates put such points on either side by chance.
 CREATE TABLE rt_hit AS
 SELECT p.rowno, r.code, ST_Touches(r.geom, MakePoint(p.x, p.y, 4326)) AS on_edge
 FROM pts p CROSS JOIN rt_idx i CROSS JOIN rt_poly r
 WHERE i.minx <= p.x AND i.maxx >= p.x AND i.miny <= p.y AND i.maxy >= p.y
   AND r.fid = i.fid
-  AND ST_Covers(r.geom, MakePoint(p.x, p.y, 4326)) = 1;
+  AND (ST_Covers(r.geom, MakePoint(p.x, p.y, 4326)) = 1
+       OR (r.code = p.decl_rt AND ST_Distance(r.geom, MakePoint(p.x, p.y, 4326)) <= 2e-14));
 CREATE INDEX rt_hit_row ON rt_hit(rowno);
 
 -- one RT per point: the declared one if it is among the hits, else the smallest code
@@ -159,7 +162,8 @@ FROM pts p CROSS JOIN kel_idx i CROSS JOIN kel_poly k
 WHERE p.rowno NOT IN (SELECT rowno FROM rt_pick)
   AND i.minx <= p.x AND i.maxx >= p.x AND i.miny <= p.y AND i.maxy >= p.y
   AND k.fid = i.fid
-  AND ST_Covers(k.geom, MakePoint(p.x, p.y, 4326)) = 1;
+  AND (ST_Covers(k.geom, MakePoint(p.x, p.y, 4326)) = 1
+       OR (k.code = p.decl_kel AND ST_Distance(k.geom, MakePoint(p.x, p.y, 4326)) <= 2e-14));
 
 -- ------------------------------------------------------------ rule 8: swapped lon/lat
 CREATE TABLE sw AS
@@ -175,7 +179,8 @@ FROM sw s CROSS JOIN rt_idx i CROSS JOIN rt_poly r
 WHERE s.in_decl_kel
   AND i.minx <= s.sx AND i.maxx >= s.sx AND i.miny <= s.sy AND i.maxy >= s.sy
   AND r.fid = i.fid
-  AND ST_Covers(r.geom, MakePoint(s.sx, s.sy, 4326)) = 1;
+  AND (ST_Covers(r.geom, MakePoint(s.sx, s.sy, 4326)) = 1
+       OR (r.code = s.decl_rt AND ST_Distance(r.geom, MakePoint(s.sx, s.sy, 4326)) <= 2e-14));
 CREATE TABLE sw_pick AS
 SELECT s.rowno, CASE WHEN max(h.code = s.decl_rt) THEN s.decl_rt ELSE min(h.code) END AS code, count(*) AS n_hits
 FROM sw s JOIN sw_rt_hit h ON h.rowno = s.rowno GROUP BY s.rowno;
