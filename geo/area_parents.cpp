@@ -3,8 +3,6 @@
 #include <cstdio>
 #include <memory>
 
-#include "geo/geodesic.hpp"
-
 namespace geo {
 namespace {
 
@@ -19,7 +17,14 @@ std::string percent(double share) {
 void check_parents(std::vector<area_candidate>& children, admin_level parent_level,
                    const std::unordered_map<std::string, const geos_geometry*>& parents,
                    progress& progress, const stop_token& stop) {
-  std::unordered_map<std::string, std::unique_ptr<geos_prepared>> prepared;
+  struct prepared_parent {
+    geos_prepared exact;
+    geos_geometry band;  // the parent grown by the tolerance
+    geos_prepared within_tolerance;
+    explicit prepared_parent(const geos_geometry& g)
+        : exact(g), band(g.buffer(outside_tolerance_degrees)), within_tolerance(band) {}
+  };
+  std::unordered_map<std::string, std::unique_ptr<prepared_parent>> prepared;
   progress.start(
       "parents of " + std::string(to_string(children.empty() ? admin_level::rt
                                                              : children.front().record.level)),
@@ -41,15 +46,15 @@ void check_parents(std::vector<area_candidate>& children, admin_level parent_lev
       continue;
     }
     auto& parent_prepared = prepared[code];
-    if (!parent_prepared) parent_prepared = std::make_unique<geos_prepared>(*parent->second);
-    if (parent_prepared->covers(*child.geometry)) continue;
+    if (!parent_prepared) parent_prepared = std::make_unique<prepared_parent>(*parent->second);
+    if (parent_prepared->exact.covers(*child.geometry) ||
+        parent_prepared->within_tolerance.covers(*child.geometry))
+      continue;
     const double outside =
         child.geometry->difference(*parent->second).planar_area() / child.geometry->planar_area();
-    const double mean_width_m = outside * child.record.area_m2 / geodesic_perimeter_m(child.shape);
-    if (mean_width_m > outside_width_tolerance_m)
-      child.verdict.note(outcome::flagged, "outside_parent",
-                         percent(outside) + " of its area lies outside its parent " +
-                             std::string(to_string(parent_level)) + " " + code);
+    child.verdict.note(outcome::flagged, "outside_parent",
+                       percent(outside) + " of its area lies outside its parent " +
+                           std::string(to_string(parent_level)) + " " + code);
   }
   progress.advance(done);
   progress.finish();

@@ -7,13 +7,14 @@
 
 namespace geo {
 
-/// A child area whose part outside its parent is on average thinner than this along the
-/// child's boundary (outside area / perimeter) is taken as lying inside: a boundary digitised
-/// twice, or rounded to 6 decimals (0.1 m), leaves slivers like that without any intent.
-inline constexpr double outside_width_tolerance_m = 1.0;
+/// A child area lying everywhere within this distance of its parent (in degrees: 1e-5 is about
+/// 1.1 m at Jakarta's latitude) is taken as inside it: a boundary digitised twice, or rounded to
+/// 6 decimals (0.1 m), leaves slivers like that without any intent.
+inline constexpr double outside_tolerance_degrees = 1e-5;
 
 /// Checks each kept child against its parent area: a child whose parent does not exist is
-/// rejected; one lying partly outside its parent is kept and flagged with the share outside.
+/// rejected; one lying partly outside its parent (beyond the tolerance) is kept and flagged
+/// with the share of its area outside.
 void check_parents(std::vector<area_candidate>& children, admin_level parent_level,
                    const std::unordered_map<std::string, const geos_geometry*>& parents,
                    progress& progress, const stop_token& stop);

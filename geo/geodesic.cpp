@@ -22,16 +22,14 @@ struct ring_measure {
 };
 
 ring_measure measure_ring(const ring& r) {
-  // geod_polygonarea closes the ring itself: pass it without the repeated last point.
-  const std::size_t n = r.size() / 2 - 1;
-  std::vector<double> lats(n), lons(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    lons[i] = r[2 * i];
-    lats[i] = r[2 * i + 1];
-  }
+  // The ring's last point repeats its first; geod_polygon closes the ring itself.
+  geod_polygon polygon;
+  geod_polygon_init(&polygon, 0);
+  for (std::size_t i = 0; i + 3 < r.size(); i += 2)
+    geod_polygon_addpoint(&wgs84(), &polygon, r[i + 1], r[i]);
   double area = 0;
   double perimeter = 0;
-  geod_polygonarea(&wgs84(), lats.data(), lons.data(), static_cast<int>(n), &area, &perimeter);
+  geod_polygon_compute(&wgs84(), &polygon, 0, 1, &area, &perimeter);
   return {std::fabs(area), perimeter};
 }
 

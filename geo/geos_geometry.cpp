@@ -144,6 +144,11 @@ geos_geometry geos_geometry::difference(const geos_geometry& other) const {
   return {*m_ctx, GEOSDifference_r(m_ctx->handle(), m_raw, other.m_raw), "difference"};
 }
 
+geos_geometry geos_geometry::buffer(double distance) const {
+  // 2 segments per quadrant: the tolerance band only needs to be about right at corners.
+  return {*m_ctx, GEOSBuffer_r(m_ctx->handle(), m_raw, distance, 2), "buffer"};
+}
+
 geos_geometry geos_geometry::transformed(
     const std::function<void(double& x, double& y)>& fn) const {
   auto callback = [](double* x, double* y, void* userdata) -> int {

@@ -49,6 +49,8 @@ class geos_geometry {
   /// points and lines are dropped.
   geos_geometry polygonal_part() const;
   geos_geometry difference(const geos_geometry& other) const;
+  /// The area within `distance` (in coordinate units) of this geometry.
+  geos_geometry buffer(double distance) const;
   /// Coordinates rewritten in place by `fn(x, y)`, for reprojection.
   geos_geometry transformed(const std::function<void(double& x, double& y)>& fn) const;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <set>
 
 #include "geo/area_dissolve.hpp"
@@ -18,6 +19,13 @@ struct importer::session {
   std::map<admin_level, std::vector<area_candidate>> stored;
   std::optional<target_registry> targets;
   std::optional<std::unordered_set<std::string>> collaborators;
+  struct area_layer {
+    std::string layer;
+    std::string source;
+    admin_level level;
+  };
+  std::vector<area_layer> layers;             // in the order they were read or derived
+  std::vector<std::vector<area>> kept_areas;  // per layer, until stored
 };
 
 namespace {
@@ -42,6 +50,10 @@ const std::vector<area_candidate>& areas_of(
   return it->second;
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 std::unordered_map<std::string, const geos_geometry*> geometries_by_code(
     const std::vector<area_candidate>& areas) {
   std::unordered_map<std::string, const geos_geometry*> out;
@@ -61,27 +73,44 @@ area_index index_of(const std::vector<area_candidate>& areas) {
 
 }  // namespace
 
+struct importer::worker {
+  geos_context geos;
+  proj_context proj;
+};
+
 importer::importer(store& store, progress& progress, stop_token stop)
     : m_store(store), m_progress(progress), m_stop(stop) {}
 
 importer::~importer() = default;
 
-void importer::run_area_layers(session& s, std::vector<area_layer_spec> specs,
-                               import_report& report) {
+void importer::prepare_area_layers(session& s, std::vector<area_layer_spec> specs,
+                                   import_report& report) {
   std::stable_sort(specs.begin(), specs.end(),
                    [](const auto& a, const auto& b) { return a.level < b.level; });
+  for (std::size_t i = 1; i < specs.size(); ++i)
+    if (specs[i].level == specs[i - 1].level)
+      throw input_error("layers '" + specs[i - 1].layer + "' and '" + specs[i].layer +
+                        "' both give level " + std::string(to_string(specs[i].level)) +
+                        "; import them one at a time");
   const auto given = [&](admin_level level) {
     return std::any_of(specs.begin(), specs.end(), [&](const auto& x) { return x.level == level; });
   };
-  std::vector<std::pair<std::string, std::string>> layers;  // (layer, source), in order
-  std::map<std::string, admin_level> level_of_layer;
+  // Every layer but the first is read on a worker thread while the first is read here.
+  std::vector<std::future<std::vector<area_candidate>>> reads;
+  silent_progress quiet;
+  while (m_workers.size() + 1 < specs.size())
+    m_workers.push_back(std::make_unique<worker>());
+  for (std::size_t i = 1; i < specs.size(); ++i)
+    reads.push_back(std::async(std::launch::async, [&, i] {
+      return read_area_layer(specs[i], m_workers[i - 1]->geos, m_workers[i - 1]->proj, quiet,
+                             m_stop);
+    }));
+
   std::set<admin_level> derived;
-  for (const area_layer_spec& spec : specs) {
-    if (s.imported.contains(spec.level))
-      throw input_error("two layers give level " + std::string(to_string(spec.level)) + " ('" +
-                        spec.layer + "' and another); import them one at a time");
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const area_layer_spec& spec = specs[i];
     std::vector<area_candidate> candidates =
-        read_area_layer(spec, m_geos, m_proj, m_progress, m_stop);
+        i == 0 ? read_area_layer(spec, m_geos, m_proj, m_progress, m_stop) : reads[i - 1].get();
     const std::optional<admin_level> parent = parent_level(spec.level);
     if (parent && !derived.contains(*parent)) {
       const auto& parents = areas_of(s.imported, s.stored, m_store, m_geos, *parent);
@@ -90,37 +119,42 @@ void importer::run_area_layers(session& s, std::vector<area_layer_spec> specs,
         check_parents(candidates, *parent, geometries_by_code(parents), m_progress, m_stop);
     }
     s.imported[spec.level] = std::move(candidates);
-    layers.emplace_back(spec.layer, spec.path);
-    level_of_layer[spec.layer] = spec.level;
+    s.layers.push_back({spec.layer, spec.path, spec.level});
     // Dissolve upwards while no layer gives the level: kecamatan from kelurahan, kota from
     // kecamatan.
     const std::vector<area_candidate>* members = &s.imported[spec.level];
-    for (std::size_t i = 0; i < spec.derive.size(); ++i) {
-      const derived_level_spec& d = spec.derive[i];
+    for (std::size_t k = 0; k < spec.derive.size(); ++k) {
+      const derived_level_spec& d = spec.derive[k];
       if (members->empty() || given(d.level) ||
           parent_level(members->front().record.level) != d.level)
         break;
       const std::string layer(to_string(d.level));
-      s.imported[d.level] = dissolve_areas(*members, d, i, layer, m_geos, m_progress, m_stop);
+      s.imported[d.level] = dissolve_areas(*members, d, k, layer, m_geos, m_progress, m_stop);
       derived.insert(d.level);
-      layers.emplace_back(layer, "dissolved from " + spec.layer);
-      level_of_layer[layer] = d.level;
+      s.layers.push_back({layer, "dissolved from " + spec.layer, d.level});
       members = &s.imported[d.level];
     }
   }
-  for (const auto& [layer, source] : layers) {
+  for (const session::area_layer& l : s.layers) {
     layer_report& r = report.layers.emplace_back();
-    r.layer = layer;
-    r.source = source;
-    std::vector<area> kept = finish_area_layer(s.imported[level_of_layer[layer]], r);
-    m_progress.start("storing " + layer, 0);
-    r.changes = m_store.sync_areas(layer, kept);
-    m_store.replace_issues(layer, r.issues);
-    m_progress.finish();
+    r.layer = l.layer;
+    r.source = l.source;
+    s.kept_areas.push_back(finish_area_layer(s.imported[l.level], r));
   }
 }
 
-void importer::run_targets(session& s, const std::string& path, import_report& report) {
+void importer::store_area_layers(session& s, import_report& report) {
+  for (std::size_t i = 0; i < s.layers.size(); ++i) {
+    layer_report& r = report.layers[i];
+    m_progress.start("storing " + r.layer, 0);
+    r.changes = m_store.sync_areas(r.layer, s.kept_areas[i]);
+    m_store.replace_issues(r.layer, r.issues);
+    m_progress.finish();
+  }
+  s.kept_areas.clear();
+}
+
+area_lookup importer::lookup_for_targets(session& s) {
   area_lookup lookup;
   lookup.rt = index_of(areas_of(s.imported, s.stored, m_store, m_geos, admin_level::rt));
   lookup.kelurahan =
@@ -128,15 +162,23 @@ void importer::run_targets(session& s, const std::string& path, import_report& r
   for (admin_level level : all_admin_levels)
     for (const area_candidate& a : areas_of(s.imported, s.stored, m_store, m_geos, level))
       if (a.geometry) lookup.parent_of.emplace(a.record.code, a.record.parent_code);
-  layer_report& r = report.layers.emplace_back();
-  r.layer = "targets";
-  r.source = path;
-  target_import_result result = geo::import_targets(path, lookup, r, m_progress, m_stop);
+  return lookup;
+}
+
+void importer::store_targets(session& s, target_import_result result, layer_report& r) {
   m_progress.start("storing targets", 0);
   r.changes = m_store.sync_targets(result.targets);
   m_store.replace_issues(r.layer, r.issues);
   m_progress.finish();
   s.targets = std::move(result.registry);
+}
+
+void importer::run_targets(session& s, const std::string& path, import_report& report) {
+  const area_lookup lookup = lookup_for_targets(s);
+  layer_report& r = report.layers.emplace_back();
+  r.layer = "targets";
+  r.source = path;
+  store_targets(s, geo::import_targets(path, lookup, r, m_progress, m_stop), r);
 }
 
 void importer::run_collaborators(session& s, const std::string& path, import_report& report) {
@@ -177,8 +219,7 @@ void importer::run_pledges(session& s, const std::string& path, import_report& r
 }
 
 import_report importer::finish(session& s, std::string_view what, import_report report) {
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
+  report.seconds = seconds_since(s.started);
   m_store.record_import(what, report);
   return report;
 }
@@ -187,13 +228,35 @@ import_report importer::import_dataset(const dataset_description& description) {
   session s;
   import_report report;
   store_transaction tx(m_store);
-  run_area_layers(s, description.areas, report);
-  if (description.targets) run_targets(s, *description.targets, report);
+  prepare_area_layers(s, description.areas, report);
+  if (description.targets) {
+    // Targets are checked on a worker while the areas are written here.
+    const area_lookup lookup = lookup_for_targets(s);
+    layer_report targets_report;
+    targets_report.layer = "targets";
+    targets_report.source = *description.targets;
+    shared_progress targets_progress;
+    auto checked = std::async(std::launch::async, [&] {
+      return geo::import_targets(*description.targets, lookup, targets_report, targets_progress,
+                                 m_stop);
+    });
+    store_area_layers(s, report);
+    m_progress.start("targets", targets_progress.total());
+    while (checked.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
+      m_progress.advance(targets_progress.done());
+    target_import_result result = checked.get();
+    m_progress.finish();
+    report.layers.push_back(std::move(targets_report));
+    store_targets(s, std::move(result), report.layers.back());
+  } else {
+    store_area_layers(s, report);
+  }
   if (description.collaborators) run_collaborators(s, *description.collaborators, report);
   if (description.pledges) run_pledges(s, *description.pledges, report);
   report = finish(s, "dataset " + description.name, std::move(report));
   m_stop.check("the final commit");
   tx.commit();
+  report.seconds = seconds_since(s.started);
   return report;
 }
 
@@ -201,7 +264,8 @@ import_report importer::import_area_layer(const area_layer_spec& spec) {
   session s;
   import_report report;
   store_transaction tx(m_store);
-  run_area_layers(s, {spec}, report);
+  prepare_area_layers(s, {spec}, report);
+  store_area_layers(s, report);
   report = finish(s, "areas " + spec.layer + " " + spec.path, std::move(report));
   tx.commit();
   return report;

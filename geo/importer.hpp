@@ -19,7 +19,9 @@ namespace geo {
 
 /// Runs imports into a store, each in one transaction: all of it lands or none of it does.
 /// What an import does not bring (the RTs for a targets file, the targets for a pledges file)
-/// is read from the store.
+/// is read from the store. Area layers are read in parallel, and targets are checked while the
+/// areas are written, each worker thread with its own GEOS and PROJ contexts; only the calling
+/// thread touches the store.
 class importer {
  public:
   importer(store& store, progress& progress, stop_token stop = {});
@@ -36,8 +38,13 @@ class importer {
 
  private:
   struct session;
+  struct worker;
 
-  void run_area_layers(session& s, std::vector<area_layer_spec> specs, import_report& report);
+  /// Reads, checks and dissolves the area layers, counting them in `report`; stores nothing.
+  void prepare_area_layers(session& s, std::vector<area_layer_spec> specs, import_report& report);
+  void store_area_layers(session& s, import_report& report);
+  area_lookup lookup_for_targets(session& s);
+  void store_targets(session& s, target_import_result result, layer_report& r);
   void run_targets(session& s, const std::string& path, import_report& report);
   void run_collaborators(session& s, const std::string& path, import_report& report);
   void run_pledges(session& s, const std::string& path, import_report& report);
@@ -48,6 +55,9 @@ class importer {
   stop_token m_stop;
   geos_context m_geos;
   proj_context m_proj;
+  /// Contexts of the worker threads; kept as long as the importer, since geometries made
+  /// on a worker are freed through its context.
+  std::vector<std::unique_ptr<worker>> m_workers;
 };
 
 }  // namespace geo

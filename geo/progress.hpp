@@ -25,6 +25,20 @@ class silent_progress final : public progress {
   void finish() override {}
 };
 
+/// Progress of work on another thread, read by the thread that owns the real progress sink.
+class shared_progress final : public progress {
+ public:
+  void start(std::string_view, std::size_t total) override { m_total.store(total); }
+  void advance(std::size_t done) override { m_done.store(done); }
+  void finish() override { m_done.store(m_total.load()); }
+  std::size_t total() const { return m_total.load(); }
+  std::size_t done() const { return m_done.load(); }
+
+ private:
+  std::atomic<std::size_t> m_total{0};
+  std::atomic<std::size_t> m_done{0};
+};
+
 /// A flag set from a signal handler (Ctrl-C) and checked between rows.
 class stop_token {
  public:

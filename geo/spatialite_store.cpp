@@ -261,7 +261,7 @@ change_counts spatialite_store::sync_areas(std::string_view layer, const std::ve
         upsert.bind(4, null_if_empty(a.parent_code)).bind(5, a.area_m2);
         upsert.bind(6, a.box.min_x).bind(7, a.box.min_y).bind(8, a.box.max_x).bind(9, a.box.max_y);
         upsert.bind(10, layer).bind(11, to_int(a.row)).bind(12, hash);
-        upsert.bind(13, std::span<const unsigned char>(a.wkb));
+        upsert.bind_view(13, std::span<const unsigned char>(a.wkb));
         if (!upsert.step()) m_db->fail("storing area " + a.code);
         const std::int64_t id = upsert.column_int(0);
         upsert.reset();
@@ -294,13 +294,20 @@ change_counts spatialite_store::sync_targets(const std::vector<target>& targets)
       targets, stored, [](const target& t) { return t.id; },
       [](const target& t) { return hash_of(t); },
       [&](const target& t, std::int64_t hash) {
-        upsert.bind(1, t.id).bind(2, t.program).bind(3, t.need);
+        // Views of `t`'s strings: it outlives the run() below.
+        const auto text_or_null = [&](int i, const std::string& v) {
+          v.empty() ? upsert.bind_null(i) : upsert.bind_view(i, v);
+        };
+        upsert.bind_view(1, t.id).bind_view(2, t.program).bind_view(3, t.need);
         upsert.bind(4, t.household_size).bind(5, t.priority).bind(6, t.lon).bind(7, t.lat);
-        upsert.bind(8, to_string(t.import_outcome)).bind(9, t.declared_rt);
-        upsert.bind(10, null_if_empty(t.rt_code)).bind(11, null_if_empty(t.rw_code));
-        upsert.bind(12, null_if_empty(t.kelurahan_code));
-        upsert.bind(13, null_if_empty(t.kecamatan_code)).bind(14, null_if_empty(t.kota_code));
-        upsert.bind(15, null_if_empty(t.registered_at)).bind(16, to_int(t.row)).bind(17, hash);
+        upsert.bind(8, to_string(t.import_outcome)).bind_view(9, t.declared_rt);
+        text_or_null(10, t.rt_code);
+        text_or_null(11, t.rw_code);
+        text_or_null(12, t.kelurahan_code);
+        text_or_null(13, t.kecamatan_code);
+        text_or_null(14, t.kota_code);
+        text_or_null(15, t.registered_at);
+        upsert.bind(16, to_int(t.row)).bind(17, hash);
         upsert.run();
       },
       [&](std::int64_t pk) { erase.bind(1, pk).run(); });

@@ -43,6 +43,19 @@ sqlite_statement& sqlite_statement::bind(int index, std::span<const unsigned cha
   return *this;
 }
 
+sqlite_statement& sqlite_statement::bind_view(int index, std::string_view text) {
+  if (sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8) !=
+      SQLITE_OK)
+    m_db->fail("binding");
+  return *this;
+}
+
+sqlite_statement& sqlite_statement::bind_view(int index, std::span<const unsigned char> blob) {
+  if (sqlite3_bind_blob64(m_stmt, index, blob.data(), blob.size(), SQLITE_STATIC) != SQLITE_OK)
+    m_db->fail("binding");
+  return *this;
+}
+
 sqlite_statement& sqlite_statement::bind_null(int index) {
   if (sqlite3_bind_null(m_stmt, index) != SQLITE_OK) m_db->fail("binding");
   return *this;
