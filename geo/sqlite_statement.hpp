@@ -42,6 +42,7 @@ class sqlite_statement {
   void run();
   void reset();
 
+  int column_count() const { return sqlite3_column_count(m_stmt); }
   bool is_null(int column) const;
   std::int64_t column_int(int column) const;
   double column_double(int column) const;

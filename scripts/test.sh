@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every test: unit and integration tests (the full Jakarta import checked against pinned
+# counts and an independent SQL oracle) in a release build, then all of them again under
+# AddressSanitizer + UndefinedBehaviorSanitizer. Fails on the first failing test or
+# sanitizer report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SASARAN_DATASETS=${SASARAN_DATASETS:-$(cd .. && pwd)/shared/datasets}
+scripts/install-deps.sh
+jobs=$(nproc)
+
+scripts/build.sh release
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+scripts/build.sh asan
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
+# The oracle is plain SQL, already run above; under the sanitizers only our code is new.
+ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE oracle

@@ -1,0 +1,102 @@
+// The `sasaran` command as scripts use it: help, exit codes, and a failed import that leaves
+// the database as it was.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct run_result {
+  int exit_code;
+  std::string output;
+};
+
+run_result run(const std::string& arguments) {
+  const std::string command = std::string(SASARAN_BINARY) + " " + arguments + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  std::array<char, 4096> buffer{};
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+std::string temp_path(const std::string& name) {
+  return (fs::temp_directory_path() / ("sasaran-cli-" + std::to_string(::getpid()) + "-" + name))
+      .string();
+}
+
+std::string data(const std::string& name) {
+  return std::string(SASARAN_TEST_DATA) + "/" + name;
+}
+
+TEST(Cli, EverySubcommandHasHelp) {
+  for (const char* sub : {"", "import", "report"}) {
+    const run_result r = run(std::string(sub) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << sub;
+    EXPECT_NE(r.output.find("Usage:"), std::string::npos) << r.output;
+  }
+}
+
+TEST(Cli, UnknownFlagIsAUsageError) {
+  const run_result r = run("import --no-such-flag x");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--no-such-flag"), std::string::npos) << r.output;
+}
+
+TEST(Cli, MissingFileFailsNamingItAndKeepsTheDatabase) {
+  const std::string db = temp_path("missing.sqlite");
+  ASSERT_EQ(
+      run("import --db " + db + " --level kelurahan --code code --name name --parent parent " +
+          data("cli-kelurahan-2squares.geojson"))
+          .exit_code,
+      0);
+  const run_result r =
+      run("import --db " + db +
+          " --level rw --code KODE_KEL+RW:3 --parent KODE_KEL /nonexistent/rw.geojson");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("cannot open '/nonexistent/rw.geojson'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("the database is unchanged"), std::string::npos) << r.output;
+  const run_result runs = run("report --db " + db + " --runs");
+  EXPECT_NE(runs.output.find("#1 "), std::string::npos) << runs.output;
+  EXPECT_EQ(runs.output.find("#2 "), std::string::npos) << runs.output;
+  for (const char* suffix : {"", "-wal", "-shm"})
+    fs::remove(db + suffix);
+}
+
+TEST(Cli, LevelNeedsACodeRule) {
+  const run_result r = run("import --db " + temp_path("x.sqlite") + " --level rw file.geojson");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("--code is required with --level"), std::string::npos) << r.output;
+}
+
+TEST(Cli, StrictExitsWithThreeWhenRowsWereRejectedAndReportsThemAsJson) {
+  const std::string db = temp_path("strict.sqlite");
+  const std::string report = temp_path("strict.json");
+  const std::string areas = "--level kelurahan --code code --name name --parent parent ";
+  ASSERT_EQ(
+      run("import --db " + db + " " + areas + data("cli-kelurahan-2squares.geojson")).exit_code, 0);
+  const run_result r = run("import --db " + db + " --strict --report " + report +
+                           " --table collaborators " + data("cli-collaborators-1bad.csv"));
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  std::ifstream in(report);
+  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(json.find("\"rejected\": 1"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"unknown_kind\": 1"), std::string::npos) << json;
+  const run_result listed = run("report --db " + db + " --layer collaborators");
+  EXPECT_EQ(listed.exit_code, 0);
+  EXPECT_NE(listed.output.find("unknown kind 'bank'"), std::string::npos) << listed.output;
+  for (const char* suffix : {"", "-wal", "-shm"})
+    fs::remove(db + suffix);
+  fs::remove(report);
+}
+
+}  // namespace
