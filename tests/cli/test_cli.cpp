@@ -1,7 +1,15 @@
 // The `sasaran` command as scripts use it: help, exit codes, and a failed import that leaves
 // the database as it was.
 #include <gtest/gtest.h>
+#include <spawn.h>
 #include <sys/wait.h>
+
+#include <chrono>
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
 
 #include <array>
 #include <cstdio>
@@ -97,6 +105,39 @@ TEST(Cli, StrictExitsWithThreeWhenRowsWereRejectedAndReportsThemAsJson) {
   for (const char* suffix : {"", "-wal", "-shm"})
     fs::remove(db + suffix);
   fs::remove(report);
+}
+
+TEST(Cli, CtrlCStopsTheImportAndLeavesTheDatabaseAsItWas) {
+  const std::string db = temp_path("interrupted.sqlite");
+  ASSERT_EQ(
+      run("import --db " + db + " --level kelurahan --code code --name name --parent parent " +
+          data("cli-kelurahan-2squares.geojson"))
+          .exit_code,
+      0);
+  // The full Jakarta import takes seconds; interrupt it one second in.
+  std::vector<std::string> args = {SASARAN_BINARY, "import", "--db", db,
+                                   std::string(SASARAN_SOURCE_DIR) + "/datasets/jakarta.json"};
+  std::vector<char*> argv;
+  for (std::string& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t quiet;
+  posix_spawn_file_actions_init(&quiet);
+  posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, SASARAN_BINARY, &quiet, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&quiet);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const run_result runs = run("report --db " + db + " --runs");
+  EXPECT_NE(runs.output.find("#1 "), std::string::npos) << runs.output;
+  EXPECT_EQ(runs.output.find("#2 "), std::string::npos) << runs.output;
+  for (const char* suffix : {"", "-wal", "-shm"})
+    fs::remove(db + suffix);
 }
 
 }  // namespace
