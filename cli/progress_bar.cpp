@@ -8,9 +8,10 @@ namespace cli {
 
 progress_bar::progress_bar(std::FILE* out) : m_out(out), m_terminal(isatty(fileno(out)) == 1) {}
 
-void progress_bar::start(std::string_view stage, std::size_t total) {
+void progress_bar::start(std::string_view stage, std::size_t total, unit counted) {
   m_stage = stage;
   m_total = total;
+  m_unit = counted;
   m_done = 0;
   m_started = m_drawn = clock::now();
   if (m_terminal) draw(false);
@@ -40,8 +41,12 @@ void progress_bar::draw(bool final_line) {
   const int filled = static_cast<int>(share * width);
   const double rate = seconds > 0 ? static_cast<double>(m_done) / seconds : 0;
   const double eta = rate > 0 && m_total ? static_cast<double>(m_total - m_done) / rate : 0;
-  std::fprintf(m_out, "\r\033[K%-24.24s [%.*s%*s] %3.0f%% %10.0f/s ", m_stage.c_str(), filled,
-               "##############################", width - filled, "", share * 100, rate);
+  std::fprintf(m_out, "\r\033[K%-24.24s [%.*s%*s] %3.0f%% ", m_stage.c_str(), filled,
+               "##############################", width - filled, "", share * 100);
+  if (m_unit == unit::bytes)
+    std::fprintf(m_out, "%7.1f MB/s ", rate / 1e6);
+  else
+    std::fprintf(m_out, "%9.0f/s ", rate);
   if (final_line)
     std::fprintf(m_out, "%.2f s\n", seconds);
   else

@@ -12,7 +12,7 @@ namespace cli {
 class progress_bar final : public geo::progress {
  public:
   explicit progress_bar(std::FILE* out);
-  void start(std::string_view stage, std::size_t total) override;
+  void start(std::string_view stage, std::size_t total, unit counted) override;
   void advance(std::size_t done) override;
   void finish() override;
 
@@ -24,6 +24,7 @@ class progress_bar final : public geo::progress {
   bool m_terminal;
   std::string m_stage;
   std::size_t m_total = 0;
+  unit m_unit = unit::items;
   std::size_t m_done = 0;
   clock::time_point m_started;
   clock::time_point m_drawn;

@@ -15,7 +15,7 @@ std::vector<area_candidate> dissolve_areas(const std::vector<area_candidate>& me
     if (m.geometry && !m.record.parent_code.empty()) groups[m.record.parent_code].push_back(&m);
 
   std::vector<area_candidate> out;
-  progress.start("dissolving " + layer, groups.size());
+  progress.start("dissolving " + layer, groups.size(), progress::unit::items);
   for (const auto& [code, group] : groups) {
     stop.check("dissolving " + layer + " " + code);
     const area_candidate& first = *group.front();

@@ -133,7 +133,8 @@ std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const g
 
   std::vector<area_candidate> out;
   std::unordered_map<std::string, std::size_t> first_row_of_code;
-  progress.start("areas " + spec.layer, static_cast<std::size_t>(layer.feature_count()));
+  progress.start("reading " + spec.layer, static_cast<std::size_t>(layer.feature_count()),
+                 progress::unit::items);
   std::size_t row = 0;
   while (std::optional<gdal_feature> feature = layer.next()) {
     ++row;

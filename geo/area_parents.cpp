@@ -28,7 +28,7 @@ void check_parents(std::vector<area_candidate>& children, admin_level parent_lev
   progress.start(
       "parents of " + std::string(to_string(children.empty() ? admin_level::rt
                                                              : children.front().record.level)),
-      children.size());
+      children.size(), progress::unit::items);
   std::size_t done = 0;
   for (area_candidate& child : children) {
     if (++done % 1024 == 0) {

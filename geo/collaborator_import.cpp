@@ -56,7 +56,7 @@ std::vector<collaborator> import_collaborators(const std::string& path, layer_re
   std::unordered_map<std::string, std::size_t> first_row;
   std::vector<collaborator> out;
   csv_record record;
-  progress.start("collaborators", reader.size());
+  progress.start("collaborators", reader.size(), progress::unit::bytes);
   while (reader.next(record)) {
     stop.check("collaborators at row " + std::to_string(record.row));
     collaborator c;

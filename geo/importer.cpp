@@ -146,7 +146,7 @@ void importer::prepare_area_layers(session& s, std::vector<area_layer_spec> spec
 void importer::store_area_layers(session& s, import_report& report) {
   for (std::size_t i = 0; i < s.layers.size(); ++i) {
     layer_report& r = report.layers[i];
-    m_progress.start("storing " + r.layer, 0);
+    m_progress.start("storing " + r.layer, s.kept_areas[i].size(), progress::unit::items);
     r.changes = m_store.sync_areas(r.layer, s.kept_areas[i]);
     m_store.replace_issues(r.layer, r.issues);
     m_progress.finish();
@@ -166,7 +166,7 @@ area_lookup importer::lookup_for_targets(session& s) {
 }
 
 void importer::store_targets(session& s, target_import_result result, layer_report& r) {
-  m_progress.start("storing targets", 0);
+  m_progress.start("storing targets", result.targets.size(), progress::unit::items);
   r.changes = m_store.sync_targets(result.targets);
   m_store.replace_issues(r.layer, r.issues);
   m_progress.finish();
@@ -212,7 +212,7 @@ void importer::run_pledges(session& s, const std::string& path, import_report& r
   r.source = path;
   const std::vector<pledge> kept =
       geo::import_pledges(path, *s.collaborators, *s.targets, r, m_progress, m_stop);
-  m_progress.start("storing pledges", 0);
+  m_progress.start("storing pledges", kept.size(), progress::unit::items);
   r.changes = m_store.sync_pledges(kept);
   m_store.replace_issues(r.layer, r.issues);
   m_progress.finish();
@@ -241,7 +241,7 @@ import_report importer::import_dataset(const dataset_description& description) {
                                  m_stop);
     });
     store_area_layers(s, report);
-    m_progress.start("targets", targets_progress.total());
+    m_progress.start("targets", targets_progress.total(), progress::unit::bytes);
     while (checked.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
       m_progress.advance(targets_progress.done());
     target_import_result result = checked.get();

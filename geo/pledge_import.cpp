@@ -110,7 +110,7 @@ std::vector<pledge> import_pledges(const std::string& path,
   pledge_row_checker checker(columns, collaborators, targets);
   std::vector<pledge> out;
   csv_record record;
-  progress.start("pledges", reader.size());
+  progress.start("pledges", reader.size(), progress::unit::bytes);
   while (reader.next(record)) {
     if (record.row % 4096 == 0) {
       stop.check("pledges at row " + std::to_string(record.row));

@@ -11,8 +11,10 @@ namespace geo {
 class progress {
  public:
   virtual ~progress() = default;
-  /// A new stage of `total` units (rows, features, bytes); 0 when unknown.
-  virtual void start(std::string_view stage, std::size_t total) = 0;
+  /// What a stage counts, so that rates read "rows/s" or "MB/s".
+  enum class unit { items, bytes };
+  /// A new stage of `total` units; 0 when unknown.
+  virtual void start(std::string_view stage, std::size_t total, unit counted) = 0;
   virtual void advance(std::size_t done) = 0;
   virtual void finish() = 0;
 };
@@ -20,7 +22,7 @@ class progress {
 /// A progress sink that shows nothing, for tests and library callers.
 class silent_progress final : public progress {
  public:
-  void start(std::string_view, std::size_t) override {}
+  void start(std::string_view, std::size_t, unit) override {}
   void advance(std::size_t) override {}
   void finish() override {}
 };
@@ -28,7 +30,7 @@ class silent_progress final : public progress {
 /// Progress of work on another thread, read by the thread that owns the real progress sink.
 class shared_progress final : public progress {
  public:
-  void start(std::string_view, std::size_t total) override { m_total.store(total); }
+  void start(std::string_view, std::size_t total, unit) override { m_total.store(total); }
   void advance(std::size_t done) override { m_done.store(done); }
   void finish() override { m_done.store(m_total.load()); }
   std::size_t total() const { return m_total.load(); }

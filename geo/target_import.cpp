@@ -175,7 +175,7 @@ target_import_result import_targets(const std::string& path, const area_lookup& 
   target_row_checker checker(areas, columns);
   target_import_result result;
   csv_record record;
-  progress.start("targets", reader.size());
+  progress.start("targets", reader.size(), progress::unit::bytes);
   while (reader.next(record)) {
     if (record.row % 4096 == 0) {
       stop.check("targets at row " + std::to_string(record.row));
