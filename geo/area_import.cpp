@@ -151,14 +151,22 @@ std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const g
     c.record.level = spec.level;
     c.record.layer = spec.layer;
     c.record.row = row;
-    c.record.code = spec.code.apply(value);
+    c.record.code = spec.code.apply_complete(value);
     c.record.name = spec.name.apply(value);
-    c.record.parent_code = spec.parent.apply(value);
+    c.record.parent_code = spec.parent.apply_complete(value);
     c.key = c.record.code;
     for (const derived_level_spec& d : spec.derive)
-      c.derived_name_parent.emplace_back(d.name.apply(value), d.parent.apply(value));
+      c.derived_name_parent.emplace_back(d.name.apply(value), d.parent.apply_complete(value));
     if (c.record.code.empty()) {
-      c.verdict.note(outcome::rejected, "no_code", "no code: the code attributes are empty");
+      std::vector<std::string> empty;
+      for (const std::string& field : spec.code.fields())
+        if (value(field).empty()) empty.push_back(field);
+      std::string names;
+      for (const std::string& field : empty)
+        names += (names.empty() ? "" : ", ") + field;
+      c.verdict.note(outcome::rejected, "no_code",
+                     empty.size() == 1 ? "no code: attribute " + names + " is empty"
+                                       : "no code: attributes " + names + " are empty");
     } else if (auto [it, fresh] = first_row_of_code.emplace(c.record.code, row); !fresh) {
       c.verdict.note(outcome::rejected, "duplicate",
                      "duplicate of feature " + std::to_string(it->second));

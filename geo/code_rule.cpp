@@ -8,10 +8,12 @@ namespace geo {
 
 code_rule code_rule::parse(std::string_view spec, std::string_view strip_prefix) {
   std::vector<code_part> parts;
-  while (!spec.empty()) {
+  if (spec.empty()) throw input_error("code rule is empty");
+  for (bool last = false; !last;) {
     const std::size_t plus = spec.find('+');
+    last = plus == std::string_view::npos;
     std::string_view piece = spec.substr(0, plus);
-    spec = plus == std::string_view::npos ? std::string_view{} : spec.substr(plus + 1);
+    if (!last) spec.remove_prefix(plus + 1);
     code_part part;
     part.strip_prefix = strip_prefix;
     if (const std::size_t colon = piece.find(':'); colon != std::string_view::npos) {
@@ -55,6 +57,13 @@ std::string code_rule::apply(
     out += value;
   }
   return any_field_value ? out : std::string{};
+}
+
+std::string code_rule::apply_complete(
+    const std::function<std::string(const std::string&)>& field_value) const {
+  for (const std::string& field : fields())
+    if (field_value(field).empty()) return {};
+  return apply(field_value);
 }
 
 }  // namespace geo

@@ -31,8 +31,12 @@ class code_rule {
   /// Attribute names the rule reads.
   std::vector<std::string> fields() const;
   /// The composed value, reading attributes through `field_value`. Empty when every attribute
-  /// it reads is empty.
+  /// it reads is empty; an empty attribute among filled ones is left out (for names).
   std::string apply(const std::function<std::string(const std::string&)>& field_value) const;
+  /// The same, but empty as soon as any attribute it reads is empty: a code missing a part
+  /// (an RW without its number) is no code at all.
+  std::string apply_complete(
+      const std::function<std::string(const std::string&)>& field_value) const;
 
  private:
   std::vector<code_part> m_parts;

@@ -47,7 +47,10 @@ class description_reader {
       } else if (item.is_object() && item.contains("field")) {
         part.field = item.at("field").get<std::string>();
         part.strip_prefix = item.value("strip_prefix", "");
-        part.pad = item.value("pad", std::size_t{0});
+        const json pad = item.value("pad", json(0));
+        if (!pad.is_number_integer() || pad.get<long long>() < 0 || pad.get<long long>() > 64)
+          fail(where, "pad must be a whole number from 0 to 64, got " + pad.dump());
+        part.pad = pad.get<std::size_t>();
       } else {
         fail(where, "expected \"FIELD\", {\"field\": ...} or {\"text\": ...}, got " + item.dump());
       }

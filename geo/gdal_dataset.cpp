@@ -5,6 +5,7 @@
 #include <ogr_srs_api.h>
 
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 
 #include "geo/error.hpp"
@@ -37,6 +38,8 @@ std::string gdal_virtual_path(const std::string& path) {
 
 gdal_dataset::gdal_dataset(const std::string& path) : m_path(path), m_raw(nullptr) {
   register_drivers_once();
+  if (!path.starts_with("/vsi") && !std::filesystem::exists(path))
+    throw input_error("cannot open '" + path + "' as a vector source: No such file or directory");
   CPLErrorReset();
   m_raw = GDALOpenEx(gdal_virtual_path(path).c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
                      nullptr, nullptr);

@@ -96,8 +96,9 @@ void importer::prepare_area_layers(session& s, std::vector<area_layer_spec> spec
     return std::any_of(specs.begin(), specs.end(), [&](const auto& x) { return x.level == level; });
   };
   // Every layer but the first is read on a worker thread while the first is read here.
-  std::vector<std::future<std::vector<area_candidate>>> reads;
+  // Declared before the futures: their destructors wait for the workers, which use it.
   silent_progress quiet;
+  std::vector<std::future<std::vector<area_candidate>>> reads;
   while (m_workers.size() + 1 < specs.size())
     m_workers.push_back(std::make_unique<worker>());
   for (std::size_t i = 1; i < specs.size(); ++i)
@@ -106,13 +107,17 @@ void importer::prepare_area_layers(session& s, std::vector<area_layer_spec> spec
                              m_stop);
     }));
 
-  std::set<admin_level> derived;
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const area_layer_spec& spec = specs[i];
     std::vector<area_candidate> candidates =
         i == 0 ? read_area_layer(spec, m_geos, m_proj, m_progress, m_stop) : reads[i - 1].get();
     const std::optional<admin_level> parent = parent_level(spec.level);
-    if (parent && !derived.contains(*parent)) {
+    // Parents this very layer will be dissolved into need no check against the store.
+    const bool parents_derived_here =
+        parent && !given(*parent) &&
+        std::any_of(spec.derive.begin(), spec.derive.end(),
+                    [&](const derived_level_spec& d) { return d.level == *parent; });
+    if (parent && !parents_derived_here) {
       const auto& parents = areas_of(s.imported, s.stored, m_store, m_geos, *parent);
       const bool required = spec.level == admin_level::rw || spec.level == admin_level::rt;
       if (required || !parents.empty())
@@ -130,7 +135,6 @@ void importer::prepare_area_layers(session& s, std::vector<area_layer_spec> spec
         break;
       const std::string layer(to_string(d.level));
       s.imported[d.level] = dissolve_areas(*members, d, k, layer, m_geos, m_progress, m_stop);
-      derived.insert(d.level);
       s.layers.push_back({layer, "dissolved from " + spec.layer, d.level});
       members = &s.imported[d.level];
     }
@@ -218,6 +222,11 @@ void importer::run_pledges(session& s, const std::string& path, import_report& r
   m_progress.finish();
 }
 
+void importer::commit(store_transaction& tx) {
+  m_stop.check("the final commit");
+  tx.commit();
+}
+
 import_report importer::finish(session& s, std::string_view what, import_report report) {
   report.seconds = seconds_since(s.started);
   m_store.record_import(what, report);
@@ -254,8 +263,7 @@ import_report importer::import_dataset(const dataset_description& description) {
   if (description.collaborators) run_collaborators(s, *description.collaborators, report);
   if (description.pledges) run_pledges(s, *description.pledges, report);
   report = finish(s, "dataset " + description.name, std::move(report));
-  m_stop.check("the final commit");
-  tx.commit();
+  commit(tx);
   report.seconds = seconds_since(s.started);
   return report;
 }
@@ -267,7 +275,7 @@ import_report importer::import_area_layer(const area_layer_spec& spec) {
   prepare_area_layers(s, {spec}, report);
   store_area_layers(s, report);
   report = finish(s, "areas " + spec.layer + " " + spec.path, std::move(report));
-  tx.commit();
+  commit(tx);
   return report;
 }
 
@@ -277,7 +285,7 @@ import_report importer::import_targets(const std::string& path) {
   store_transaction tx(m_store);
   run_targets(s, path, report);
   report = finish(s, "targets " + path, std::move(report));
-  tx.commit();
+  commit(tx);
   return report;
 }
 
@@ -287,7 +295,7 @@ import_report importer::import_collaborators(const std::string& path) {
   store_transaction tx(m_store);
   run_collaborators(s, path, report);
   report = finish(s, "collaborators " + path, std::move(report));
-  tx.commit();
+  commit(tx);
   return report;
 }
 
@@ -297,7 +305,7 @@ import_report importer::import_pledges(const std::string& path) {
   store_transaction tx(m_store);
   run_pledges(s, path, report);
   report = finish(s, "pledges " + path, std::move(report));
-  tx.commit();
+  commit(tx);
   return report;
 }
 

@@ -49,6 +49,8 @@ class importer {
   void run_collaborators(session& s, const std::string& path, import_report& report);
   void run_pledges(session& s, const std::string& path, import_report& report);
   import_report finish(session& s, std::string_view what, import_report report);
+  /// Commits unless a stop was requested (then the transaction rolls back).
+  void commit(store_transaction& tx);
 
   store& m_store;
   progress& m_progress;

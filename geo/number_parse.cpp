@@ -15,7 +15,10 @@ std::string_view trim(std::string_view text) {
 
 std::optional<std::int64_t> parse_integer(std::string_view text) {
   text = trim(text);
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (!text.empty() && text.front() == '+') {
+    text.remove_prefix(1);
+    if (!text.empty() && text.front() == '-') return std::nullopt;
+  }
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
@@ -36,7 +39,10 @@ std::optional<parsed_decimal> parse_decimal(std::string_view text) {
     text = buffer;
     out.decimal_comma = true;
   }
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (!text.empty() && text.front() == '+') {
+    text.remove_prefix(1);
+    if (!text.empty() && text.front() == '-') return std::nullopt;
+  }
   // from_chars also reads "inf", "nan" and exponents; a coordinate is none of these.
   if (text.empty() || text.find_first_not_of("-.0123456789") != std::string_view::npos)
     return std::nullopt;
@@ -48,6 +54,8 @@ std::optional<parsed_decimal> parse_decimal(std::string_view text) {
 
 bool is_iso_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (text[i] < '0' || text[i] > '9') return false;
   const auto year = parse_integer(text.substr(0, 4));
   const auto month = parse_integer(text.substr(5, 2));
   const auto day = parse_integer(text.substr(8, 2));

@@ -118,33 +118,33 @@ std::int64_t to_int(std::size_t n) {
   return static_cast<std::int64_t>(n);
 }
 
-// The shared shape of every sync: match by key, write what is new or changed, delete
-// what is gone. `write(record, hash)` upserts one record and returns its rowid.
+// The shared shape of every sync: match by key, delete what is gone, then write what is new
+// or changed (deleting first frees unique keys, such as a target held by a removed pledge).
+// `write(record, hash)` upserts one record.
 template <typename Record, typename KeyOf, typename HashOf, typename Write, typename Erase>
 change_counts sync_rows(const std::vector<Record>& records, stored_rows& stored, KeyOf key_of,
                         HashOf hash_of, Write write, Erase erase) {
   change_counts changes;
+  std::vector<std::int64_t> hashes;
+  hashes.reserve(records.size());
   for (const Record& record : records) {
-    const std::int64_t hash = hash_of(record);
-    auto it = stored.find(key_of(record));
-    if (it == stored.end()) {
-      write(record, hash);
-      ++changes.inserted;
-      continue;
-    }
-    it->second.seen = true;
-    if (it->second.hash == hash) {
-      ++changes.unchanged;
-      continue;
-    }
-    write(record, hash);
-    ++changes.updated;
+    hashes.push_back(hash_of(record));
+    if (auto it = stored.find(key_of(record)); it != stored.end()) it->second.seen = true;
   }
   for (const auto& [key, row] : stored)
     if (!row.seen) {
       erase(row.rowid);
       ++changes.deleted;
     }
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto it = stored.find(key_of(records[i]));
+    if (it != stored.end() && it->second.hash == hashes[i]) {
+      ++changes.unchanged;
+      continue;
+    }
+    write(records[i], hashes[i]);
+    ++(it == stored.end() ? changes.inserted : changes.updated);
+  }
   return changes;
 }
 
@@ -343,14 +343,15 @@ change_counts spatialite_store::sync_pledges(const std::vector<pledge>& pledges)
       pledged_at = excluded.pledged_at, source_row = excluded.source_row,
       row_hash = excluded.row_hash)sql");
   sqlite_statement erase = m_db->prepare("DELETE FROM pledges WHERE rowid = ?");
-  // Release the targets that changed hands before anyone takes them: the unique index of
-  // active pledges is checked per statement, so a pledge that now holds a target another one
-  // held before must come after that one's cancellation.
+  // The unique index of active pledges is checked per statement: every stored pledge that
+  // changes lets go of its target first, so that whichever pledge holds it afterwards can
+  // take it, in any order. Its upsert below writes its real status.
   sqlite_statement release = m_db->prepare(
       "UPDATE pledges SET status = 'cancelled' WHERE rowid = ? AND status <> 'cancelled'");
   for (const pledge& p : pledges) {
-    auto it = stored.find(p.id);
-    if (it != stored.end() && !is_active_status(p.status)) release.bind(1, it->second.rowid).run();
+    const auto it = stored.find(p.id);
+    if (it != stored.end() && it->second.hash != hash_of(p))
+      release.bind(1, it->second.rowid).run();
   }
   return sync_rows(
       pledges, stored, [](const pledge& p) { return p.id; },
