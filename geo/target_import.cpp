@@ -183,13 +183,16 @@ target_import_result import_targets(const std::string& path, const area_lookup& 
     }
     target t;
     row_verdict verdict;
-    const bool kept =
-        record.fields.size() == expected_fields
-            ? checker.check(record, t, verdict)
-            : (verdict.note(outcome::rejected, "field_count",
-                            "expected " + std::to_string(expected_fields) + " fields, found " +
-                                std::to_string(record.fields.size())),
-               false);
+    bool kept = false;
+    if (record.fields.size() == expected_fields) {
+      kept = checker.check(record, t, verdict);
+    } else {
+      // Keep the id when the row has one, so a pledge to it says the target was rejected.
+      if (columns["id"] < record.fields.size()) t.id = trim(record.fields[columns["id"]]);
+      verdict.note(outcome::rejected, "field_count",
+                   "expected " + std::to_string(expected_fields) + " fields, found " +
+                       std::to_string(record.fields.size()));
+    }
     t.import_outcome = verdict.result();
     report.add(record.row, t.id, verdict, std::string(record.raw));
     if (kept) {

@@ -186,6 +186,7 @@ TEST_F(ImportTargets, RejectsRowWithWrongFieldCount) {
   const geo::import_issue i = issue(16);
   EXPECT_EQ(i.reason, "field_count");
   EXPECT_EQ(i.message, "expected 11 fields, found 10");
+  EXPECT_EQ(i.key, "T14");
 }
 
 TEST_F(ImportTargets, CountsEveryRowReadInExactlyOneOutcome) {
@@ -210,7 +211,8 @@ TEST_F(ImportTargets, RegistersProgramOfAcceptedAndRowOfRejectedIds) {
   std::set<std::string> rejected;
   for (const auto& [id, why] : registry.rejection_of)
     rejected.insert(id);
-  EXPECT_EQ(rejected, (std::set<std::string>{"T07", "T08", "T09", "T10", "T11", "T12", "T13"}));
+  EXPECT_EQ(rejected,
+            (std::set<std::string>{"T07", "T08", "T09", "T10", "T11", "T12", "T13", "T14"}));
   EXPECT_EQ(registry.rejection_of.at("T07"),
             "row 8: point (-6.195, 106.83) lies outside every imported boundary");
 }
