@@ -12,6 +12,7 @@
 #include "geo/error.hpp"
 #include "geo/geos_context.hpp"
 #include "geo/proj_context.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
@@ -22,22 +23,7 @@ const std::string faults_path = data_dir + "/rw-7features-one-of-each-fault.geoj
 const std::string kelurahan_path =
     data_dir + "/kelurahan-4squares-2kecamatan-one-name-disagrees.geojson";
 
-// A folder of its own for one test, removed afterwards.
-class temp_dir {
- public:
-  temp_dir() {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    m_path = fs::temp_directory_path() / ("sasaran-" + std::to_string(::getpid()) + "-" +
-                                          test->test_suite_name() + "-" + test->name());
-    fs::remove_all(m_path);
-    fs::create_directories(m_path);
-  }
-  ~temp_dir() { fs::remove_all(m_path); }
-  std::string operator/(const std::string& name) const { return (m_path / name).string(); }
-
- private:
-  fs::path m_path;
-};
+using test_support::temp_dir;
 
 // Copies a vector source into another format with GDAL's ogr2ogr (library form).
 void translate(const std::string& from, const std::string& to, const char* format) {

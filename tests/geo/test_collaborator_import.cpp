@@ -1,4 +1,5 @@
 #include "geo/collaborator_import.hpp"
+#include "tests/support/issue_at.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,13 +16,7 @@ class ImportCollaborators : public ::testing::Test {
   ImportCollaborators()
       : m_kept(geo::import_collaborators(collaborators_path, m_report, m_progress, m_stop)) {}
 
-  // The issue of CSV row `row` (header = 1).
-  geo::import_issue issue(std::size_t row) const {
-    for (const geo::import_issue& i : m_report.issues)
-      if (i.row == row) return i;
-    ADD_FAILURE() << "no issue at row " << row;
-    return {};
-  }
+  geo::import_issue issue(std::size_t row) const { return test_support::issue_at(m_report, row); }
 
   geo::layer_report m_report;
   geo::silent_progress m_progress;

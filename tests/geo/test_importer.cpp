@@ -15,6 +15,7 @@
 #include "geo/spatialite_store.hpp"
 #include "geo/sqlite_db.hpp"
 #include "geo/sqlite_statement.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
@@ -37,22 +38,7 @@ geo::dataset_description kelurahan_only() {
   return d;
 }
 
-// A folder of its own for one test, removed afterwards.
-class temp_dir {
- public:
-  temp_dir() {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    m_path = fs::temp_directory_path() / ("sasaran-" + std::to_string(::getpid()) + "-" +
-                                          test->test_suite_name() + "-" + test->name());
-    fs::remove_all(m_path);
-    fs::create_directories(m_path);
-  }
-  ~temp_dir() { fs::remove_all(m_path); }
-  std::string operator/(const std::string& name) const { return (m_path / name).string(); }
-
- private:
-  fs::path m_path;
-};
+using test_support::temp_dir;
 
 // Rows of a query, one line each with columns separated by '|'.
 std::string rows(geo::sqlite_db& db, const std::string& sql, int columns) {

@@ -13,27 +13,13 @@
 #include "geo/geos_geometry.hpp"
 #include "geo/sqlite_db.hpp"
 #include "geo/sqlite_statement.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-// A folder of its own for one test, removed afterwards.
-class temp_dir {
- public:
-  temp_dir() {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    m_path = fs::temp_directory_path() / ("sasaran-" + std::to_string(::getpid()) + "-" +
-                                          test->test_suite_name() + "-" + test->name());
-    fs::remove_all(m_path);
-    fs::create_directories(m_path);
-  }
-  ~temp_dir() { fs::remove_all(m_path); }
-  std::string operator/(const std::string& name) const { return (m_path / name).string(); }
-
- private:
-  fs::path m_path;
-};
+using test_support::temp_dir;
 
 geo::target target(std::string id, std::string need = "beras") {
   geo::target t;

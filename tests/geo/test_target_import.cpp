@@ -1,4 +1,5 @@
 #include "geo/target_import.hpp"
+#include "tests/support/issue_at.hpp"
 
 #include <gtest/gtest.h>
 
@@ -61,13 +62,7 @@ class ImportTargets : public ::testing::Test {
     return {};
   }
 
-  // The issue of CSV row `row` (header = 1).
-  geo::import_issue issue(std::size_t row) const {
-    for (const geo::import_issue& i : m_report.issues)
-      if (i.row == row) return i;
-    ADD_FAILURE() << "no issue at row " << row;
-    return {};
-  }
+  geo::import_issue issue(std::size_t row) const { return test_support::issue_at(m_report, row); }
 
   geo::layer_report m_report;
   geo::target_import_result m_result;
