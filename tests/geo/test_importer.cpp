@@ -273,6 +273,22 @@ TEST_F(Importer, StopRequestLeavesNewDatabaseWithoutSchema) {
   EXPECT_EQ(query("SELECT count(*) FROM sqlite_master WHERE name = 'areas'"), "0\n");
 }
 
+TEST_F(Importer, FullDiskFailsTheImportSayingSoAndLeavesDatabaseAsBefore) {
+  m_importer.import_dataset(kelurahan_only());
+  const std::string before = dump();
+  // A database that may not grow past its present size behaves as a full disk.
+  const std::string pages = query("PRAGMA page_count");
+  m_store.db().exec("PRAGMA max_page_count = " + pages);
+  try {
+    m_importer.import_dataset(tiny());
+    FAIL() << "no error";
+  } catch (const geo::store_error& e) {
+    EXPECT_NE(std::string(e.what()).find("database or disk is full"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(dump(), before);
+}
+
 TEST_F(Importer, StopRequestWhileLayersAreReadOnWorkersLeavesDatabaseAsBefore) {
   m_importer.import_dataset(tiny());
   const std::string before = dump();
