@@ -61,7 +61,7 @@ int run_import(const import_options& options) {
   try {
     const std::filesystem::path db(options.db);
     if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
-    geo::spatialite_store store(options.db);
+    geo::spatialite_store store(options.db, geo::spatialite_store::journal::bulk);
     progress_bar bar(stderr);
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);

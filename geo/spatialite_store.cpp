@@ -1,5 +1,7 @@
 #include "geo/spatialite_store.hpp"
 
+#include <algorithm>
+#include <numeric>
 #include <unordered_map>
 
 #include "geo/error.hpp"
@@ -136,7 +138,12 @@ change_counts sync_rows(const std::vector<Record>& records, stored_rows& stored,
       erase(row.rowid);
       ++changes.deleted;
     }
-  for (std::size_t i = 0; i < records.size(); ++i) {
+  // In key order, new rows append to the key index instead of landing all over it.
+  std::vector<std::size_t> order(records.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return key_of(records[a]) < key_of(records[b]); });
+  for (const std::size_t i : order) {
     const auto it = stored.find(key_of(records[i]));
     if (it != stored.end() && it->second.hash == hashes[i]) {
       ++changes.unchanged;
@@ -203,16 +210,30 @@ std::optional<std::string> null_if_empty(const std::string& s) {
 
 }  // namespace
 
-spatialite_store::spatialite_store(const std::string& path)
+spatialite_store::spatialite_store(const std::string& path, journal mode)
     : m_db(std::make_unique<sqlite_db>(path)) {
   // A Jakarta import touches ~100 MB of pages in one transaction; with SQLite's default
   // 2 MB cache it spills and rereads them.
   m_db->exec(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
       "PRAGMA cache_size=-262144;");
+  if (mode == journal::bulk) {
+    // Leaving WAL needs the file to ourselves; when another connection holds it, stay in WAL.
+    sqlite3_busy_timeout(m_db->get(), 0);
+    sqlite_statement set = m_db->prepare("PRAGMA journal_mode=DELETE");
+    try {
+      m_back_to_wal = set.step() && set.column_text(0) == "delete";
+    } catch (const store_error&) {
+      m_back_to_wal = false;
+    }
+    sqlite3_busy_timeout(m_db->get(), 5000);
+  }
 }
 
-spatialite_store::~spatialite_store() = default;
+spatialite_store::~spatialite_store() {
+  if (m_back_to_wal)
+    sqlite3_exec(m_db->get(), "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+}
 
 void spatialite_store::begin() {
   m_db->exec("BEGIN IMMEDIATE");
@@ -255,7 +276,8 @@ change_counts spatialite_store::sync_areas(std::string_view layer, const std::ve
   sqlite_statement erase = m_db->prepare("DELETE FROM areas WHERE id = ?");
   sqlite_statement unindex = m_db->prepare("DELETE FROM areas_rtree WHERE id = ?");
   return sync_rows(
-      areas, stored, [](const area& a) { return a.code; }, [](const area& a) { return hash_of(a); },
+      areas, stored, [](const area& a) -> const std::string& { return a.code; },
+      [](const area& a) { return hash_of(a); },
       [&](const area& a, std::int64_t hash) {
         upsert.bind(1, to_string(a.level)).bind(2, a.code).bind(3, a.name);
         upsert.bind(4, null_if_empty(a.parent_code)).bind(5, a.area_m2);
@@ -291,7 +313,7 @@ change_counts spatialite_store::sync_targets(const std::vector<target>& targets)
       source_row = excluded.source_row, row_hash = excluded.row_hash, geom = excluded.geom)sql");
   sqlite_statement erase = m_db->prepare("DELETE FROM targets WHERE pk = ?");
   return sync_rows(
-      targets, stored, [](const target& t) { return t.id; },
+      targets, stored, [](const target& t) -> const std::string& { return t.id; },
       [](const target& t) { return hash_of(t); },
       [&](const target& t, std::int64_t hash) {
         // Views of `t`'s strings: it outlives the run() below.
@@ -322,7 +344,7 @@ change_counts spatialite_store::sync_collaborators(const std::vector<collaborato
       lat = excluded.lat, source_row = excluded.source_row, row_hash = excluded.row_hash)sql");
   sqlite_statement erase = m_db->prepare("DELETE FROM collaborators WHERE rowid = ?");
   return sync_rows(
-      collaborators, stored, [](const collaborator& c) { return c.id; },
+      collaborators, stored, [](const collaborator& c) -> const std::string& { return c.id; },
       [](const collaborator& c) { return hash_of(c); },
       [&](const collaborator& c, std::int64_t hash) {
         upsert.bind(1, c.id).bind(2, c.name).bind(3, c.kind).bind(4, c.lon).bind(5, c.lat);
@@ -354,12 +376,13 @@ change_counts spatialite_store::sync_pledges(const std::vector<pledge>& pledges)
       release.bind(1, it->second.rowid).run();
   }
   return sync_rows(
-      pledges, stored, [](const pledge& p) { return p.id; },
+      pledges, stored, [](const pledge& p) -> const std::string& { return p.id; },
       [](const pledge& p) { return hash_of(p); },
       [&](const pledge& p, std::int64_t hash) {
-        upsert.bind(1, p.id).bind(2, p.collaborator_id).bind(3, p.target_id).bind(4, p.program);
-        upsert.bind(5, p.form).bind(6, p.amount_idr).bind(7, p.quantity).bind(8, p.status);
-        upsert.bind(9, p.pledged_at).bind(10, to_int(p.row)).bind(11, hash).run();
+        upsert.bind_view(1, p.id).bind_view(2, p.collaborator_id).bind_view(3, p.target_id);
+        upsert.bind_view(4, p.program).bind_view(5, p.form).bind(6, p.amount_idr);
+        upsert.bind(7, p.quantity).bind_view(8, p.status).bind_view(9, p.pledged_at);
+        upsert.bind(10, to_int(p.row)).bind(11, hash).run();
       },
       [&](std::int64_t rowid) { erase.bind(1, rowid).run(); });
 }

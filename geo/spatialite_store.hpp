@@ -15,8 +15,15 @@ class sqlite_db;
 /// server, not in SQL.
 class spatialite_store final : public store {
  public:
-  /// Opens or creates the database and its schema; the folder must exist.
-  explicit spatialite_store(const std::string& path);
+  /// How writes reach the file. `wal` is what a server needs (readers never wait). `bulk` is
+  /// for an import that has the database to itself: pages are written once, behind a rollback
+  /// journal, instead of twice (into the WAL, then into the file); the file is switched back
+  /// to WAL when the store closes. If another connection has the file open, `bulk` stays WAL.
+  enum class journal { wal, bulk };
+
+  /// Opens or creates the database; the schema is made by the first transaction. The folder
+  /// must exist.
+  explicit spatialite_store(const std::string& path, journal mode = journal::wal);
   ~spatialite_store() override;
 
   void begin() override;
@@ -42,6 +49,7 @@ class spatialite_store final : public store {
   void create_schema();
 
   std::unique_ptr<sqlite_db> m_db;
+  bool m_back_to_wal = false;
 };
 
 }  // namespace geo
