@@ -12,6 +12,7 @@ anchors=${ANCHORS_DIR:-$(cd .. && pwd)/shared/bench/anchors}
 reps=${REPS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+scripts/install-deps.sh time > /dev/null
 [ -x build/cli/sasaran ] || scripts/build.sh release > /dev/null
 
 if [ "${ANCHORS:-0}" = 1 ]; then

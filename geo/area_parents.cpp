@@ -15,8 +15,27 @@ std::string percent(double share) {
 }  // namespace
 
 void check_parents(std::vector<area_candidate>& children, admin_level parent_level,
-                   const std::unordered_map<std::string, const geos_geometry*>& parents,
-                   progress& progress, const stop_token& stop) {
+                   const parent_geometries& parents, progress& progress, const stop_token& stop) {
+  reject_orphans(children, parent_level, parents);
+  flag_outside_parents(children, parent_level, parents, progress, stop);
+}
+
+void reject_orphans(std::vector<area_candidate>& children, admin_level parent_level,
+                    const parent_geometries& parents) {
+  for (area_candidate& child : children) {
+    if (!child.geometry) continue;
+    const std::string& code = child.record.parent_code;
+    if (!code.empty() && parents.contains(code)) continue;
+    child.verdict.note(
+        outcome::rejected, "unknown_parent",
+        "parent " + std::string(to_string(parent_level)) + " '" + code + "' does not exist");
+    child.geometry.reset();
+  }
+}
+
+void flag_outside_parents(std::vector<area_candidate>& children, admin_level parent_level,
+                          const parent_geometries& parents, progress& progress,
+                          const stop_token& stop) {
   struct prepared_parent {
     geos_prepared exact;
     geos_geometry band;  // the parent grown by the tolerance
@@ -38,13 +57,7 @@ void check_parents(std::vector<area_candidate>& children, admin_level parent_lev
     if (!child.geometry) continue;
     const std::string& code = child.record.parent_code;
     const auto parent = parents.find(code);
-    if (code.empty() || parent == parents.end()) {
-      child.verdict.note(
-          outcome::rejected, "unknown_parent",
-          "parent " + std::string(to_string(parent_level)) + " '" + code + "' does not exist");
-      child.geometry.reset();
-      continue;
-    }
+    if (parent == parents.end()) continue;
     auto& parent_prepared = prepared[code];
     if (!parent_prepared) parent_prepared = std::make_unique<prepared_parent>(*parent->second);
     if (parent_prepared->exact.covers(*child.geometry) ||

@@ -12,11 +12,21 @@ namespace geo {
 /// 6 decimals (0.1 m), leaves slivers like that without any intent.
 inline constexpr double outside_tolerance_degrees = 1e-5;
 
+using parent_geometries = std::unordered_map<std::string, const geos_geometry*>;
+
 /// Checks each kept child against its parent area: a child whose parent does not exist is
 /// rejected; one lying partly outside its parent (beyond the tolerance) is kept and flagged
-/// with the share of its area outside.
+/// with the share of its area outside. The two halves of check_parents below.
 void check_parents(std::vector<area_candidate>& children, admin_level parent_level,
-                   const std::unordered_map<std::string, const geos_geometry*>& parents,
-                   progress& progress, const stop_token& stop);
+                   const parent_geometries& parents, progress& progress, const stop_token& stop);
+
+/// Rejects the kept children whose parent does not exist (a lookup per child).
+void reject_orphans(std::vector<area_candidate>& children, admin_level parent_level,
+                    const parent_geometries& parents);
+
+/// Flags the kept children lying partly outside their parent (GEOS work per child).
+void flag_outside_parents(std::vector<area_candidate>& children, admin_level parent_level,
+                          const parent_geometries& parents, progress& progress,
+                          const stop_token& stop);
 
 }  // namespace geo

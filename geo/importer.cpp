@@ -26,6 +26,7 @@ struct importer::session {
   };
   std::vector<area_layer> layers;             // in the order they were read or derived
   std::vector<std::vector<area>> kept_areas;  // per layer, until stored
+  std::vector<std::pair<admin_level, admin_level>> outside_checks;  // (children, parents)
 };
 
 namespace {
@@ -83,8 +84,7 @@ importer::importer(store& store, progress& progress, stop_token stop)
 
 importer::~importer() = default;
 
-void importer::prepare_area_layers(session& s, std::vector<area_layer_spec> specs,
-                                   import_report& report) {
+void importer::prepare_area_layers(session& s, std::vector<area_layer_spec> specs) {
   std::stable_sort(specs.begin(), specs.end(),
                    [](const auto& a, const auto& b) { return a.level < b.level; });
   for (std::size_t i = 1; i < specs.size(); ++i)
@@ -120,8 +120,10 @@ void importer::prepare_area_layers(session& s, std::vector<area_layer_spec> spec
     if (parent && !parents_derived_here) {
       const auto& parents = areas_of(s.imported, s.stored, m_store, m_geos, *parent);
       const bool required = spec.level == admin_level::rw || spec.level == admin_level::rt;
-      if (required || !parents.empty())
-        check_parents(candidates, *parent, geometries_by_code(parents), m_progress, m_stop);
+      if (required || !parents.empty()) {
+        reject_orphans(candidates, *parent, geometries_by_code(parents));
+        s.outside_checks.emplace_back(spec.level, *parent);
+      }
     }
     s.imported[spec.level] = std::move(candidates);
     s.layers.push_back({spec.layer, spec.path, spec.level});
@@ -139,6 +141,14 @@ void importer::prepare_area_layers(session& s, std::vector<area_layer_spec> spec
       members = &s.imported[d.level];
     }
   }
+}
+
+void importer::finish_area_layers(session& s, import_report& report) {
+  for (const auto& [level, parent] : s.outside_checks)
+    flag_outside_parents(
+        s.imported[level], parent,
+        geometries_by_code(areas_of(s.imported, s.stored, m_store, m_geos, parent)), m_progress,
+        m_stop);
   for (const session::area_layer& l : s.layers) {
     layer_report& r = report.layers.emplace_back();
     r.layer = l.layer;
@@ -169,12 +179,11 @@ area_lookup importer::lookup_for_targets(session& s) {
   return lookup;
 }
 
-void importer::store_targets(session& s, target_import_result result, layer_report& r) {
-  m_progress.start("storing targets", result.targets.size(), progress::unit::items);
-  r.changes = m_store.sync_targets(result.targets);
+void importer::store_targets(const std::vector<target>& targets, layer_report& r) {
+  m_progress.start("storing targets", targets.size(), progress::unit::items);
+  r.changes = m_store.sync_targets(targets);
   m_store.replace_issues(r.layer, r.issues);
   m_progress.finish();
-  s.targets = std::move(result.registry);
 }
 
 void importer::run_targets(session& s, const std::string& path, import_report& report) {
@@ -182,28 +191,18 @@ void importer::run_targets(session& s, const std::string& path, import_report& r
   layer_report& r = report.layers.emplace_back();
   r.layer = "targets";
   r.source = path;
-  store_targets(s, geo::import_targets(path, lookup, r, m_progress, m_stop), r);
+  target_import_result result = geo::import_targets(path, lookup, r, m_progress, m_stop);
+  store_targets(result.targets, r);
+  s.targets = std::move(result.registry);
 }
 
-void importer::run_collaborators(session& s, const std::string& path, import_report& report) {
-  layer_report& r = report.layers.emplace_back();
-  r.layer = "collaborators";
-  r.source = path;
-  const std::vector<collaborator> kept = geo::import_collaborators(path, r, m_progress, m_stop);
-  r.changes = m_store.sync_collaborators(kept);
-  m_store.replace_issues(r.layer, r.issues);
-  s.collaborators.emplace();
-  for (const collaborator& c : kept)
-    s.collaborators->insert(c.id);
-}
-
-void importer::run_pledges(session& s, const std::string& path, import_report& report) {
-  if (!s.collaborators) {
+void importer::load_missing_registries(session& s, bool collaborators, bool targets) {
+  if (collaborators && !s.collaborators) {
     s.collaborators.emplace();
     for (const collaborator& c : m_store.load_collaborators())
       s.collaborators->insert(c.id);
   }
-  if (!s.targets) {
+  if (targets && !s.targets) {
     s.targets.emplace();
     for (const target& t : m_store.load_targets())
       s.targets->program_of.emplace(t.id, t.program);
@@ -211,15 +210,55 @@ void importer::run_pledges(session& s, const std::string& path, import_report& r
       if (!i.key.empty())
         s.targets->rejection_of.emplace(i.key, "row " + std::to_string(i.row) + ": " + i.message);
   }
-  layer_report& r = report.layers.emplace_back();
-  r.layer = "pledges";
-  r.source = path;
-  const std::vector<pledge> kept =
-      geo::import_pledges(path, *s.collaborators, *s.targets, r, m_progress, m_stop);
-  m_progress.start("storing pledges", kept.size(), progress::unit::items);
-  r.changes = m_store.sync_pledges(kept);
-  m_store.replace_issues(r.layer, r.issues);
+}
+
+importer::checked_rows importer::check_collaborators_and_pledges(
+    session& s, const std::optional<std::string>& collaborators,
+    const std::optional<std::string>& pledges, progress& progress) const {
+  checked_rows rows;
+  if (collaborators) {
+    rows.collaborators_report.layer = "collaborators";
+    rows.collaborators_report.source = *collaborators;
+    rows.collaborators =
+        geo::import_collaborators(*collaborators, rows.collaborators_report, progress, m_stop);
+    s.collaborators.emplace();
+    for (const collaborator& c : *rows.collaborators)
+      s.collaborators->insert(c.id);
+  }
+  if (pledges) {
+    rows.pledges_report.layer = "pledges";
+    rows.pledges_report.source = *pledges;
+    rows.pledges = geo::import_pledges(*pledges, *s.collaborators, *s.targets, rows.pledges_report,
+                                       progress, m_stop);
+  }
+  return rows;
+}
+
+void importer::store_checked_rows(checked_rows& rows, import_report& report) {
+  if (rows.collaborators) {
+    layer_report& r = report.layers.emplace_back(std::move(rows.collaborators_report));
+    m_progress.start("storing collaborators", rows.collaborators->size(), progress::unit::items);
+    r.changes = m_store.sync_collaborators(*rows.collaborators);
+    m_store.replace_issues(r.layer, r.issues);
+    m_progress.finish();
+  }
+  if (rows.pledges) {
+    layer_report& r = report.layers.emplace_back(std::move(rows.pledges_report));
+    m_progress.start("storing pledges", rows.pledges->size(), progress::unit::items);
+    r.changes = m_store.sync_pledges(*rows.pledges);
+    m_store.replace_issues(r.layer, r.issues);
+    m_progress.finish();
+  }
+}
+
+template <typename T>
+T importer::await(std::future<T>& work, std::string_view stage, const shared_progress& shared) {
+  m_progress.start(stage, shared.total(), progress::unit::bytes);
+  while (work.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
+    m_progress.advance(shared.done());
+  T result = work.get();
   m_progress.finish();
+  return result;
 }
 
 void importer::commit(store_transaction& tx) {
@@ -237,31 +276,43 @@ import_report importer::import_dataset(const dataset_description& description) {
   session s;
   import_report report;
   store_transaction tx(m_store);
-  prepare_area_layers(s, description.areas, report);
-  if (description.targets) {
-    // Targets are checked on a worker while the areas are written here.
+  prepare_area_layers(s, description.areas);
+  if (!description.targets) {
+    finish_area_layers(s, report);
+    store_area_layers(s, report);
+  } else {
+    // Targets are checked on a worker while areas are checked and written here; then
+    // collaborators and pledges are checked on a worker while targets are written.
     const area_lookup lookup = lookup_for_targets(s);
     layer_report targets_report;
     targets_report.layer = "targets";
     targets_report.source = *description.targets;
-    shared_progress targets_progress;
+    shared_progress worker_progress;
     auto checked = std::async(std::launch::async, [&] {
-      return geo::import_targets(*description.targets, lookup, targets_report, targets_progress,
+      return geo::import_targets(*description.targets, lookup, targets_report, worker_progress,
                                  m_stop);
     });
+    finish_area_layers(s, report);
     store_area_layers(s, report);
-    m_progress.start("targets", targets_progress.total(), progress::unit::bytes);
-    while (checked.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
-      m_progress.advance(targets_progress.done());
-    target_import_result result = checked.get();
-    m_progress.finish();
+    target_import_result result = await(checked, "targets", worker_progress);
     report.layers.push_back(std::move(targets_report));
-    store_targets(s, std::move(result), report.layers.back());
-  } else {
-    store_area_layers(s, report);
+    s.targets = std::move(result.registry);
+    load_missing_registries(s, description.pledges && !description.collaborators, false);
+    auto others = std::async(std::launch::async, [&] {
+      return check_collaborators_and_pledges(s, description.collaborators, description.pledges,
+                                             worker_progress);
+    });
+    store_targets(result.targets, report.layers.back());
+    checked_rows rows = await(others, "collaborators, pledges", worker_progress);
+    store_checked_rows(rows, report);
   }
-  if (description.collaborators) run_collaborators(s, *description.collaborators, report);
-  if (description.pledges) run_pledges(s, *description.pledges, report);
+  if (!description.targets && (description.collaborators || description.pledges)) {
+    load_missing_registries(s, description.pledges && !description.collaborators,
+                            description.pledges.has_value());
+    checked_rows rows = check_collaborators_and_pledges(s, description.collaborators,
+                                                        description.pledges, m_progress);
+    store_checked_rows(rows, report);
+  }
   report = finish(s, "dataset " + description.name, std::move(report));
   commit(tx);
   report.seconds = seconds_since(s.started);
@@ -272,7 +323,8 @@ import_report importer::import_area_layer(const area_layer_spec& spec) {
   session s;
   import_report report;
   store_transaction tx(m_store);
-  prepare_area_layers(s, {spec}, report);
+  prepare_area_layers(s, {spec});
+  finish_area_layers(s, report);
   store_area_layers(s, report);
   report = finish(s, "areas " + spec.layer + " " + spec.path, std::move(report));
   commit(tx);
@@ -293,7 +345,8 @@ import_report importer::import_collaborators(const std::string& path) {
   session s;
   import_report report;
   store_transaction tx(m_store);
-  run_collaborators(s, path, report);
+  checked_rows rows = check_collaborators_and_pledges(s, path, std::nullopt, m_progress);
+  store_checked_rows(rows, report);
   report = finish(s, "collaborators " + path, std::move(report));
   commit(tx);
   return report;
@@ -303,7 +356,9 @@ import_report importer::import_pledges(const std::string& path) {
   session s;
   import_report report;
   store_transaction tx(m_store);
-  run_pledges(s, path, report);
+  load_missing_registries(s, true, true);
+  checked_rows rows = check_collaborators_and_pledges(s, std::nullopt, path, m_progress);
+  store_checked_rows(rows, report);
   report = finish(s, "pledges " + path, std::move(report));
   commit(tx);
   return report;

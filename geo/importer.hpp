@@ -1,4 +1,5 @@
 #pragma once
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -7,9 +8,11 @@
 #include <vector>
 
 #include "geo/area_import.hpp"
+#include "geo/collaborator.hpp"
 #include "geo/dataset_description.hpp"
 #include "geo/geos_context.hpp"
 #include "geo/import_report.hpp"
+#include "geo/pledge.hpp"
 #include "geo/progress.hpp"
 #include "geo/proj_context.hpp"
 #include "geo/store.hpp"
@@ -40,14 +43,33 @@ class importer {
   struct session;
   struct worker;
 
-  /// Reads, checks and dissolves the area layers, counting them in `report`; stores nothing.
-  void prepare_area_layers(session& s, std::vector<area_layer_spec> specs, import_report& report);
+  /// Collaborators and pledges, checked (on any thread) but not yet stored.
+  struct checked_rows {
+    std::optional<std::vector<collaborator>> collaborators;
+    layer_report collaborators_report;
+    std::optional<std::vector<pledge>> pledges;
+    layer_report pledges_report;
+  };
+
+  /// Reads the area layers, rejects children without a parent, dissolves derived levels.
+  void prepare_area_layers(session& s, std::vector<area_layer_spec> specs);
+  /// Flags children partly outside their parents and counts every area in `report`.
+  void finish_area_layers(session& s, import_report& report);
   void store_area_layers(session& s, import_report& report);
   area_lookup lookup_for_targets(session& s);
-  void store_targets(session& s, target_import_result result, layer_report& r);
+  void store_targets(const std::vector<target>& targets, layer_report& r);
   void run_targets(session& s, const std::string& path, import_report& report);
-  void run_collaborators(session& s, const std::string& path, import_report& report);
-  void run_pledges(session& s, const std::string& path, import_report& report);
+  /// What a collaborators or pledges file is checked against, from the store when this
+  /// import does not bring it. Calling thread only (the store is not shared).
+  void load_missing_registries(session& s, bool collaborators, bool targets);
+  checked_rows check_collaborators_and_pledges(session& s,
+                                               const std::optional<std::string>& collaborators,
+                                               const std::optional<std::string>& pledges,
+                                               progress& progress) const;
+  void store_checked_rows(checked_rows& rows, import_report& report);
+  /// Waits for work on a worker thread, showing its progress as `stage`.
+  template <typename T>
+  T await(std::future<T>& work, std::string_view stage, const shared_progress& shared);
   import_report finish(session& s, std::string_view what, import_report report);
   /// Commits unless a stop was requested (then the transaction rolls back).
   void commit(store_transaction& tx);

@@ -30,7 +30,10 @@ class silent_progress final : public progress {
 /// Progress of work on another thread, read by the thread that owns the real progress sink.
 class shared_progress final : public progress {
  public:
-  void start(std::string_view, std::size_t total, unit) override { m_total.store(total); }
+  void start(std::string_view, std::size_t total, unit) override {
+    m_done.store(0);
+    m_total.store(total);
+  }
   void advance(std::size_t done) override { m_done.store(done); }
   void finish() override { m_done.store(m_total.load()); }
   std::size_t total() const { return m_total.load(); }
