@@ -185,13 +185,21 @@ std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const g
   return out;
 }
 
-std::vector<area> finish_area_layer(std::vector<area_candidate>& candidates, layer_report& report) {
+std::vector<area> kept_areas(const std::vector<area_candidate>& candidates) {
   std::vector<area> kept;
-  for (area_candidate& c : candidates) {
-    report.add(c.row, c.key, c.verdict, c.raw);
+  for (const area_candidate& c : candidates)
     if (c.verdict.result() != outcome::rejected) kept.push_back(c.record);
-  }
   return kept;
+}
+
+void count_area_layer(const std::vector<area_candidate>& candidates, layer_report& report) {
+  for (const area_candidate& c : candidates)
+    report.add(c.row, c.key, c.verdict, c.raw);
+}
+
+std::vector<area> finish_area_layer(std::vector<area_candidate>& candidates, layer_report& report) {
+  count_area_layer(candidates, report);
+  return kept_areas(candidates);
 }
 
 }  // namespace geo

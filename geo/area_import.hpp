@@ -54,7 +54,11 @@ std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const g
                                             const proj_context& proj, progress& progress,
                                             const stop_token& stop);
 
-/// Counts every candidate in `report` and returns the areas that were kept.
+/// The areas that were not rejected.
+std::vector<area> kept_areas(const std::vector<area_candidate>& candidates);
+/// Counts every candidate in `report`, once its verdict is final.
+void count_area_layer(const std::vector<area_candidate>& candidates, layer_report& report);
+/// Both of the above.
 std::vector<area> finish_area_layer(std::vector<area_candidate>& candidates, layer_report& report);
 
 }  // namespace geo

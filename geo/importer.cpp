@@ -23,10 +23,16 @@ struct importer::session {
     std::string layer;
     std::string source;
     admin_level level;
+    change_counts changes;
   };
-  std::vector<area_layer> layers;             // in the order they were read or derived
-  std::vector<std::vector<area>> kept_areas;  // per layer, until stored
-  std::vector<std::pair<admin_level, admin_level>> outside_checks;  // (children, parents)
+  std::vector<area_layer> layers;  // in the order they were read or derived
+  struct outside_check {
+    admin_level children;
+    admin_level parent;
+    parent_geometries parents;
+  };
+  std::vector<outside_check> outside_checks;
+  std::size_t stored_layers = 0;  // layers[0, stored_layers) are written
 };
 
 namespace {
@@ -121,12 +127,13 @@ void importer::prepare_area_layers(session& s, std::vector<area_layer_spec> spec
       const auto& parents = areas_of(s.imported, s.stored, m_store, m_geos, *parent);
       const bool required = spec.level == admin_level::rw || spec.level == admin_level::rt;
       if (required || !parents.empty()) {
-        reject_orphans(candidates, *parent, geometries_by_code(parents));
-        s.outside_checks.emplace_back(spec.level, *parent);
+        parent_geometries by_code = geometries_by_code(parents);
+        reject_orphans(candidates, *parent, by_code);
+        s.outside_checks.push_back({spec.level, *parent, std::move(by_code)});
       }
     }
     s.imported[spec.level] = std::move(candidates);
-    s.layers.push_back({spec.layer, spec.path, spec.level});
+    s.layers.push_back({spec.layer, spec.path, spec.level, {}});
     // Dissolve upwards while no layer gives the level: kecamatan from kelurahan, kota from
     // kecamatan.
     const std::vector<area_candidate>* members = &s.imported[spec.level];
@@ -137,35 +144,41 @@ void importer::prepare_area_layers(session& s, std::vector<area_layer_spec> spec
         break;
       const std::string layer(to_string(d.level));
       s.imported[d.level] = dissolve_areas(*members, d, k, layer, m_geos, m_progress, m_stop);
-      s.layers.push_back({layer, "dissolved from " + spec.layer, d.level});
+      s.layers.push_back({layer, "dissolved from " + spec.layer, d.level, {}});
       members = &s.imported[d.level];
     }
+    // Which areas are kept is settled now (slivers outside parents only flag them): unless
+    // this was the last layer, write them while the next layers are still being read. The
+    // last one is written once the workers that need it have started (store_pending_areas).
+    if (i + 1 < specs.size()) store_pending_areas(s);
   }
 }
 
+void importer::store_pending_areas(session& s) {
+  for (; s.stored_layers < s.layers.size(); ++s.stored_layers) {
+    session::area_layer& l = s.layers[s.stored_layers];
+    const std::vector<area> kept = kept_areas(s.imported[l.level]);
+    m_progress.start("storing " + l.layer, kept.size(), progress::unit::items);
+    l.changes = m_store.sync_areas(l.layer, kept);
+    m_progress.finish();
+  }
+}
+
+void importer::check_outside_parents(session& s, progress& progress) const {
+  for (session::outside_check& check : s.outside_checks)
+    flag_outside_parents(s.imported.at(check.children), check.parent, check.parents, progress,
+                         m_stop);
+}
+
 void importer::finish_area_layers(session& s, import_report& report) {
-  for (const auto& [level, parent] : s.outside_checks)
-    flag_outside_parents(
-        s.imported[level], parent,
-        geometries_by_code(areas_of(s.imported, s.stored, m_store, m_geos, parent)), m_progress,
-        m_stop);
   for (const session::area_layer& l : s.layers) {
     layer_report& r = report.layers.emplace_back();
     r.layer = l.layer;
     r.source = l.source;
-    s.kept_areas.push_back(finish_area_layer(s.imported[l.level], r));
-  }
-}
-
-void importer::store_area_layers(session& s, import_report& report) {
-  for (std::size_t i = 0; i < s.layers.size(); ++i) {
-    layer_report& r = report.layers[i];
-    m_progress.start("storing " + r.layer, s.kept_areas[i].size(), progress::unit::items);
-    r.changes = m_store.sync_areas(r.layer, s.kept_areas[i]);
+    r.changes = l.changes;
+    count_area_layer(s.imported[l.level], r);
     m_store.replace_issues(r.layer, r.issues);
-    m_progress.finish();
   }
-  s.kept_areas.clear();
 }
 
 area_lookup importer::lookup_for_targets(session& s) {
@@ -256,9 +269,8 @@ T importer::await(std::future<T>& work, std::string_view stage, const shared_pro
   m_progress.start(stage, shared.total(), progress::unit::bytes);
   while (work.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
     m_progress.advance(shared.done());
-  T result = work.get();
   m_progress.finish();
-  return result;
+  return work.get();
 }
 
 void importer::commit(store_transaction& tx) {
@@ -276,43 +288,48 @@ import_report importer::import_dataset(const dataset_description& description) {
   session s;
   import_report report;
   store_transaction tx(m_store);
+  // Areas are read on workers and written here as each level is settled. Then workers check
+  // the areas for slivers outside their parents, the targets, and later the collaborators and
+  // pledges, while this thread writes what is ready: only this thread touches the store.
   prepare_area_layers(s, description.areas);
-  if (!description.targets) {
-    finish_area_layers(s, report);
-    store_area_layers(s, report);
-  } else {
-    // Targets are checked on a worker while areas are checked and written here; then
-    // collaborators and pledges are checked on a worker while targets are written.
+  shared_progress outside_progress;
+  auto outside =
+      std::async(std::launch::async, [&] { check_outside_parents(s, outside_progress); });
+  layer_report targets_report;
+  std::optional<target_import_result> targets;
+  if (description.targets) {
     const area_lookup lookup = lookup_for_targets(s);
-    layer_report targets_report;
     targets_report.layer = "targets";
     targets_report.source = *description.targets;
-    shared_progress worker_progress;
+    shared_progress targets_progress;
     auto checked = std::async(std::launch::async, [&] {
-      return geo::import_targets(*description.targets, lookup, targets_report, worker_progress,
+      return geo::import_targets(*description.targets, lookup, targets_report, targets_progress,
                                  m_stop);
     });
-    finish_area_layers(s, report);
-    store_area_layers(s, report);
-    target_import_result result = await(checked, "targets", worker_progress);
-    report.layers.push_back(std::move(targets_report));
-    s.targets = std::move(result.registry);
-    load_missing_registries(s, description.pledges && !description.collaborators, false);
-    auto others = std::async(std::launch::async, [&] {
-      return check_collaborators_and_pledges(s, description.collaborators, description.pledges,
-                                             worker_progress);
-    });
-    store_targets(result.targets, report.layers.back());
-    checked_rows rows = await(others, "collaborators, pledges", worker_progress);
-    store_checked_rows(rows, report);
+    store_pending_areas(s);
+    targets = await(checked, "targets", targets_progress);
+    s.targets = std::move(targets->registry);
+  } else {
+    store_pending_areas(s);
   }
-  if (!description.targets && (description.collaborators || description.pledges)) {
+  checked_rows rows;
+  if (description.collaborators || description.pledges) {
     load_missing_registries(s, description.pledges && !description.collaborators,
-                            description.pledges.has_value());
-    checked_rows rows = check_collaborators_and_pledges(s, description.collaborators,
-                                                        description.pledges, m_progress);
-    store_checked_rows(rows, report);
+                            description.pledges && !description.targets);
+    shared_progress rows_progress;
+    auto checked = std::async(std::launch::async, [&] {
+      return check_collaborators_and_pledges(s, description.collaborators, description.pledges,
+                                             rows_progress);
+    });
+    if (targets) store_targets(targets->targets, targets_report);
+    rows = await(checked, "collaborators, pledges", rows_progress);
+  } else if (targets) {
+    store_targets(targets->targets, targets_report);
   }
+  await(outside, "areas outside parents", outside_progress);
+  finish_area_layers(s, report);
+  if (targets) report.layers.push_back(std::move(targets_report));
+  store_checked_rows(rows, report);
   report = finish(s, "dataset " + description.name, std::move(report));
   commit(tx);
   report.seconds = seconds_since(s.started);
@@ -324,8 +341,9 @@ import_report importer::import_area_layer(const area_layer_spec& spec) {
   import_report report;
   store_transaction tx(m_store);
   prepare_area_layers(s, {spec});
+  store_pending_areas(s);
+  check_outside_parents(s, m_progress);
   finish_area_layers(s, report);
-  store_area_layers(s, report);
   report = finish(s, "areas " + spec.layer + " " + spec.path, std::move(report));
   commit(tx);
   return report;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "geo/area_import.hpp"
+#include "geo/area_parents.hpp"
 #include "geo/collaborator.hpp"
 #include "geo/dataset_description.hpp"
 #include "geo/geos_context.hpp"
@@ -49,13 +50,15 @@ class importer {
     layer_report collaborators_report;
     std::optional<std::vector<pledge>> pledges;
     layer_report pledges_report;
-  };
-
-  /// Reads the area layers, rejects children without a parent, dissolves derived levels.
+  };  /// Reads the area layers, rejects children without a parent, dissolves derived levels, and
+  /// writes each level's areas while the next is read (all but the last).
   void prepare_area_layers(session& s, std::vector<area_layer_spec> specs);
-  /// Flags children partly outside their parents and counts every area in `report`.
+  /// Writes the kept areas of the layers not written yet.
+  void store_pending_areas(session& s);
+  /// Flags children partly outside their parents; GEOS work only, any thread.
+  void check_outside_parents(session& s, progress& progress) const;
+  /// Counts every area in `report` and stores the issues.
   void finish_area_layers(session& s, import_report& report);
-  void store_area_layers(session& s, import_report& report);
   area_lookup lookup_for_targets(session& s);
   void store_targets(const std::vector<target>& targets, layer_report& r);
   void run_targets(session& s, const std::string& path, import_report& report);
