@@ -29,6 +29,11 @@ class area_index {
   const entry* find(double x, double y) const;
   /// The area with this code, or nullptr.
   const entry* by_code(const std::string& code) const;
+  /// Position of an entry of this index, 0 to size() - 1, for tables kept beside it.
+  std::size_t position(const entry& e) const {
+    return static_cast<std::size_t>(&e - m_entries.data());
+  }
+  const entry& at(std::size_t position) const { return m_entries[position]; }
   /// True when the area with this code exists and covers (x, y), within `tolerance` degrees of
   /// its boundary.
   bool covers(const std::string& code, double x, double y, double tolerance = 0) const;

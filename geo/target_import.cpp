@@ -22,46 +22,97 @@ std::string quoted(std::string_view text) {
   return "'" + std::string(text) + "'";
 }
 
+// The codes above an area, walked once per area instead of once per target.
+struct area_chain {
+  std::string rw, kelurahan, kecamatan, kota;
+};
+
+std::vector<area_chain> chains_of(const area_index& index, const area_lookup& areas, bool from_rt) {
+  const auto parent = [&](const std::string& code) {
+    const auto it = areas.parent_of.find(code);
+    return it == areas.parent_of.end() ? std::string() : it->second;
+  };
+  std::vector<area_chain> chains(index.size());
+  for (std::size_t i = 0; i < index.size(); ++i) {
+    area_chain& c = chains[i];
+    if (from_rt) {
+      c.rw = parent(index.at(i).code);
+      c.kelurahan = parent(c.rw);
+    } else {
+      c.kelurahan = index.at(i).code;
+    }
+    c.kecamatan = parent(c.kelurahan);
+    c.kota = parent(c.kecamatan);
+  }
+  return chains;
+}
+
 class target_row_checker {
  public:
+  enum class column : std::size_t {
+    id,
+    program,
+    need,
+    household_size,
+    priority,
+    lon,
+    lat,
+    kode_kel,
+    rw,
+    rt,
+    registered_at,
+    count
+  };
+
   target_row_checker(const area_lookup& areas, const csv_columns& columns)
-      : m_areas(areas), m_columns(columns) {}
+      : m_areas(areas),
+        m_rt_chains(chains_of(areas.rt, areas, true)),
+        m_kelurahan_chains(chains_of(areas.kelurahan, areas, false)) {
+    static constexpr std::string_view names[static_cast<std::size_t>(column::count)] = {
+        "id",       "program", "need", "household_size", "priority", "lon", "lat",
+        "kode_kel", "rw",      "rt",   "registered_at"};
+    for (std::size_t c = 0; c < std::size(names); ++c)
+      m_position[c] = columns[names[c]];
+  }
+
+  void expect_rows(std::size_t rows) { m_first_row.reserve(rows); }
 
   // Fills `t` from the row and records every fault in `verdict`; returns false when the row is
   // rejected.
   bool check(const csv_record& r, target& t, row_verdict& verdict) {
-    const auto field = [&](std::string_view name) -> std::string_view {
-      return r.fields[m_columns[name]];
+    const auto field = [&](column c) -> std::string_view {
+      return r.fields[m_position[static_cast<std::size_t>(c)]];
     };
-    t.id = trim(field("id"));
+    t.id = trim(field(column::id));
     t.row = r.row;
     if (t.id.empty()) return reject(verdict, "no_id", "id is empty");
     if (auto [it, fresh] = m_first_row.emplace(t.id, r.row); !fresh)
       return reject(verdict, "duplicate", "duplicate of row " + std::to_string(it->second));
-    t.program = trim(field("program"));
+    t.program = trim(field(column::program));
     if (!is_program(t.program))
       return reject(verdict, "unknown_program", "unknown program " + quoted(t.program));
-    t.need = trim(field("need"));
-    const auto priority = parse_integer(field("priority"));
+    t.need = trim(field(column::need));
+    const auto priority = parse_integer(field(column::priority));
     if (!priority || *priority < 1 || *priority > 5)
-      return reject(verdict, "priority",
-                    "priority " + quoted(field("priority")) + " is not a whole number 1 to 5");
+      return reject(
+          verdict, "priority",
+          "priority " + quoted(field(column::priority)) + " is not a whole number 1 to 5");
     t.priority = static_cast<int>(*priority);
-    const auto size = parse_integer(field("household_size"));
+    const auto size = parse_integer(field(column::household_size));
     if (!size || *size < 1 || *size > 1000)
       return reject(verdict, "household_size",
-                    "household_size " + quoted(field("household_size")) +
+                    "household_size " + quoted(field(column::household_size)) +
                         " is not a whole number of at least 1");
     t.household_size = static_cast<int>(*size);
-    t.registered_at = trim(field("registered_at"));
+    t.registered_at = trim(field(column::registered_at));
     if (!t.registered_at.empty() && !is_iso_date(t.registered_at)) {
       verdict.note(outcome::flagged, "registered_at",
                    "registered_at " + quoted(t.registered_at) + " is not a date YYYY-MM-DD");
       t.registered_at.clear();
     }
-    const std::string kelurahan(trim(field("kode_kel")));
-    t.declared_rt = kelurahan + padded(field("rw"), 3) + padded(field("rt"), 3);
-    return locate(field("lon"), field("lat"), kelurahan, t, verdict);
+    const std::string kelurahan(trim(field(column::kode_kel)));
+    t.declared_rt = kelurahan + padded(field(column::rw), 3) + padded(field(column::rt), 3);
+    return locate(field(column::lon), field(column::lat), kelurahan, t, verdict);
   }
 
  private:
@@ -73,14 +124,15 @@ class target_row_checker {
   bool locate(std::string_view lon_text, std::string_view lat_text, const std::string& kelurahan,
               target& t, row_verdict& verdict) {
     if (trim(lon_text).empty() || trim(lat_text).empty()) {
-      if (!m_areas.parent_of.contains(t.declared_rt))
+      const area_index::entry* declared = m_areas.rt.by_code(t.declared_rt);
+      if (!declared)
         return reject(verdict, "unlocated_unknown_rt",
                       "no coordinates and the declared RT " + t.declared_rt + " does not exist");
       verdict.note(outcome::unlocated, "no_coordinates",
                    trim(lon_text).empty() && trim(lat_text).empty()
                        ? "no coordinates; counted for its declared RT " + t.declared_rt
                        : "lon or lat missing; counted for its declared RT " + t.declared_rt);
-      assign(t, t.declared_rt);
+      assign(t, *declared);
       return true;
     }
     const auto lon = parse_decimal(lon_text);
@@ -114,12 +166,12 @@ class target_row_checker {
       if (rt->code != t.declared_rt)
         verdict.note(outcome::flagged, "other_rt",
                      "point lies in RT " + rt->code + ", declared RT " + t.declared_rt);
-      assign(t, rt->code);
+      assign(t, *rt);
     } else {
       verdict.note(
           outcome::flagged, "no_rt",
           "point lies in kelurahan " + kel->code + " but in no RT; declared RT " + t.declared_rt);
-      assign_from_kelurahan(t, kel->code);
+      assign_kelurahan(t, *kel);
     }
     return true;
   }
@@ -138,25 +190,26 @@ class target_row_checker {
                : m_areas.kelurahan.find(x, y);
   }
 
-  std::string parent(const std::string& code) const {
-    const auto it = m_areas.parent_of.find(code);
-    return it == m_areas.parent_of.end() ? std::string() : it->second;
+  void assign(target& t, const area_index::entry& rt) const {
+    const area_chain& c = m_rt_chains[m_areas.rt.position(rt)];
+    t.rt_code = rt.code;
+    t.rw_code = c.rw;
+    t.kelurahan_code = c.kelurahan;
+    t.kecamatan_code = c.kecamatan;
+    t.kota_code = c.kota;
   }
 
-  void assign(target& t, const std::string& rt_code) const {
-    t.rt_code = rt_code;
-    t.rw_code = parent(rt_code);
-    assign_from_kelurahan(t, parent(t.rw_code));
-  }
-
-  void assign_from_kelurahan(target& t, const std::string& kelurahan_code) const {
-    t.kelurahan_code = kelurahan_code;
-    t.kecamatan_code = parent(kelurahan_code);
-    t.kota_code = parent(t.kecamatan_code);
+  void assign_kelurahan(target& t, const area_index::entry& kelurahan) const {
+    const area_chain& c = m_kelurahan_chains[m_areas.kelurahan.position(kelurahan)];
+    t.kelurahan_code = c.kelurahan;
+    t.kecamatan_code = c.kecamatan;
+    t.kota_code = c.kota;
   }
 
   const area_lookup& m_areas;
-  const csv_columns& m_columns;
+  std::size_t m_position[static_cast<std::size_t>(column::count)] = {};
+  std::vector<area_chain> m_rt_chains;
+  std::vector<area_chain> m_kelurahan_chains;
   std::unordered_map<std::string, std::size_t> m_first_row;
 };
 
@@ -173,6 +226,8 @@ target_import_result import_targets(const std::string& path, const area_lookup& 
                                      "lat", "kode_kel", "rw", "rt", "registered_at"});
   const std::size_t expected_fields = reader.header().size();
   target_row_checker checker(areas, columns);
+  // Rows are about 80 bytes; reserving spares rehashing the duplicate check as it grows.
+  checker.expect_rows(text.size() / 64);
   target_import_result result;
   csv_record record;
   progress.start("targets", reader.size(), progress::unit::bytes);
