@@ -1,6 +1,8 @@
 #include "geo/area_import.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <future>
 #include <memory>
 #include <unordered_map>
 
@@ -72,25 +74,23 @@ layer_fields resolve_fields(const gdal_layer& layer, const area_layer_spec& spec
   return out;
 }
 
-// Reprojection for a layer: nothing for WGS84 lon/lat, PROJ for any other CRS, and a refusal
-// for a source without a CRS whose coordinates cannot be lon/lat.
-std::unique_ptr<proj_transform> layer_transform(const gdal_layer& layer,
-                                                const area_layer_spec& spec,
-                                                const proj_context& proj) {
-  if (layer.is_wgs84()) return nullptr;
-  const std::optional<std::string> wkt = layer.crs_wkt();
-  if (wkt) return std::make_unique<proj_transform>(proj, *wkt);
+// The CRS to reproject a layer from: nothing for WGS84 lon/lat (and for a source without a CRS
+// whose coordinates fit lon/lat), its WKT otherwise; a refusal for a source without a CRS
+// whose coordinates cannot be lon/lat.
+std::optional<std::string> source_crs(const gdal_layer& layer, const area_layer_spec& spec) {
+  if (layer.is_wgs84()) return std::nullopt;
+  if (std::optional<std::string> wkt = layer.crs_wkt()) return wkt;
   const bbox extent = layer.extent();
-  if (extent.is_empty() || fits_lon_lat(extent)) return nullptr;
+  if (extent.is_empty() || fits_lon_lat(extent)) return std::nullopt;
   throw input_error("layer '" + spec.layer + "' (" + spec.path +
                     ") has no CRS and its coordinates are not longitude/latitude (" +
                     lon_lat_fault(extent) +
                     "); give the file its CRS (e.g. a .prj) or reproject it to EPSG:4326");
 }
 
-void read_geometry(area_candidate& c, const gdal_feature& feature, const geos_context& geos,
-                   const proj_transform* transform) {
-  const auto wkb = feature.geometry_wkb();
+void check_geometry(area_candidate& c, const geos_context& geos, const proj_transform* transform) {
+  std::optional<std::vector<unsigned char>> wkb;
+  wkb.swap(c.source_wkb);
   if (!wkb) return c.verdict.note(outcome::rejected, "no_geometry", "feature has no geometry");
   geos_geometry g = geos_geometry::from_wkb(geos, *wkb);
   if (g.is_empty()) return c.verdict.note(outcome::rejected, "empty_geometry", "geometry is empty");
@@ -120,17 +120,28 @@ void read_geometry(area_candidate& c, const gdal_feature& feature, const geos_co
   c.geometry = std::move(g);
 }
 
-}  // namespace
+// Checks the geometries of candidates [begin, end) with one thread's contexts.
+void check_geometries(std::span<area_candidate> candidates, const std::optional<std::string>& crs,
+                      const geos_context& geos, const proj_context& proj, const stop_token& stop) {
+  const std::unique_ptr<proj_transform> transform =
+      crs ? std::make_unique<proj_transform>(proj, *crs) : nullptr;
+  std::size_t done = 0;
+  for (area_candidate& c : candidates) {
+    if (++done % 1024 == 0) stop.check("geometry checks at feature " + std::to_string(c.row));
+    if (c.verdict.result() == outcome::rejected) continue;
+    try {
+      check_geometry(c, geos, transform.get());
+    } catch (const library_error& e) {
+      c.geometry.reset();
+      c.verdict.note(outcome::rejected, "bad_geometry", e.what());
+    }
+  }
+}
 
-std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const geos_context& geos,
-                                            const proj_context& proj, progress& progress,
-                                            const stop_token& stop) {
-  gdal_dataset dataset(spec.path);
-  if (dataset.layer_count() < 1) throw input_error("'" + spec.path + "' has no layer");
-  gdal_layer layer = dataset.layer(0);
+// Reads the features with their attributes and source geometry (GDAL's part of the work).
+std::vector<area_candidate> read_features(const area_layer_spec& spec, gdal_layer& layer,
+                                          progress& progress, const stop_token& stop) {
   const layer_fields fields = resolve_fields(layer, spec);
-  const std::unique_ptr<proj_transform> transform = layer_transform(layer, spec, proj);
-
   std::vector<area_candidate> out;
   std::unordered_map<std::string, std::size_t> first_row_of_code;
   progress.start("reading " + spec.layer, static_cast<std::size_t>(layer.feature_count()),
@@ -171,17 +182,52 @@ std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const g
       c.verdict.note(outcome::rejected, "duplicate",
                      "duplicate of feature " + std::to_string(it->second));
     } else {
-      try {
-        read_geometry(c, *feature, geos, transform.get());
-      } catch (const library_error& e) {
-        c.geometry.reset();
-        c.verdict.note(outcome::rejected, "bad_geometry", e.what());
-      }
+      c.source_wkb = feature->geometry_wkb();
     }
     out.push_back(std::move(c));
   }
   progress.advance(row);
   progress.finish();
+  return out;
+}
+
+}  // namespace
+
+std::vector<area_candidate> read_area_layer(const area_layer_spec& spec,
+                                            std::span<thread_context* const> contexts,
+                                            progress& progress, const stop_token& stop) {
+  gdal_dataset dataset(spec.path);
+  if (dataset.layer_count() < 1) throw input_error("'" + spec.path + "' has no layer");
+  gdal_layer layer = dataset.layer(0);
+  const std::optional<std::string> crs = source_crs(layer, spec);
+  std::vector<area_candidate> out = read_features(spec, layer, progress, stop);
+  // GEOS's part of the work, in equal parts on as many threads as contexts were given.
+  const std::size_t parts = std::max<std::size_t>(1, contexts.size());
+  const std::size_t part_size = (out.size() + parts - 1) / parts;
+  std::vector<std::future<void>> helpers;
+  for (std::size_t k = 1; k < parts && k * part_size < out.size(); ++k) {
+    const std::span<area_candidate> part =
+        std::span(out).subspan(k * part_size, std::min(part_size, out.size() - k * part_size));
+    helpers.push_back(std::async(std::launch::async, [&, part, k] {
+      check_geometries(part, crs, contexts[k]->geos, contexts[k]->proj, stop);
+    }));
+  }
+  check_geometries(std::span(out).first(std::min(part_size, out.size())), crs, contexts[0]->geos,
+                   contexts[0]->proj, stop);
+  for (std::future<void>& h : helpers)
+    h.get();
+  return out;
+}
+
+std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const geos_context& geos,
+                                            const proj_context& proj, progress& progress,
+                                            const stop_token& stop) {
+  gdal_dataset dataset(spec.path);
+  if (dataset.layer_count() < 1) throw input_error("'" + spec.path + "' has no layer");
+  gdal_layer layer = dataset.layer(0);
+  const std::optional<std::string> crs = source_crs(layer, spec);
+  std::vector<area_candidate> out = read_features(spec, layer, progress, stop);
+  check_geometries(out, crs, geos, proj, stop);
   return out;
 }
 

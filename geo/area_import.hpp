@@ -1,5 +1,6 @@
 #pragma once
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "geo/import_report.hpp"
 #include "geo/multipolygon.hpp"
 #include "geo/progress.hpp"
+#include "geo/thread_context.hpp"
 
 namespace geo {
 
@@ -42,6 +44,8 @@ struct area_candidate {
   row_verdict verdict;
   area record;
   std::optional<geos_geometry> geometry;  // absent when rejected
+  /// The source geometry as WKB between reading and checking; nothing for a null geometry.
+  std::optional<std::vector<unsigned char>> source_wkb;
   multipolygon shape;
   /// Values of the derived levels' rules on this feature, in the order of `derive`.
   std::vector<std::pair<std::string, std::string>> derived_name_parent;
@@ -53,6 +57,12 @@ struct area_candidate {
 std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const geos_context& geos,
                                             const proj_context& proj, progress& progress,
                                             const stop_token& stop);
+
+/// The same, with the geometry checks shared out: the features are read on this thread with
+/// `contexts[0]`, then their geometries checked in equal parts, one thread per context.
+std::vector<area_candidate> read_area_layer(const area_layer_spec& spec,
+                                            std::span<thread_context* const> contexts,
+                                            progress& progress, const stop_token& stop);
 
 /// The areas that were not rejected.
 std::vector<area> kept_areas(const std::vector<area_candidate>& candidates);

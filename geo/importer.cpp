@@ -80,11 +80,6 @@ area_index index_of(const std::vector<area_candidate>& areas) {
 
 }  // namespace
 
-struct importer::worker {
-  geos_context geos;
-  proj_context proj;
-};
-
 importer::importer(store& store, progress& progress, stop_token stop)
     : m_store(store), m_progress(progress), m_stop(stop) {}
 
@@ -103,20 +98,24 @@ void importer::prepare_area_layers(session& s, std::vector<area_layer_spec> spec
   };
   // Every layer but the first is read on a worker thread while the first is read here.
   // Declared before the futures: their destructors wait for the workers, which use it.
+  // Each layer's geometry checks are shared between two threads (the machine has two cores
+  // at least; the reads of the other layers overlap them anyway).
   silent_progress quiet;
   std::vector<std::future<std::vector<area_candidate>>> reads;
-  while (m_workers.size() + 1 < specs.size())
-    m_workers.push_back(std::make_unique<worker>());
+  while (m_contexts.size() < 2 * specs.size())
+    m_contexts.push_back(std::make_unique<thread_context>());
+  const auto contexts_of = [&](std::size_t i) {
+    return std::vector<thread_context*>{m_contexts[2 * i].get(), m_contexts[2 * i + 1].get()};
+  };
   for (std::size_t i = 1; i < specs.size(); ++i)
     reads.push_back(std::async(std::launch::async, [&, i] {
-      return read_area_layer(specs[i], m_workers[i - 1]->geos, m_workers[i - 1]->proj, quiet,
-                             m_stop);
+      return read_area_layer(specs[i], contexts_of(i), quiet, m_stop);
     }));
 
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const area_layer_spec& spec = specs[i];
     std::vector<area_candidate> candidates =
-        i == 0 ? read_area_layer(spec, m_geos, m_proj, m_progress, m_stop) : reads[i - 1].get();
+        i == 0 ? read_area_layer(spec, contexts_of(0), m_progress, m_stop) : reads[i - 1].get();
     const std::optional<admin_level> parent = parent_level(spec.level);
     // Parents this very layer will be dissolved into need no check against the store.
     const bool parents_derived_here =

@@ -18,6 +18,7 @@
 #include "geo/proj_context.hpp"
 #include "geo/store.hpp"
 #include "geo/target_import.hpp"
+#include "geo/thread_context.hpp"
 
 namespace geo {
 
@@ -42,7 +43,6 @@ class importer {
 
  private:
   struct session;
-  struct worker;
 
   /// Collaborators and pledges, checked (on any thread) but not yet stored.
   struct checked_rows {
@@ -82,9 +82,9 @@ class importer {
   stop_token m_stop;
   geos_context m_geos;
   proj_context m_proj;
-  /// Contexts of the worker threads; kept as long as the importer, since geometries made
-  /// on a worker are freed through its context.
-  std::vector<std::unique_ptr<worker>> m_workers;
+  /// Contexts of the threads that read areas; kept as long as the importer, since geometries
+  /// made on a thread are freed through its context.
+  std::vector<std::unique_ptr<thread_context>> m_contexts;
 };
 
 }  // namespace geo

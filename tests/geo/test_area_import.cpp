@@ -163,6 +163,21 @@ TEST_F(AreaImport, RejectsDuplicateCodeNamingTheFirstFeature) {
   EXPECT_EQ(c.key, "3171010001001");
 }
 
+TEST_F(AreaImport, SharingGeometryChecksBetweenThreadsGivesTheSameCandidates) {
+  const auto alone = read(rw_spec(faults_path));
+  geo::thread_context a, b, c;
+  const std::vector<geo::thread_context*> three = {&a, &b, &c};
+  const auto shared = geo::read_area_layer(rw_spec(faults_path), three, m_progress, m_stop);
+  ASSERT_EQ(shared.size(), alone.size());
+  for (std::size_t i = 0; i < alone.size(); ++i) {
+    EXPECT_EQ(shared[i].verdict.result(), alone[i].verdict.result()) << i;
+    EXPECT_EQ(shared[i].verdict.message(), alone[i].verdict.message()) << i;
+    EXPECT_EQ(shared[i].record.wkb, alone[i].record.wkb) << i;
+    EXPECT_EQ(shared[i].record.area_m2, alone[i].record.area_m2) << i;
+    EXPECT_FALSE(shared[i].source_wkb) << i;
+  }
+}
+
 TEST_F(AreaImport, FinishCountsEveryFeatureAndKeepsTheAccepted) {
   auto candidates = read(rw_spec(faults_path));
   geo::layer_report report;
