@@ -192,8 +192,13 @@ area_lookup importer::lookup_for_targets(session& s) {
 }
 
 void importer::store_targets(const std::vector<target>& targets, layer_report& r) {
-  m_progress.start("storing targets", targets.size(), progress::unit::items);
-  r.changes = m_store.sync_targets(targets);
+  store_layer(r, targets, [&](const auto& kept) { return m_store.sync_targets(kept); });
+}
+
+template <typename Row, typename Sync>
+void importer::store_layer(layer_report& r, const std::vector<Row>& kept, Sync sync) {
+  m_progress.start("storing " + r.layer, kept.size(), progress::unit::items);
+  r.changes = sync(kept);
   m_store.replace_issues(r.layer, r.issues);
   m_progress.finish();
 }
@@ -247,20 +252,13 @@ importer::checked_rows importer::check_collaborators_and_pledges(
 }
 
 void importer::store_checked_rows(checked_rows& rows, import_report& report) {
-  if (rows.collaborators) {
-    layer_report& r = report.layers.emplace_back(std::move(rows.collaborators_report));
-    m_progress.start("storing collaborators", rows.collaborators->size(), progress::unit::items);
-    r.changes = m_store.sync_collaborators(*rows.collaborators);
-    m_store.replace_issues(r.layer, r.issues);
-    m_progress.finish();
-  }
-  if (rows.pledges) {
-    layer_report& r = report.layers.emplace_back(std::move(rows.pledges_report));
-    m_progress.start("storing pledges", rows.pledges->size(), progress::unit::items);
-    r.changes = m_store.sync_pledges(*rows.pledges);
-    m_store.replace_issues(r.layer, r.issues);
-    m_progress.finish();
-  }
+  if (rows.collaborators)
+    store_layer(report.layers.emplace_back(std::move(rows.collaborators_report)),
+                *rows.collaborators,
+                [&](const auto& kept) { return m_store.sync_collaborators(kept); });
+  if (rows.pledges)
+    store_layer(report.layers.emplace_back(std::move(rows.pledges_report)), *rows.pledges,
+                [&](const auto& kept) { return m_store.sync_pledges(kept); });
 }
 
 template <typename T>

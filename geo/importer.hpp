@@ -61,6 +61,9 @@ class importer {
   void finish_area_layers(session& s, import_report& report);
   area_lookup lookup_for_targets(session& s);
   void store_targets(const std::vector<target>& targets, layer_report& r);
+  /// Writes a layer's kept rows with `sync` and its issues, counting the changes in `r`.
+  template <typename Row, typename Sync>
+  void store_layer(layer_report& r, const std::vector<Row>& kept, Sync sync);
   void run_targets(session& s, const std::string& path, import_report& report);
   /// What a collaborators or pledges file is checked against, from the store when this
   /// import does not bring it. Calling thread only (the store is not shared).

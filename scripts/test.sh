@@ -6,8 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SASARAN_DATASETS=${SASARAN_DATASETS:-$(cd .. && pwd)/shared/datasets}
-scripts/install-deps.sh
+scripts/install-deps.sh clang-format
 jobs=$(nproc)
+
+# Formatting is part of the contract (.clang-format); a file out of shape fails the run.
+git ls-files -z '*.cpp' '*.hpp' | xargs -0 clang-format --dry-run -Werror
 
 scripts/build.sh release
 ctest --test-dir build --output-on-failure -j "$jobs"
