@@ -18,7 +18,7 @@ bool ends_with(const std::string& s, const char* suffix) {
   return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
 }
 
-void register_drivers_once() {
+void register_drivers() {
   static std::once_flag once;
   std::call_once(once, [] {
     GDALAllRegister();
@@ -29,6 +29,10 @@ void register_drivers_once() {
 
 }  // namespace
 
+void gdal_initialize() {
+  register_drivers();
+}
+
 std::string gdal_virtual_path(const std::string& path) {
   if (path.starts_with("/vsi")) return path;
   if (ends_with(path, ".zip")) return "/vsizip/" + path;
@@ -37,7 +41,7 @@ std::string gdal_virtual_path(const std::string& path) {
 }
 
 gdal_dataset::gdal_dataset(const std::string& path) : m_path(path), m_raw(nullptr) {
-  register_drivers_once();
+  register_drivers();
   if (!path.starts_with("/vsi") && !std::filesystem::exists(path))
     throw input_error("cannot open '" + path + "' as a vector source: No such file or directory");
   CPLErrorReset();

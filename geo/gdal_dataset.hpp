@@ -52,6 +52,11 @@ class gdal_dataset {
   GDALDatasetH m_raw;
 };
 
+/// Registers GDAL's drivers (once per process). Opening a dataset does it too; calling it on
+/// the main thread before starting threads that open datasets keeps GDAL's start-up locks out
+/// of their way.
+void gdal_initialize();
+
 /// GDAL's own path for a file: compressed files get their virtual file system prefix.
 std::string gdal_virtual_path(const std::string& path);
 

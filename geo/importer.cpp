@@ -9,6 +9,7 @@
 #include "geo/area_parents.hpp"
 #include "geo/collaborator_import.hpp"
 #include "geo/error.hpp"
+#include "geo/gdal_dataset.hpp"
 #include "geo/pledge_import.hpp"
 
 namespace geo {
@@ -81,7 +82,9 @@ area_index index_of(const std::vector<area_candidate>& areas) {
 }  // namespace
 
 importer::importer(store& store, progress& progress, stop_token stop)
-    : m_store(store), m_progress(progress), m_stop(stop) {}
+    : m_store(store), m_progress(progress), m_stop(stop) {
+  gdal_initialize();
+}
 
 importer::~importer() = default;
 
