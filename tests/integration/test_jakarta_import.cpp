@@ -8,11 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "geo/dataset_description.hpp"
+#include "geo/geodesic.hpp"
 #include "geo/importer.hpp"
 #include "geo/row_hash.hpp"
 #include "geo/spatialite_store.hpp"
 #include "geo/sqlite_db.hpp"
 #include "geo/sqlite_statement.hpp"
+#include "geo/target_index.hpp"
 
 namespace {
 
@@ -181,6 +183,31 @@ TEST_F(JakartaImport, KotaAreasSumToTheirKelurahanWithinAHectare) {
     FROM areas k WHERE k.level = 'kota')sql");
   while (s.step())
     EXPECT_NEAR(s.column_double(1), s.column_double(2), 1e4) << s.column_text(0);
+}
+
+TEST_F(JakartaImport, NearestStoredTargetsMatchABruteForceGeodesicSearch) {
+  geo::spatialite_store store(s_db_path);
+  std::vector<geo::target_index::entry> points;
+  for (const geo::target& t : store.load_targets())
+    if (t.lon && t.lat) points.push_back({*t.lon, *t.lat, static_cast<std::uint32_t>(t.row)});
+  ASSERT_EQ(points.size(), 250060u - 350u - 1222u);
+  const geo::target_index index(points);
+  std::ifstream queries(datasets_root() + "/../bench/query_points_10k.csv");
+  ASSERT_TRUE(queries) << "no ../bench/query_points_10k.csv beside the datasets";
+  std::string line;
+  std::getline(queries, line);  // header
+  for (int q = 0; q < 20 && std::getline(queries, line); ++q) {
+    const double lon = std::stod(line.substr(0, line.find(',')));
+    const double lat = std::stod(line.substr(line.find(',') + 1));
+    std::vector<geo::target_index::hit> all;
+    for (const auto& p : points)
+      all.push_back({geo::geodesic_distance_m(lon, lat, p.lon, p.lat), p.item});
+    std::partial_sort(all.begin(), all.begin() + 10, all.end(), [](const auto& a, const auto& b) {
+      return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.item < b.item;
+    });
+    all.resize(10);
+    EXPECT_EQ(index.nearest(lon, lat, 10), all) << line;
+  }
 }
 
 TEST_F(JakartaImport, ReimportingTheSameFilesChangesNothing) {
