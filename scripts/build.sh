@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 flavour=${1:-release}
 jobs=$(nproc)
 case "$flavour" in
-  release) dir=build; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
+  release) dir=build; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSASARAN_BENCHMARKS=ON) ;;
   asan) dir=build-asan; flags=(-DCMAKE_BUILD_TYPE=Debug -DSASARAN_SANITIZE=ON) ;;
   *) echo "build.sh: unknown flavour '$flavour' (release or asan)" >&2; exit 2 ;;
 esac
