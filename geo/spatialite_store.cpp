@@ -481,6 +481,30 @@ std::vector<collaborator> spatialite_store::load_collaborators() {
   return out;
 }
 
+std::vector<pledge> spatialite_store::load_pledges() {
+  std::vector<pledge> out;
+  if (user_version(*m_db) == 0) return out;
+  sqlite_statement select = m_db->prepare(R"sql(
+    SELECT id, collaborator_id, target_id, program, form, amount_idr, quantity, status,
+           pledged_at, source_row
+    FROM pledges ORDER BY id)sql");
+  while (select.step()) {
+    pledge p;
+    p.id = select.column_text(0);
+    p.collaborator_id = select.column_text(1);
+    p.target_id = select.column_text(2);
+    p.program = select.column_text(3);
+    p.form = select.column_text(4);
+    if (!select.is_null(5)) p.amount_idr = select.column_int(5);
+    if (!select.is_null(6)) p.quantity = select.column_int(6);
+    p.status = select.column_text(7);
+    p.pledged_at = select.column_text(8);
+    p.row = static_cast<std::size_t>(select.column_int(9));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 std::vector<import_issue> spatialite_store::load_issues(std::string_view layer,
                                                         std::optional<outcome> only) {
   std::vector<import_issue> out;

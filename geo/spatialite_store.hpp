@@ -40,6 +40,7 @@ class spatialite_store final : public store {
   std::vector<area> load_areas(admin_level level) override;
   std::vector<target> load_targets() override;
   std::vector<collaborator> load_collaborators() override;
+  std::vector<pledge> load_pledges() override;
   std::vector<import_issue> load_issues(std::string_view layer,
                                         std::optional<outcome> only) override;
 

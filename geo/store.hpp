@@ -38,6 +38,7 @@ class store {
   virtual std::vector<area> load_areas(admin_level level) = 0;
   virtual std::vector<target> load_targets() = 0;
   virtual std::vector<collaborator> load_collaborators() = 0;
+  virtual std::vector<pledge> load_pledges() = 0;
   /// Issues of a layer, optionally of one outcome only, by row.
   virtual std::vector<import_issue> load_issues(std::string_view layer,
                                                 std::optional<outcome> only) = 0;

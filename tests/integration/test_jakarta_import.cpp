@@ -5,9 +5,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "geo/dataset_description.hpp"
+#include "geo/engine.hpp"
 #include "geo/geodesic.hpp"
 #include "geo/importer.hpp"
 #include "geo/row_hash.hpp"
@@ -207,6 +209,66 @@ TEST_F(JakartaImport, NearestStoredTargetsMatchABruteForceGeodesicSearch) {
     });
     all.resize(10);
     EXPECT_EQ(index.nearest(lon, lat, 10), all) << line;
+  }
+}
+
+TEST_F(JakartaImport, EngineCoverageAddsUpAcrossLevels) {
+  geo::spatialite_store store(s_db_path);
+  const geo::engine engine(store);
+  EXPECT_EQ(engine.target_count(), 250060u - 350u);
+  geo::sqlite_db db(s_db_path);
+  std::map<std::string, std::uint64_t> targets, unmet;
+  geo::sqlite_statement areas = db.prepare("SELECT level, code FROM areas");
+  while (areas.step()) {
+    const auto c = engine.coverage_of(areas.column_text(1));
+    ASSERT_TRUE(c);
+    targets[areas.column_text(0)] += c->targets;
+    unmet[areas.column_text(0)] += c->unmet_priority;
+  }
+  EXPECT_EQ(targets["kota"], 250060u - 350u);
+  EXPECT_EQ(targets["kecamatan"], targets["kota"]);
+  EXPECT_EQ(targets["kelurahan"], targets["kota"]);
+  EXPECT_EQ(targets["rw"], targets["kota"] - 17);  // in a kelurahan but in no RT
+  EXPECT_EQ(targets["rt"], targets["rw"]);
+  EXPECT_EQ(unmet["kecamatan"], unmet["kota"]);
+  EXPECT_EQ(unmet["kelurahan"], unmet["kota"]);
+  // Every target without an active pledge, by SQL over the store.
+  EXPECT_EQ(unmet["kota"], static_cast<std::uint64_t>(count(db, R"sql(
+    SELECT sum(priority) FROM targets t WHERE NOT EXISTS (
+      SELECT 1 FROM pledges p WHERE p.target_id = t.id AND p.status IN ('committed', 'delivered')))sql")));
+}
+
+TEST_F(JakartaImport, EngineLooksUpTheAreasSpatiaLiteFindsForAPoint) {
+  geo::spatialite_store store(s_db_path);
+  const geo::engine engine(store);
+  geo::sqlite_db db(s_db_path);
+  geo::sqlite_statement covering = db.prepare(R"sql(
+    SELECT a.code FROM areas a JOIN areas_rtree r ON r.id = a.id
+    WHERE a.level = ?3 AND r.min_lon <= ?1 AND r.max_lon >= ?1 AND r.min_lat <= ?2
+      AND r.max_lat >= ?2 AND ST_Covers(a.geom, MakePoint(?1, ?2, 4326)) = 1
+    ORDER BY a.code)sql");
+  std::ifstream queries(datasets_root() + "/../bench/query_points_10k.csv");
+  ASSERT_TRUE(queries);
+  std::string line;
+  std::getline(queries, line);
+  for (int q = 0; q < 100 && std::getline(queries, line); ++q) {
+    const double lon = std::stod(line.substr(0, line.find(',')));
+    const double lat = std::stod(line.substr(line.find(',') + 1));
+    const geo::engine::admin_chain chain = engine.lookup(lon, lat);
+    for (const auto& [level, found] :
+         {std::pair{"rt", chain.rt}, {"kelurahan", chain.kelurahan}, {"kota", chain.kota}}) {
+      covering.bind(1, lon).bind(2, lat).bind(3, std::string_view(level));
+      std::vector<std::string> codes;
+      while (covering.step())
+        codes.push_back(covering.column_text(0));
+      covering.reset();
+      if (codes.empty()) {
+        EXPECT_FALSE(found) << line << " " << level;
+      } else {
+        ASSERT_TRUE(found) << line << " " << level;
+        EXPECT_EQ(found->code, codes.front()) << line << " " << level;
+      }
+    }
   }
 }
 

@@ -1,0 +1,141 @@
+#include "geo/engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include "geo/dataset_description.hpp"
+#include "geo/importer.hpp"
+#include "geo/spatialite_store.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace {
+
+using geo::engine;
+using geo::target_status;
+
+// The tiny dataset: kelurahan 3171010001 split into RW 001 and 002 and four RTs; accepted
+// targets T01 (RT 001001, pledged), T02 (RT 002002, pledged), T03 (RT 002001), T04 (RT 001002),
+// T05 (kelurahan 3171010002, no RT there) and T06 (unlocated, declared RT 002002).
+class Engine : public ::testing::Test {
+ protected:
+  Engine() : m_store(m_dir / "sasaran.db") {
+    geo::silent_progress progress;
+    geo::importer importer(m_store, progress);
+    importer.import_dataset(geo::load_dataset_description(
+        std::string(SASARAN_TEST_DATA) + "/dataset-tiny.json", SASARAN_TEST_DATA));
+    m_engine.emplace(m_store);
+  }
+
+  std::vector<std::string> nearest_ids(const engine::nearest_query& q) const {
+    std::vector<std::string> ids;
+    for (const auto& n : m_engine->nearest(q))
+      ids.push_back(n.what->id);
+    return ids;
+  }
+
+  geo::coverage coverage(const std::string& code, std::optional<std::string> program = {}) {
+    const auto c = m_engine->coverage_of(code, program);
+    EXPECT_TRUE(c) << code;
+    return c.value_or(geo::coverage{});
+  }
+
+  test_support::temp_dir m_dir;
+  geo::spatialite_store m_store;
+  std::optional<engine> m_engine;
+};
+
+TEST_F(Engine, LoadsEveryAreaAndTarget) {
+  EXPECT_EQ(m_engine->area_count(), 1u + 2u + 4u + 2u + 4u);  // kota, kecamatan, kel, rw, rt
+  EXPECT_EQ(m_engine->target_count(), 6u);
+  EXPECT_EQ(m_engine->located_count(), 5u);
+}
+
+TEST_F(Engine, LooksUpEveryLevelContainingAPoint) {
+  const engine::admin_chain c = m_engine->lookup(106.805, -6.195);
+  ASSERT_TRUE(c.rt && c.rw && c.kelurahan && c.kecamatan && c.kota);
+  EXPECT_EQ(c.rt->code, "3171010001001001");
+  EXPECT_EQ(c.rw->code, "3171010001001");
+  EXPECT_EQ(c.kelurahan->code, "3171010001");
+  EXPECT_EQ(c.kelurahan->name, "Kebon Kelapa");
+  EXPECT_EQ(c.kecamatan->code, "3171010");
+  EXPECT_EQ(c.kota->code, "3171");
+}
+
+TEST_F(Engine, LooksUpAKelurahanWithoutRtsUpToItsKota) {
+  const engine::admin_chain c = m_engine->lookup(106.83, -6.19);
+  EXPECT_FALSE(c.rt);
+  EXPECT_FALSE(c.rw);
+  ASSERT_TRUE(c.kelurahan && c.kota);
+  EXPECT_EQ(c.kelurahan->code, "3171010002");
+  EXPECT_EQ(c.kota->code, "3171");
+}
+
+TEST_F(Engine, LooksUpNothingOutsideEveryArea) {
+  EXPECT_TRUE(m_engine->lookup(106.9, -6.1).empty());
+}
+
+TEST_F(Engine, FindsNearestLocatedTargetsByGeodesicDistance) {
+  engine::nearest_query q{.lon = 106.805, .lat = -6.195};
+  EXPECT_EQ(nearest_ids(q), (std::vector<std::string>{"T01", "T04", "T03", "T02", "T05"}));
+  const auto hits = m_engine->nearest(q);
+  EXPECT_EQ(hits[0].distance_m, 0.0);
+  EXPECT_EQ(hits[0].status, target_status::pledged);
+  EXPECT_NEAR(hits[1].distance_m, 1105.9, 0.5);  // 0.01 degree of latitude
+}
+
+TEST_F(Engine, FiltersNearestByProgramStatusAndDistance) {
+  EXPECT_EQ(nearest_ids({.lon = 106.805, .lat = -6.195, .program = "pangan"}),
+            (std::vector<std::string>{"T01", "T03", "T05"}));
+  EXPECT_EQ(nearest_ids({.lon = 106.805, .lat = -6.195, .status = target_status::open}),
+            (std::vector<std::string>{"T04", "T03", "T05"}));
+  EXPECT_EQ(nearest_ids({.lon = 106.805, .lat = -6.195, .k = 2}),
+            (std::vector<std::string>{"T01", "T04"}));
+  EXPECT_EQ(nearest_ids({.lon = 106.805, .lat = -6.195, .max_distance_m = 1200}),
+            (std::vector<std::string>{"T01", "T04", "T03"}));
+}
+
+TEST_F(Engine, CountsCoverageOfEveryLevelIncludingUnlocatedTargets) {
+  const geo::coverage kelurahan = coverage("3171010001");
+  EXPECT_EQ(kelurahan.targets, 5u);  // T06 is unlocated and counts for its declared RT
+  EXPECT_EQ(kelurahan.pledged, 2u);
+  EXPECT_EQ(kelurahan.delivered, 0u);
+  EXPECT_EQ(kelurahan.unserved(), 3u);
+  EXPECT_EQ(kelurahan.unmet_priority, 1u + 4u + 5u);  // T03, T04, T06
+  EXPECT_DOUBLE_EQ(kelurahan.pledged_ratio(), 0.4);
+  EXPECT_EQ(coverage("3171010").targets, 6u);
+  EXPECT_EQ(coverage("3171010").unmet_priority, 12u);
+  EXPECT_EQ(coverage("3171010001", "pangan").targets, 2u);  // T01, T03
+  EXPECT_EQ(coverage("3171010002").targets, 1u);
+  EXPECT_EQ(coverage("3171020001").targets, 0u);
+}
+
+TEST_F(Engine, RwCoveragesAddUpToTheirKelurahan) {
+  const geo::coverage rw1 = coverage("3171010001001"), rw2 = coverage("3171010001002");
+  const geo::coverage kelurahan = coverage("3171010001");
+  EXPECT_EQ(rw1.targets + rw2.targets, kelurahan.targets);
+  EXPECT_EQ(rw1.pledged + rw2.pledged, kelurahan.pledged);
+  EXPECT_EQ(rw1.unmet_priority + rw2.unmet_priority, kelurahan.unmet_priority);
+}
+
+TEST_F(Engine, SetStatusMovesCoverageAtEveryLevel) {
+  const geo::target* t03 = m_engine->find_target("T03");
+  ASSERT_TRUE(t03);
+  m_engine->set_status(*t03, target_status::delivered);
+  EXPECT_EQ(m_engine->status_of(*t03), target_status::delivered);
+  for (const char* code : {"3171010001002001", "3171010001002", "3171010001", "3171010", "3171"}) {
+    const geo::coverage c = coverage(code, "pangan");
+    EXPECT_EQ(c.delivered, 1u) << code;
+    // Pangan left unmet: only T05 (priority 2), in kelurahan 3171010002 of the same kecamatan.
+    EXPECT_EQ(c.unmet_priority, std::string(code).size() <= 7 ? 2u : 0u) << code;
+  }
+  EXPECT_EQ(coverage("3171010001").pledged, 3u);
+  m_engine->set_status(*t03, target_status::open);
+  EXPECT_EQ(coverage("3171010001").pledged, 2u);
+  EXPECT_EQ(coverage("3171010001").unmet_priority, 10u);
+}
+
+TEST_F(Engine, HasNoCoverageForUnknownAreasOrPrograms) {
+  EXPECT_FALSE(m_engine->coverage_of("9999"));
+  EXPECT_FALSE(m_engine->coverage_of("3171010001", std::string("sembako")));
+}
+
+}  // namespace
