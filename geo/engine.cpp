@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "geo/coarse_position.hpp"
 #include "geo/geos_context.hpp"
 #include "geo/geos_geometry.hpp"
 #include "geo/multipolygon.hpp"
@@ -35,16 +36,20 @@ engine::engine(store& s) {
   std::sort(m_targets.begin(), m_targets.end(),
             [](const target& a, const target& b) { return a.id < b.id; });
   m_status.assign(m_targets.size(), target_status::open);
-  std::vector<target_index::entry> points;
+  std::vector<target_index::entry> points, coarse;
   for (std::size_t i = 0; i < m_targets.size(); ++i) {
     const target& t = m_targets[i];
     m_target_by_id.emplace(t.id, i);
     if (t.lon && t.lat) {
-      points.push_back({*t.lon, *t.lat, static_cast<std::uint32_t>(m_located.size())});
+      const auto item = static_cast<std::uint32_t>(m_located.size());
+      points.push_back({*t.lon, *t.lat, item});
+      const lon_lat spot = coarse_position(*t.lon, *t.lat);
+      coarse.push_back({spot.lon, spot.lat, item});
       m_located.push_back(static_cast<std::uint32_t>(i));
     }
   }
   m_target_index = target_index(std::move(points));
+  m_coarse_index = target_index(std::move(coarse));
 
   for (const pledge& p : s.load_pledges()) {
     if (!is_active_status(p.status)) continue;
@@ -112,9 +117,10 @@ std::vector<engine::nearby_target> engine::nearest(const nearest_query& q) const
   };
   const bool filtered = q.program || q.status;
   std::vector<nearby_target> out;
+  const target_index& index = q.positions == precision::exact ? m_target_index : m_coarse_index;
   for (const target_index::hit& h :
-       m_target_index.nearest(q.lon, q.lat, q.k, q.max_distance_m,
-                              filtered ? target_index::filter(accept) : target_index::filter())) {
+       index.nearest(q.lon, q.lat, q.k, q.max_distance_m,
+                     filtered ? target_index::filter(accept) : target_index::filter())) {
     const std::size_t i = m_located[h.item];
     out.push_back({&m_targets[i], m_status[i], h.distance_m});
   }

@@ -35,6 +35,9 @@ class engine {
     target_status status;
     double distance_m;
   };
+  /// Which target positions a query measures from: exact ones (a PIC in scope, an admin) or
+  /// the coarse ones everyone else sees (coarse_position).
+  enum class precision { exact, coarse };
   struct nearest_query {
     double lon = 0;
     double lat = 0;
@@ -42,6 +45,7 @@ class engine {
     std::optional<std::string> program = std::nullopt;
     std::optional<target_status> status = std::nullopt;  // nothing: any status
     double max_distance_m = std::numeric_limits<double>::infinity();
+    precision positions = precision::exact;
   };
 
   /// Loads areas, targets and pledges from `s` and builds the indexes.
@@ -52,7 +56,8 @@ class engine {
   /// The parent chain of an area, itself included.
   admin_chain chain_of(const area& a) const;
 
-  /// The k nearest targets matching the query, by geodesic distance, ties by target id.
+  /// The k nearest targets matching the query, by geodesic distance from the exact or coarse
+  /// positions, ties by target id.
   std::vector<nearby_target> nearest(const nearest_query& query) const;
   const target* find_target(const std::string& id) const;
   target_status status_of(const target& t) const;
@@ -79,6 +84,7 @@ class engine {
   std::vector<target_status> m_status;   // by target position
   std::vector<std::uint32_t> m_located;  // target index item -> target position
   target_index m_target_index;
+  target_index m_coarse_index;  // the same targets at their coarse positions
   std::unordered_map<std::string, program_coverage> m_coverage;  // by area code
 };
 

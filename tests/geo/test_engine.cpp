@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "geo/coarse_position.hpp"
 #include "geo/dataset_description.hpp"
 #include "geo/importer.hpp"
 #include "geo/spatialite_store.hpp"
@@ -91,6 +92,18 @@ TEST_F(Engine, FiltersNearestByProgramStatusAndDistance) {
             (std::vector<std::string>{"T01", "T04"}));
   EXPECT_EQ(nearest_ids({.lon = 106.805, .lat = -6.195, .max_distance_m = 1200}),
             (std::vector<std::string>{"T01", "T04", "T03"}));
+}
+
+TEST_F(Engine, MeasuresFromCoarsePositionsForThoseWhoMayNotSeeExactOnes) {
+  // T01 sits at (106.805, -6.195); its coarse spot is the centre of its 0.0009-degree cell.
+  const geo::lon_lat spot = geo::coarse_position(106.805, -6.195);
+  const auto hits = m_engine->nearest(
+      {.lon = spot.lon, .lat = spot.lat, .k = 1, .positions = engine::precision::coarse});
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].what->id, "T01");
+  EXPECT_EQ(hits[0].distance_m, 0.0);
+  const auto exact = m_engine->nearest({.lon = spot.lon, .lat = spot.lat, .k = 1});
+  EXPECT_GT(exact[0].distance_m, 0.0);
 }
 
 TEST_F(Engine, CountsCoverageOfEveryLevelIncludingUnlocatedTargets) {

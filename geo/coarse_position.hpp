@@ -1,0 +1,20 @@
+#pragma once
+
+namespace geo {
+
+/// The size of the cells target positions are coarsened to, in degrees: 0.0009 degrees is
+/// about 100 m of latitude, and of longitude near the equator (Jakarta at 6 degrees south).
+inline constexpr double coarse_cell_degrees = 0.0009;
+
+struct lon_lat {
+  double lon;
+  double lat;
+  bool operator==(const lon_lat&) const = default;
+};
+
+/// Where a target is shown to those who may not see it exactly (DESIGN.md, privacy): the centre
+/// of its ~100 m cell. The same target always lands on the same spot, so repeated queries reveal
+/// nothing more than the cell; distances and orders for such callers come from this spot too.
+lon_lat coarse_position(double lon, double lat);
+
+}  // namespace geo
