@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
-#include <set>
 
 #include "geo/area_dissolve.hpp"
 #include "geo/area_parents.hpp"
@@ -292,18 +291,21 @@ import_report importer::import_dataset(const dataset_description& description) {
   // the areas for slivers outside their parents, the targets, and later the collaborators and
   // pledges, while this thread writes what is ready: only this thread touches the store.
   prepare_area_layers(s, description.areas);
+  // Built before any worker starts: it may read areas from the store with this thread's GEOS
+  // context, which the sliver checks may use too for parents that came from the store.
+  const std::optional<area_lookup> lookup =
+      description.targets ? std::optional(lookup_for_targets(s)) : std::nullopt;
   shared_progress outside_progress;
   auto outside =
       std::async(std::launch::async, [&] { check_outside_parents(s, outside_progress); });
   layer_report targets_report;
   std::optional<target_import_result> targets;
   if (description.targets) {
-    const area_lookup lookup = lookup_for_targets(s);
     targets_report.layer = "targets";
     targets_report.source = *description.targets;
     shared_progress targets_progress;
     auto checked = std::async(std::launch::async, [&] {
-      return geo::import_targets(*description.targets, lookup, targets_report, targets_progress,
+      return geo::import_targets(*description.targets, *lookup, targets_report, targets_progress,
                                  m_stop);
     });
     store_pending_areas(s);
