@@ -46,6 +46,13 @@ std::string data(const std::string& name) {
   return std::string(SASARAN_TEST_DATA) + "/" + name;
 }
 
+// A first import into `db`, so that there is something a failed import must leave alone.
+int import_two_kelurahan(const std::string& db) {
+  return run("import --db " + db + " --level kelurahan --code code --name name --parent parent " +
+             data("cli-kelurahan-2squares.geojson"))
+      .exit_code;
+}
+
 TEST(Cli, EverySubcommandHasHelp) {
   for (const char* sub : {"", "import", "report"}) {
     const run_result r = run(std::string(sub) + " --help");
@@ -62,11 +69,7 @@ TEST(Cli, UnknownFlagIsAUsageError) {
 
 TEST(Cli, MissingFileFailsNamingItAndKeepsTheDatabase) {
   const std::string db = temp_path("missing.sqlite");
-  ASSERT_EQ(
-      run("import --db " + db + " --level kelurahan --code code --name name --parent parent " +
-          data("cli-kelurahan-2squares.geojson"))
-          .exit_code,
-      0);
+  ASSERT_EQ(import_two_kelurahan(db), 0);
   const run_result r =
       run("import --db " + db +
           " --level rw --code KODE_KEL+RW:3 --parent KODE_KEL /nonexistent/rw.geojson");
@@ -89,9 +92,7 @@ TEST(Cli, LevelNeedsACodeRule) {
 TEST(Cli, StrictExitsWithThreeWhenRowsWereRejectedAndReportsThemAsJson) {
   const std::string db = temp_path("strict.sqlite");
   const std::string report = temp_path("strict.json");
-  const std::string areas = "--level kelurahan --code code --name name --parent parent ";
-  ASSERT_EQ(
-      run("import --db " + db + " " + areas + data("cli-kelurahan-2squares.geojson")).exit_code, 0);
+  ASSERT_EQ(import_two_kelurahan(db), 0);
   const run_result r = run("import --db " + db + " --strict --report " + report +
                            " --table collaborators " + data("cli-collaborators-1bad.csv"));
   EXPECT_EQ(r.exit_code, 3) << r.output;
@@ -109,11 +110,7 @@ TEST(Cli, StrictExitsWithThreeWhenRowsWereRejectedAndReportsThemAsJson) {
 
 TEST(Cli, CtrlCStopsTheImportAndLeavesTheDatabaseAsItWas) {
   const std::string db = temp_path("interrupted.sqlite");
-  ASSERT_EQ(
-      run("import --db " + db + " --level kelurahan --code code --name name --parent parent " +
-          data("cli-kelurahan-2squares.geojson"))
-          .exit_code,
-      0);
+  ASSERT_EQ(import_two_kelurahan(db), 0);
   // The full Jakarta import takes seconds; interrupt it one second in.
   std::vector<std::string> args = {SASARAN_BINARY, "import", "--db", db,
                                    std::string(SASARAN_SOURCE_DIR) + "/datasets/jakarta.json"};
