@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
                   "A dataset description (datasets/jakarta.json), or with --level or --table "
                   "one file (any GDAL vector source, or CSV)")
       ->required();
+  imp->footer(
+      "Exit codes: 0 imported; 1 failed, nothing imported; 2 wrong usage; 3 imported with "
+      "rejected rows and --strict given; 130 interrupted, nothing imported.");
   imp->add_option("--db", import.db, "SpatiaLite database")->capture_default_str();
   imp->add_option("--report", import.report_file, "Also write the report as JSON to this file");
   imp->add_flag("--strict", import.strict, "Exit with code 3 when any row was rejected");

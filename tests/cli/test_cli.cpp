@@ -61,6 +61,14 @@ TEST(Cli, EverySubcommandHasHelp) {
   }
 }
 
+TEST(Cli, ImportHelpListsTheExitCodes) {
+  const run_result r = run("import --help");
+  EXPECT_NE(r.output.find("Exit codes: 0 imported; 1 failed, nothing imported; 2 wrong usage; 3 "
+                          "imported with rejected rows and --strict given; 130 interrupted"),
+            std::string::npos)
+      << r.output;
+}
+
 TEST(Cli, UnknownFlagIsAUsageError) {
   const run_result r = run("import --no-such-flag x");
   EXPECT_EQ(r.exit_code, 2);
