@@ -5,11 +5,13 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "geo/engine.hpp"
+#include "geo/error.hpp"
 #include "geo/spatialite_store.hpp"
 
 namespace {
@@ -39,15 +41,22 @@ struct jakarta {
 };
 
 const jakarta* data(benchmark::State& state) {
-  static const jakarta loaded;
-  if (loaded.engine.located_count() == 0 || loaded.queries.empty()) {
+  static const std::unique_ptr<jakarta> loaded = []() -> std::unique_ptr<jakarta> {
+    try {
+      return std::make_unique<jakarta>();
+    } catch (const geo::error&) {
+      return nullptr;
+    }
+  }();
+  if (!loaded || loaded->engine.located_count() == 0 || loaded->queries.empty()) {
     state.SkipWithError("no targets or no query points: import Jakarta first (scripts/run.sh)");
     return nullptr;
   }
-  return &loaded;
+  return loaded.get();
 }
 
 void engine_load(benchmark::State& state) {
+  if (!data(state)) return;
   for (auto _ : state) {
     geo::spatialite_store store(database());
     geo::engine engine(store);
