@@ -243,9 +243,4 @@ void count_area_layer(const std::vector<area_candidate>& candidates, layer_repor
     report.add(c.row, c.key, c.verdict, c.raw);
 }
 
-std::vector<area> finish_area_layer(std::vector<area_candidate>& candidates, layer_report& report) {
-  count_area_layer(candidates, report);
-  return kept_areas(candidates);
-}
-
 }  // namespace geo

@@ -53,7 +53,7 @@ struct area_candidate {
 
 /// Reads every feature of the layer: codes and names by the rules, geometry reprojected to
 /// lon/lat, invalid polygons repaired, faulty features rejected with a reason. Parents are
-/// checked later (check_parents), so nothing is counted in a report yet.
+/// checked later (reject_orphans, flag_outside_parents), so nothing is counted in a report yet.
 std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const geos_context& geos,
                                             const proj_context& proj, progress& progress,
                                             const stop_token& stop);
@@ -68,7 +68,5 @@ std::vector<area_candidate> read_area_layer(const area_layer_spec& spec,
 std::vector<area> kept_areas(const std::vector<area_candidate>& candidates);
 /// Counts every candidate in `report`, once its verdict is final.
 void count_area_layer(const std::vector<area_candidate>& candidates, layer_report& report);
-/// Both of the above.
-std::vector<area> finish_area_layer(std::vector<area_candidate>& candidates, layer_report& report);
 
 }  // namespace geo

@@ -14,12 +14,6 @@ std::string percent(double share) {
 
 }  // namespace
 
-void check_parents(std::vector<area_candidate>& children, admin_level parent_level,
-                   const parent_geometries& parents, progress& progress, const stop_token& stop) {
-  reject_orphans(children, parent_level, parents);
-  flag_outside_parents(children, parent_level, parents, progress, stop);
-}
-
 void reject_orphans(std::vector<area_candidate>& children, admin_level parent_level,
                     const parent_geometries& parents) {
   for (area_candidate& child : children) {

@@ -14,11 +14,9 @@ inline constexpr double outside_tolerance_degrees = 1e-5;
 
 using parent_geometries = std::unordered_map<std::string, const geos_geometry*>;
 
-/// Checks each kept child against its parent area: a child whose parent does not exist is
-/// rejected; one lying partly outside its parent (beyond the tolerance) is kept and flagged
-/// with the share of its area outside. The two halves of check_parents below.
-void check_parents(std::vector<area_candidate>& children, admin_level parent_level,
-                   const parent_geometries& parents, progress& progress, const stop_token& stop);
+/// A child area's check against its parent is in two halves: a child whose parent does not
+/// exist is rejected (reject_orphans); one lying partly outside its parent beyond the tolerance
+/// is kept and flagged with the share of its area outside (flag_outside_parents).
 
 /// Rejects the kept children whose parent does not exist (a lookup per child).
 void reject_orphans(std::vector<area_candidate>& children, admin_level parent_level,

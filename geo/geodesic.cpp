@@ -45,14 +45,6 @@ double geodesic_area_m2(const multipolygon& shape) {
   return total;
 }
 
-double geodesic_perimeter_m(const multipolygon& shape) {
-  double total = 0;
-  for (const polygon& p : shape)
-    for (const ring& r : p.rings)
-      if (r.size() >= 8) total += measure_ring(r).perimeter_m;
-  return total;
-}
-
 double geodesic_distance_m(double lon1, double lat1, double lon2, double lat2) {
   double distance = 0;
   geod_inverse(&wgs84(), lat1, lon1, lat2, lon2, &distance, nullptr, nullptr);

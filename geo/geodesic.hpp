@@ -7,9 +7,6 @@ namespace geo {
 /// Coordinates are lon/lat degrees.
 double geodesic_area_m2(const multipolygon& shape);
 
-/// Length of all rings (exteriors and holes) on the WGS84 ellipsoid, in metres.
-double geodesic_perimeter_m(const multipolygon& shape);
-
 /// Distance on the WGS84 ellipsoid in metres between two lon/lat points.
 double geodesic_distance_m(double lon1, double lat1, double lon2, double lat2);
 

@@ -64,11 +64,6 @@ geos_geometry geos_geometry::from_wkb(const geos_context& ctx, std::span<const u
   return {ctx, GEOSGeomFromWKB_buf_r(ctx.handle(), wkb.data(), wkb.size()), "WKB reading"};
 }
 
-geos_geometry geos_geometry::empty_multipolygon(const geos_context& ctx) {
-  return {ctx, GEOSGeom_createEmptyCollection_r(ctx.handle(), GEOS_MULTIPOLYGON),
-          "empty MultiPolygon"};
-}
-
 int geos_geometry::type_id() const {
   return GEOSGeomTypeId_r(m_ctx->handle(), m_raw);
 }

@@ -26,8 +26,6 @@ class geos_geometry {
   geos_geometry& operator=(const geos_geometry&) = delete;
 
   static geos_geometry from_wkb(const geos_context& ctx, std::span<const unsigned char> wkb);
-  /// An empty MultiPolygon.
-  static geos_geometry empty_multipolygon(const geos_context& ctx);
 
   const GEOSGeometry* get() const { return m_raw; }
   const geos_context& context() const { return *m_ctx; }

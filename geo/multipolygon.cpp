@@ -44,15 +44,6 @@ multipolygon to_multipolygon(const geos_geometry& geometry) {
   return out;
 }
 
-bbox envelope_of(const multipolygon& shape) {
-  bbox box;
-  for (const polygon& p : shape)
-    if (!p.rings.empty())
-      for (std::size_t i = 0; i + 1 < p.rings[0].size(); i += 2)
-        box.expand(p.rings[0][i], p.rings[0][i + 1]);
-  return box;
-}
-
 namespace {
 
 // Squared distance from (x, y) to the segment (ax, ay)-(bx, by).

@@ -21,8 +21,6 @@ using multipolygon = std::vector<polygon>;
 /// The polygons of a Polygon or MultiPolygon; other types give an empty result.
 multipolygon to_multipolygon(const geos_geometry& geometry);
 
-bbox envelope_of(const multipolygon& shape);
-
 /// True when (x, y) lies inside `shape` or on its boundary (as GEOS's covers), holes
 /// excluded: even-odd crossing over all rings, and a point closer than `tolerance` (degrees) to
 /// an edge counts as on it. With tolerance 0, only points exactly on an edge do, so a point on

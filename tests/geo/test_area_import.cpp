@@ -178,10 +178,11 @@ TEST_F(AreaImport, SharingGeometryChecksBetweenThreadsGivesTheSameCandidates) {
   }
 }
 
-TEST_F(AreaImport, FinishCountsEveryFeatureAndKeepsTheAccepted) {
-  auto candidates = read(rw_spec(faults_path));
+TEST_F(AreaImport, CountsEveryFeatureAndKeepsTheAccepted) {
+  const auto candidates = read(rw_spec(faults_path));
   geo::layer_report report;
-  const std::vector<geo::area> kept = geo::finish_area_layer(candidates, report);
+  geo::count_area_layer(candidates, report);
+  const std::vector<geo::area> kept = geo::kept_areas(candidates);
   ASSERT_EQ(kept.size(), 2u);
   EXPECT_EQ(kept[0].code, "3171010001001");
   EXPECT_EQ(kept[1].code, "3171010001002");

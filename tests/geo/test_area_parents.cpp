@@ -59,7 +59,8 @@ class CheckParents : public ::testing::Test {
   }
 
   void check(std::vector<geo::area_candidate>& children) {
-    geo::check_parents(children, geo::admin_level::kelurahan, m_parents, m_progress, m_stop);
+    geo::reject_orphans(children, geo::admin_level::kelurahan, m_parents);
+    geo::flag_outside_parents(children, geo::admin_level::kelurahan, m_parents, m_progress, m_stop);
   }
 
   geo::geos_context m_geos;

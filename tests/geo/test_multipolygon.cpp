@@ -98,10 +98,4 @@ TEST(ToMultipolygon, GivesNothingForALine) {
   EXPECT_TRUE(geo::to_multipolygon(from_wkt(ctx, "LINESTRING(0 0,1 1)")).empty());
 }
 
-TEST(EnvelopeOf, SpansTheExteriorRingsOfAllPolygons) {
-  const geo::multipolygon both = {west[0], {{square(106.83, -6.22, 106.84, -6.21)}}};
-  EXPECT_EQ(geo::envelope_of(both), (geo::bbox{106.80, -6.22, 106.84, -6.19}));
-  EXPECT_TRUE(geo::envelope_of({}).is_empty());
-}
-
 }  // namespace
