@@ -1,18 +1,32 @@
 #include "geo/engine.hpp"
 
 #include <algorithm>
+#include <mutex>
 
 #include "geo/coarse_position.hpp"
 #include "geo/geos_context.hpp"
 #include "geo/geos_geometry.hpp"
 #include "geo/multipolygon.hpp"
 #include "geo/pledge.hpp"
+#include "geo/text_fold.hpp"
 
 namespace geo {
 namespace {
 
 target_status status_from(const std::string& pledge_status) {
   return pledge_status == "delivered" ? target_status::delivered : target_status::pledged;
+}
+
+std::size_t slot_of(const std::optional<std::string>& program) {
+  if (!program) return 0;
+  const auto slot = program_slot(*program);
+  return slot ? *slot : 0;
+}
+
+bool holds_every_word(std::string_view text, const std::vector<std::string_view>& words) {
+  for (std::string_view w : words)
+    if (text.find(w) == std::string_view::npos) return false;
+  return true;
 }
 
 }  // namespace
@@ -30,6 +44,15 @@ engine::engine(store& s) {
   // load_areas gives each level by code, so a point on a shared edge goes to the first code.
   for (std::size_t level = 0; level < entries.size(); ++level)
     m_area_index[level] = area_index(std::move(entries[level]));
+  for (std::size_t i = 0; i < m_areas.size(); ++i)
+    if (!m_areas[i].parent_code.empty()) m_children[m_areas[i].parent_code].push_back(i);
+  m_search_text.reserve(m_areas.size());
+  for (const area& a : m_areas) {
+    const admin_chain chain = chain_of(a);
+    const bool below_kelurahan = a.level == admin_level::rw || a.level == admin_level::rt;
+    m_search_text.push_back(fold_for_search(
+        below_kelurahan && chain.kelurahan ? a.name + " " + chain.kelurahan->name : a.name));
+  }
 
   m_targets = s.load_targets();
   // In id order, so that the index's ties (by item) are ties by id.
@@ -40,6 +63,9 @@ engine::engine(store& s) {
   for (std::size_t i = 0; i < m_targets.size(); ++i) {
     const target& t = m_targets[i];
     m_target_by_id.emplace(t.id, i);
+    for (const std::string* code :
+         {&t.rt_code, &t.rw_code, &t.kelurahan_code, &t.kecamatan_code, &t.kota_code})
+      if (!code->empty()) m_targets_by_area[*code].push_back(static_cast<std::uint32_t>(i));
     if (t.lon && t.lat) {
       const auto item = static_cast<std::uint32_t>(m_located.size());
       points.push_back({*t.lon, *t.lat, item});
@@ -106,6 +132,7 @@ const target* engine::find_target(const std::string& id) const {
 }
 
 target_status engine::status_of(const target& t) const {
+  const std::shared_lock lock(m_lock);
   return m_status[static_cast<std::size_t>(&t - m_targets.data())];
 }
 
@@ -117,6 +144,7 @@ std::vector<engine::nearby_target> engine::nearest(const nearest_query& q) const
   };
   const bool filtered = q.program || q.status;
   std::vector<nearby_target> out;
+  const std::shared_lock lock(m_lock);
   const target_index& index = q.positions == precision::exact ? m_target_index : m_coarse_index;
   for (const target_index::hit& h :
        index.nearest(q.lon, q.lat, q.k, q.max_distance_m,
@@ -136,12 +164,19 @@ std::optional<coverage> engine::coverage_of(const std::string& code,
     if (!s) return std::nullopt;
     slot = *s;
   }
+  const std::shared_lock lock(m_lock);
+  return coverage_at(code, slot);
+}
+
+const coverage& engine::coverage_at(const std::string& code, std::size_t slot) const {
+  static const coverage none;
   const auto it = m_coverage.find(code);
-  return it == m_coverage.end() ? coverage{} : it->second[slot];
+  return it == m_coverage.end() ? none : it->second[slot];
 }
 
 void engine::set_status(const target& t, target_status status) {
   const auto i = static_cast<std::size_t>(&t - m_targets.data());
+  const std::unique_lock lock(m_lock);
   count(t, m_status[i], -1);
   m_status[i] = status;
   count(t, status, +1);
@@ -156,6 +191,125 @@ void engine::count(const target& t, target_status status, int sign) {
     c[0].count(status, t.priority, sign);
     if (slot) c[*slot].count(status, t.priority, sign);
   }
+}
+
+std::vector<const area*> engine::areas_at(admin_level level) const {
+  std::vector<const area*> out;
+  const area_index& index = m_area_index[static_cast<std::size_t>(level)];
+  out.reserve(index.size());
+  for (std::size_t i = 0; i < index.size(); ++i)
+    out.push_back(find_area(index.at(i).code));
+  std::sort(out.begin(), out.end(), [](const area* a, const area* b) { return a->code < b->code; });
+  return out;
+}
+
+std::vector<const area*> engine::children_of(const area& a) const {
+  std::vector<const area*> out;
+  if (const auto it = m_children.find(a.code); it != m_children.end())
+    for (std::size_t i : it->second)
+      out.push_back(&m_areas[i]);
+  std::sort(out.begin(), out.end(), [](const area* x, const area* y) { return x->code < y->code; });
+  return out;
+}
+
+std::vector<const area*> engine::search_areas(std::string_view query,
+                                              std::optional<admin_level> level,
+                                              std::size_t limit) const {
+  const std::string folded = fold_for_search(query);
+  const std::vector<std::string_view> words = folded_words(folded);
+  struct match {
+    int rank;  // 0 exact name, 1 name starts with the query, 2 words found
+    const area* where;
+  };
+  std::vector<match> matches;
+  if (words.empty()) return {};
+  for (std::size_t i = 0; i < m_areas.size(); ++i) {
+    const area& a = m_areas[i];
+    if (level && a.level != *level) continue;
+    const std::string& text = m_search_text[i];
+    if (!holds_every_word(text, words)) continue;
+    const std::string name = fold_for_search(a.name);
+    matches.push_back({name == folded ? 0 : text.starts_with(folded) ? 1 : 2, &a});
+  }
+  std::sort(matches.begin(), matches.end(), [](const match& x, const match& y) {
+    if (x.rank != y.rank) return x.rank < y.rank;
+    if (x.where->level != y.where->level) return x.where->level < y.where->level;
+    if (x.where->name != y.where->name) return x.where->name < y.where->name;
+    return x.where->code < y.where->code;
+  });
+  std::vector<const area*> out;
+  for (std::size_t i = 0; i < matches.size() && i < limit; ++i)
+    out.push_back(matches[i].where);
+  return out;
+}
+
+const multipolygon& engine::shape_of(const area& a) const {
+  return m_area_index[static_cast<std::size_t>(a.level)].by_code(a.code)->shape;
+}
+
+std::vector<const target*> engine::by_id(std::vector<std::uint32_t> positions) const {
+  // Positions follow id order (targets are sorted by id at load).
+  std::sort(positions.begin(), positions.end());
+  std::vector<const target*> out;
+  out.reserve(positions.size());
+  for (std::uint32_t p : positions)
+    out.push_back(&m_targets[p]);
+  return out;
+}
+
+std::vector<const target*> engine::targets_in(const bbox& box, precision positions) const {
+  const target_index& index = positions == precision::exact ? m_target_index : m_coarse_index;
+  std::vector<std::uint32_t> found = index.within(box);
+  for (std::uint32_t& item : found)
+    item = m_located[item];
+  return by_id(std::move(found));
+}
+
+std::vector<const target*> engine::targets_of(const area& a, precision positions) const {
+  if (positions == precision::exact) {
+    const auto it = m_targets_by_area.find(a.code);
+    return it == m_targets_by_area.end() ? std::vector<const target*>{} : by_id(it->second);
+  }
+  const multipolygon& shape = shape_of(a);
+  std::vector<std::uint32_t> inside;
+  for (std::uint32_t item : m_coarse_index.within(a.box)) {
+    const target& t = m_targets[m_located[item]];
+    const lon_lat spot = coarse_position(*t.lon, *t.lat);
+    if (covers_point(shape, spot.lon, spot.lat)) inside.push_back(m_located[item]);
+  }
+  return by_id(std::move(inside));
+}
+
+std::vector<engine::ranked_area> engine::coverage_ranking(const coverage_query& q) const {
+  const std::size_t slot = slot_of(q.program);
+  const area* within = q.within ? find_area(*q.within) : nullptr;
+  const auto inside = [&](const area& a) {
+    if (!within) return true;
+    const admin_chain c = chain_of(a);
+    for (const area* up : {c.kota, c.kecamatan, c.kelurahan, c.rw, c.rt})
+      if (up == within) return true;
+    return false;
+  };
+  std::vector<ranked_area> out;
+  {
+    const std::shared_lock lock(m_lock);
+    for (const area* a : areas_at(q.level)) {
+      if (!inside(*a)) continue;
+      const coverage& c = coverage_at(a->code, slot);
+      if (c.pledged_ratio() <= q.max_ratio) out.push_back({a, c});
+    }
+  }
+  const auto key = [&](const ranked_area& r) {
+    return q.order == coverage_order::unserved
+               ? std::pair<std::uint64_t, std::uint64_t>{r.of.unserved(), r.of.unmet_priority}
+               : std::pair<std::uint64_t, std::uint64_t>{r.of.unmet_priority, r.of.unserved()};
+  };
+  std::sort(out.begin(), out.end(), [&](const ranked_area& x, const ranked_area& y) {
+    const auto kx = key(x), ky = key(y);
+    if (kx != ky) return kx > ky;
+    return x.where->code < y.where->code;
+  });
+  return out;
 }
 
 }  // namespace geo

@@ -2,7 +2,9 @@
 #include <array>
 #include <limits>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -18,7 +20,8 @@ namespace geo {
 /// The spatial engine a server answers from: every area and target of a store in memory, with
 /// an index of areas per level for point lookup, an index of located targets for nearest
 /// search, and coverage counters per area and program kept current by set_status.
-/// Reads are safe from many threads; set_status needs the caller to exclude readers.
+/// Safe from many threads: statuses and coverage sit behind a reader-writer lock, so a reader
+/// right after set_status sees the change; everything else is read-only after loading.
 class engine {
  public:
   /// The areas containing a point, largest first; a level without an area there is null.
@@ -48,23 +51,59 @@ class engine {
     precision positions = precision::exact;
   };
 
+  /// How the planners' ranking orders areas: most targets without an active pledge first, or
+  /// the largest sum of their priorities first.
+  enum class coverage_order { unserved, unmet_priority };
+  struct coverage_query {
+    admin_level level = admin_level::rw;
+    std::optional<std::string> within = std::nullopt;   // an area code the results lie in
+    std::optional<std::string> program = std::nullopt;  // nothing: all programs
+    double max_ratio = 1.0;                             // pledged_ratio at most this
+    coverage_order order = coverage_order::unserved;
+  };
+  struct ranked_area {
+    const area* where;
+    coverage of;
+  };
+
   /// Loads areas, targets and pledges from `s` and builds the indexes.
   explicit engine(store& s);
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
 
   admin_chain lookup(double lon, double lat) const;
   const area* find_area(const std::string& code) const;
   /// The parent chain of an area, itself included.
   admin_chain chain_of(const area& a) const;
+  /// Every area of a level, by code.
+  std::vector<const area*> areas_at(admin_level level) const;
+  /// The areas one level below `a`, by code.
+  std::vector<const area*> children_of(const area& a) const;
+  /// Areas whose name (with its kelurahan's, for RW and RT) holds every word of `query`,
+  /// ignoring case and accents: exact names first, then names starting with the query, then
+  /// larger levels; at most `limit`.
+  std::vector<const area*> search_areas(std::string_view query, std::optional<admin_level> level,
+                                        std::size_t limit) const;
+  /// The polygons of an area, lon/lat.
+  const multipolygon& shape_of(const area& a) const;
 
   /// The k nearest targets matching the query, by geodesic distance from the exact or coarse
   /// positions, ties by target id.
   std::vector<nearby_target> nearest(const nearest_query& query) const;
   const target* find_target(const std::string& id) const;
   target_status status_of(const target& t) const;
+  /// Located targets whose exact or coarse position lies in `box`, by id.
+  std::vector<const target*> targets_in(const bbox& box, precision positions) const;
+  /// The targets of an area, by id. Exact: those counted in it (unlocated ones by their
+  /// declared RT). Coarse: located targets whose coarse spot the area covers, so membership
+  /// reveals no more than the spot.
+  std::vector<const target*> targets_of(const area& a, precision positions) const;
 
   /// Coverage of an area for a program (nothing: all programs); nothing for an unknown code.
   std::optional<coverage> coverage_of(const std::string& code,
                                       const std::optional<std::string>& program = {}) const;
+  /// Areas of a level with their coverage, filtered and ranked for planners; ties by code.
+  std::vector<ranked_area> coverage_ranking(const coverage_query& query) const;
   /// Moves a target to a new status (a pledge made, cancelled or delivered) and updates the
   /// coverage of every area it counts for.
   void set_status(const target& t, target_status status);
@@ -75,9 +114,13 @@ class engine {
 
  private:
   void count(const target& t, target_status status, int sign);
+  const coverage& coverage_at(const std::string& code, std::size_t slot) const;
+  std::vector<const target*> by_id(std::vector<std::uint32_t> positions) const;
 
   std::vector<area> m_areas;
   std::unordered_map<std::string, std::size_t> m_area_by_code;
+  std::unordered_map<std::string, std::vector<std::size_t>> m_children;  // by parent code
+  std::vector<std::string> m_search_text;  // by area position: folded name words
   std::array<area_index, 5> m_area_index;  // by admin_level
   std::vector<target> m_targets;
   std::unordered_map<std::string, std::size_t> m_target_by_id;
@@ -85,6 +128,8 @@ class engine {
   std::vector<std::uint32_t> m_located;  // target index item -> target position
   target_index m_target_index;
   target_index m_coarse_index;  // the same targets at their coarse positions
+  std::unordered_map<std::string, std::vector<std::uint32_t>> m_targets_by_area;  // positions
+  mutable std::shared_mutex m_lock;                              // guards m_status and m_coverage
   std::unordered_map<std::string, program_coverage> m_coverage;  // by area code
 };
 

@@ -71,6 +71,22 @@ target_index::target_index(std::vector<entry> entries) {
     m_entries[counts[cell_of(e)]++] = e;
 }
 
+std::vector<std::uint32_t> target_index::within(const bbox& box) const {
+  std::vector<std::uint32_t> out;
+  if (m_entries.empty() || box.is_empty() || !box.intersects(m_extent)) return out;
+  const long first_column = std::max(column_of(box.min_x), 0L);
+  const long last_column = std::min(column_of(box.max_x), m_columns - 1);
+  const long first_row = std::max(row_of(box.min_y), 0L);
+  const long last_row = std::min(row_of(box.max_y), m_rows - 1);
+  for (long r = first_row; r <= last_row; ++r)
+    for (long c = first_column; c <= last_column; ++c) {
+      const auto cell = static_cast<std::size_t>(r * m_columns + c);
+      for (std::uint32_t e = m_starts[cell]; e < m_starts[cell + 1]; ++e)
+        if (box.contains(m_entries[e].lon, m_entries[e].lat)) out.push_back(m_entries[e].item);
+    }
+  return out;
+}
+
 long target_index::column_of(double lon) const {
   return static_cast<long>(std::floor((lon - m_extent.min_x) / m_cell_width));
 }

@@ -38,6 +38,8 @@ class target_index {
   std::vector<hit> nearest(double lon, double lat, std::size_t k,
                            double max_distance_m = std::numeric_limits<double>::infinity(),
                            const filter& accept = {}) const;
+  /// The items whose point lies in `box` (edges included), in no particular order.
+  std::vector<std::uint32_t> within(const bbox& box) const;
 
  private:
   struct cell_range {
