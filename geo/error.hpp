@@ -1,6 +1,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace geo {
 
@@ -26,6 +27,35 @@ class library_error : public error {
 class store_error : public error {
  public:
   using error::error;
+};
+
+/// A request named something that does not exist (a pledge id, a token id).
+class not_found_error : public error {
+ public:
+  using error::error;
+};
+
+/// A write that the current state forbids: double help on a target, cancelling a delivered
+/// pledge. `holder()` is the id of the pledge holding the target, when that is the reason.
+class conflict_error : public error {
+ public:
+  explicit conflict_error(const std::string& message, std::string holder = {})
+      : error(message), m_holder(std::move(holder)) {}
+  const std::string& holder() const noexcept { return m_holder; }
+
+ private:
+  std::string m_holder;
+};
+
+/// A request whose field `field()` (e.g. "quantity") is missing or wrong.
+class field_error : public input_error {
+ public:
+  field_error(std::string field, const std::string& message)
+      : input_error(message), m_field(std::move(field)) {}
+  const std::string& field() const noexcept { return m_field; }
+
+ private:
+  std::string m_field;
 };
 
 /// Long work stopped on request (Ctrl-C); nothing of it was kept.

@@ -1,98 +1,19 @@
 #include "geo/spatialite_store.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "geo/error.hpp"
 #include "geo/row_hash.hpp"
+#include "geo/spatialite_schema.hpp"
 #include "geo/sqlite_db.hpp"
 #include "geo/sqlite_statement.hpp"
 
 namespace geo {
 namespace {
-
-constexpr int schema_version = 1;
-
-// SpatiaLite geometry columns are added through its functions so that its metadata
-// (geometry_columns, type and SRID triggers) knows them and GIS clients find them.
-constexpr const char* schema_sql = R"sql(
-SELECT InitSpatialMetaData(0, 'WGS84_ONLY');
-CREATE TABLE areas(
-  id INTEGER PRIMARY KEY,
-  level TEXT NOT NULL CHECK (level IN ('kota', 'kecamatan', 'kelurahan', 'rw', 'rt')),
-  code TEXT NOT NULL UNIQUE,
-  name TEXT NOT NULL,
-  parent_code TEXT,
-  area_m2 REAL NOT NULL,
-  min_lon REAL NOT NULL, min_lat REAL NOT NULL, max_lon REAL NOT NULL, max_lat REAL NOT NULL,
-  layer TEXT NOT NULL,
-  source_row INTEGER NOT NULL,
-  row_hash INTEGER NOT NULL);
-SELECT AddGeometryColumn('areas', 'geom', 4326, 'MULTIPOLYGON', 'XY', 1);
--- SpatiaLite's per-row triggers (type/SRID check, last-change timestamps) cost ~7 us a row,
--- a third of a Jakarta import; the store writes only MultiPolygons and Points in EPSG:4326.
-DROP TRIGGER ggi_areas_geom; DROP TRIGGER ggu_areas_geom;
-DROP TRIGGER tmi_areas_geom; DROP TRIGGER tmu_areas_geom; DROP TRIGGER tmd_areas_geom;
-CREATE INDEX areas_level_parent ON areas(level, parent_code);
-CREATE VIRTUAL TABLE areas_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat);
-CREATE TABLE targets(
-  pk INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  program TEXT NOT NULL,
-  need TEXT NOT NULL,
-  household_size INTEGER NOT NULL CHECK (household_size >= 1),
-  priority INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 5),
-  lon REAL, lat REAL,
-  import_outcome TEXT NOT NULL,
-  declared_rt TEXT NOT NULL,
-  rt_code TEXT, rw_code TEXT, kelurahan_code TEXT, kecamatan_code TEXT, kota_code TEXT,
-  registered_at TEXT,
-  source_row INTEGER NOT NULL,
-  row_hash INTEGER NOT NULL);
-SELECT AddGeometryColumn('targets', 'geom', 4326, 'POINT', 'XY', 0);
-DROP TRIGGER ggi_targets_geom; DROP TRIGGER ggu_targets_geom;
-DROP TRIGGER tmi_targets_geom; DROP TRIGGER tmu_targets_geom; DROP TRIGGER tmd_targets_geom;
--- No SQL index on target positions or areas: the server answers those from its in-memory
--- indexes, and an R*Tree of 250k points alone would cost ~3 s per import.
-CREATE TABLE collaborators(
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('perorangan', 'perusahaan', 'komunitas', 'instansi', 'agregator')),
-  lon REAL, lat REAL,
-  source_row INTEGER NOT NULL,
-  row_hash INTEGER NOT NULL);
-CREATE TABLE pledges(
-  id TEXT PRIMARY KEY,
-  collaborator_id TEXT NOT NULL REFERENCES collaborators(id) DEFERRABLE INITIALLY DEFERRED,
-  target_id TEXT NOT NULL REFERENCES targets(id) DEFERRABLE INITIALLY DEFERRED,
-  program TEXT NOT NULL,
-  form TEXT NOT NULL CHECK (form IN ('uang', 'barang')),
-  amount_idr INTEGER,
-  quantity INTEGER,
-  status TEXT NOT NULL CHECK (status IN ('committed', 'delivered', 'cancelled')),
-  pledged_at TEXT NOT NULL,
-  source_row INTEGER NOT NULL,
-  row_hash INTEGER NOT NULL);
--- At most one active pledge per target and program: no double help.
-CREATE UNIQUE INDEX pledges_one_active ON pledges(target_id, program)
-  WHERE status IN ('committed', 'delivered');
-CREATE INDEX pledges_collaborator ON pledges(collaborator_id);
-CREATE TABLE import_issues(
-  layer TEXT NOT NULL,
-  row INTEGER NOT NULL,
-  key TEXT,
-  outcome TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  message TEXT NOT NULL,
-  raw TEXT NOT NULL,
-  PRIMARY KEY (layer, row)) WITHOUT ROWID;
-CREATE TABLE import_runs(
-  id INTEGER PRIMARY KEY,
-  finished_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-  what TEXT NOT NULL,
-  report TEXT NOT NULL);
-)sql";
 
 struct stored_row {
   std::int64_t rowid;
@@ -109,11 +30,6 @@ stored_rows load_rows(sqlite_db& db, const std::string& sql) {
     rows.emplace(select.column_text(0),
                  stored_row{select.column_int(1), select.column_int(2), select.column_text(3)});
   return rows;
-}
-
-int user_version(sqlite_db& db) {
-  sqlite_statement s = db.prepare("PRAGMA user_version");
-  return s.step() ? static_cast<int>(s.column_int(0)) : 0;
 }
 
 std::int64_t to_int(std::size_t n) {
@@ -208,6 +124,52 @@ std::optional<std::string> null_if_empty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
+// Pledges a re-import leaves alone: made through the API, or changed by the server (cancelled,
+// delivered) since their import.
+struct server_pledge {
+  std::string origin;
+  std::string status;
+  std::string target_id;
+  std::string collaborator_id;
+  std::string program;
+  std::int64_t hash;
+};
+
+std::unordered_map<std::string, server_pledge> load_server_pledges(sqlite_db& db) {
+  std::unordered_map<std::string, server_pledge> out;
+  sqlite_statement select = db.prepare(R"sql(
+    SELECT id, origin, status, target_id, collaborator_id, program, row_hash FROM pledges
+    WHERE origin = 'api' OR updated_at IS NOT NULL)sql");
+  while (select.step())
+    out.emplace(select.column_text(0),
+                server_pledge{select.column_text(1), select.column_text(2), select.column_text(3),
+                              select.column_text(4), select.column_text(5), select.column_int(6)});
+  return out;
+}
+
+std::string kept_by_server(const std::string& id, const server_pledge& p) {
+  return "pledge " + id +
+         (p.origin == "api" ? " was made through the API"
+                            : " was changed through the API (now " + p.status + ")");
+}
+
+// A re-import may not remove a target or collaborator that a pledge of the server refers to:
+// the pledge would be left pointing at nothing.
+template <typename Record, typename Referenced>
+void refuse_removing_referenced(sqlite_db& db, const std::vector<Record>& records,
+                                const stored_rows& stored, std::string_view what,
+                                Referenced referenced) {
+  std::unordered_set<std::string_view> kept;
+  for (const Record& r : records)
+    kept.insert(r.id);
+  for (const auto& [id, p] : load_server_pledges(db)) {
+    const std::string& ref = referenced(p);
+    if (stored.contains(ref) && !kept.contains(ref))
+      throw store_error(std::string(what) + " " + ref + " is not in the file, but " +
+                        kept_by_server(id, p) + " and refers to it");
+  }
+}
+
 }  // namespace
 
 spatialite_store::spatialite_store(const std::string& path, journal mode)
@@ -217,6 +179,13 @@ spatialite_store::spatialite_store(const std::string& path, journal mode)
   m_db->exec(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
       "PRAGMA cache_size=-262144;");
+  // A database made by an earlier version is brought up to date at once, in one transaction;
+  // an empty one gets its schema with the first transaction.
+  if (const int version = schema_version_of(*m_db);
+      version != 0 && version != spatialite_schema_version) {
+    store_transaction upgrade(*this);
+    upgrade.commit();
+  }
   if (mode == journal::bulk) {
     // Leaving WAL needs the file to ourselves; when another connection holds it, stay in WAL.
     sqlite3_busy_timeout(m_db->get(), 0);
@@ -236,24 +205,43 @@ spatialite_store::~spatialite_store() {
 }
 
 void spatialite_store::begin() {
-  m_db->exec("BEGIN IMMEDIATE");
-  if (user_version(*m_db) == 0) create_schema();
+  // Held until commit or rollback: one transaction at a time, and no other thread's reads
+  // or writes on this connection inside it.
+  m_mutex.lock();
+  try {
+    m_db->exec("BEGIN IMMEDIATE");
+  } catch (...) {
+    m_mutex.unlock();
+    throw;
+  }
+  m_in_transaction = true;
+  try {
+    upgrade_schema(*m_db, schema_version_of(*m_db));
+  } catch (...) {
+    rollback();
+    throw;
+  }
 }
 
 void spatialite_store::commit() {
+  const std::lock_guard lock(m_mutex);
+  if (!m_in_transaction)
+    throw store_error("commit without a transaction in '" + m_db->path() + "'");
   m_db->exec("COMMIT");
+  m_in_transaction = false;
+  m_mutex.unlock();  // the lock begin() took
 }
 
 void spatialite_store::rollback() noexcept {
+  const std::lock_guard lock(m_mutex);
+  if (!m_in_transaction) return;
   sqlite3_exec(m_db->get(), "ROLLBACK", nullptr, nullptr, nullptr);
-}
-
-void spatialite_store::create_schema() {
-  m_db->exec(schema_sql);
-  m_db->exec("PRAGMA user_version = " + std::to_string(schema_version));
+  m_in_transaction = false;
+  m_mutex.unlock();  // the lock begin() took
 }
 
 change_counts spatialite_store::sync_areas(std::string_view layer, const std::vector<area>& areas) {
+  const std::lock_guard lock(m_mutex);
   stored_rows stored = load_rows(*m_db, "SELECT code, id, row_hash, layer FROM areas");
   for (const area& a : areas) {
     auto it = stored.find(a.code);
@@ -297,7 +285,11 @@ change_counts spatialite_store::sync_areas(std::string_view layer, const std::ve
 }
 
 change_counts spatialite_store::sync_targets(const std::vector<target>& targets) {
+  const std::lock_guard lock(m_mutex);
   stored_rows stored = load_rows(*m_db, "SELECT id, pk, row_hash, '' FROM targets");
+  refuse_removing_referenced(
+      *m_db, targets, stored, "target",
+      [](const server_pledge& p) -> const std::string& { return p.target_id; });
   sqlite_statement upsert = m_db->prepare(R"sql(
     INSERT INTO targets(id, program, need, household_size, priority, lon, lat, import_outcome,
                         declared_rt, rt_code, rw_code, kelurahan_code, kecamatan_code, kota_code,
@@ -336,7 +328,11 @@ change_counts spatialite_store::sync_targets(const std::vector<target>& targets)
 }
 
 change_counts spatialite_store::sync_collaborators(const std::vector<collaborator>& collaborators) {
+  const std::lock_guard lock(m_mutex);
   stored_rows stored = load_rows(*m_db, "SELECT id, rowid, row_hash, '' FROM collaborators");
+  refuse_removing_referenced(
+      *m_db, collaborators, stored, "collaborator",
+      [](const server_pledge& p) -> const std::string& { return p.collaborator_id; });
   sqlite_statement upsert = m_db->prepare(R"sql(
     INSERT INTO collaborators(id, name, kind, lon, lat, source_row, row_hash)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -354,7 +350,37 @@ change_counts spatialite_store::sync_collaborators(const std::vector<collaborato
 }
 
 change_counts spatialite_store::sync_pledges(const std::vector<pledge>& pledges) {
-  stored_rows stored = load_rows(*m_db, "SELECT id, rowid, row_hash, '' FROM pledges");
+  const std::lock_guard lock(m_mutex);
+  // The file's pledges as stored; those of the server are not the file's to change.
+  stored_rows stored = load_rows(*m_db, R"sql(
+    SELECT id, rowid, row_hash, '' FROM pledges
+    WHERE origin = 'import' AND updated_at IS NULL)sql");
+  const auto server = load_server_pledges(*m_db);
+  std::unordered_map<std::string, const std::string*> held;  // target, program -> pledge id
+  for (const auto& [id, p] : server)
+    if (is_active_status(p.status)) held.emplace(p.target_id + '\x1f' + p.program, &id);
+
+  std::vector<std::reference_wrapper<const pledge>> from_file;
+  std::size_t left_alone = 0;
+  for (const pledge& p : pledges) {
+    const std::string row = " (row " + std::to_string(p.row) + ")";
+    if (const auto it = server.find(p.id); it != server.end()) {
+      // The row it was imported from, unchanged, is no news; anything else would undo a
+      // write of the server.
+      if (it->second.origin == "api" || it->second.hash != hash_of(p))
+        throw store_error("pledge " + p.id + row + " is not imported: " +
+                          kept_by_server(p.id, it->second) + ", and a re-import leaves it alone");
+      ++left_alone;
+      continue;
+    }
+    if (is_active_status(p.status))
+      if (const auto it = held.find(p.target_id + '\x1f' + p.program); it != held.end())
+        throw store_error("pledge " + p.id + row + " would be a second active pledge on target " +
+                          p.target_id + " for " + p.program + ": " +
+                          kept_by_server(*it->second, server.at(*it->second)) + " and holds it");
+    from_file.emplace_back(p);
+  }
+
   sqlite_statement upsert = m_db->prepare(R"sql(
     INSERT INTO pledges(id, collaborator_id, target_id, program, form, amount_idr, quantity,
                         status, pledged_at, source_row, row_hash)
@@ -370,13 +396,13 @@ change_counts spatialite_store::sync_pledges(const std::vector<pledge>& pledges)
   // take it, in any order. Its upsert below writes its real status.
   sqlite_statement release = m_db->prepare(
       "UPDATE pledges SET status = 'cancelled' WHERE rowid = ? AND status <> 'cancelled'");
-  for (const pledge& p : pledges) {
+  for (const pledge& p : from_file) {
     const auto it = stored.find(p.id);
     if (it != stored.end() && it->second.hash != hash_of(p))
       release.bind(1, it->second.rowid).run();
   }
-  return sync_rows(
-      pledges, stored, [](const pledge& p) -> const std::string& { return p.id; },
+  change_counts changes = sync_rows(
+      from_file, stored, [](const pledge& p) -> const std::string& { return p.id; },
       [](const pledge& p) { return hash_of(p); },
       [&](const pledge& p, std::int64_t hash) {
         upsert.bind_view(1, p.id).bind_view(2, p.collaborator_id).bind_view(3, p.target_id);
@@ -385,10 +411,13 @@ change_counts spatialite_store::sync_pledges(const std::vector<pledge>& pledges)
         upsert.bind(10, to_int(p.row)).bind(11, hash).run();
       },
       [&](std::int64_t rowid) { erase.bind(1, rowid).run(); });
+  changes.unchanged += left_alone;
+  return changes;
 }
 
 void spatialite_store::replace_issues(std::string_view layer,
                                       const std::vector<import_issue>& issues) {
+  const std::lock_guard lock(m_mutex);
   m_db->prepare("DELETE FROM import_issues WHERE layer = ?").bind(1, layer).run();
   sqlite_statement insert =
       m_db->prepare("INSERT INTO import_issues VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -400,6 +429,7 @@ void spatialite_store::replace_issues(std::string_view layer,
 }
 
 void spatialite_store::record_import(std::string_view what, const import_report& report) {
+  const std::lock_guard lock(m_mutex);
   m_db->prepare("INSERT INTO import_runs(what, report) VALUES (?, ?)")
       .bind(1, what)
       .bind(2, report.to_json())
@@ -407,8 +437,9 @@ void spatialite_store::record_import(std::string_view what, const import_report&
 }
 
 std::vector<area> spatialite_store::load_areas(admin_level level) {
+  const std::lock_guard lock(m_mutex);
   std::vector<area> out;
-  if (user_version(*m_db) == 0) return out;
+  if (schema_version_of(*m_db) == 0) return out;
   sqlite_statement select = m_db->prepare(R"sql(
     SELECT code, name, coalesce(parent_code, ''), AsBinary(geom), area_m2, min_lon, min_lat,
            max_lon, max_lat, layer, source_row
@@ -433,8 +464,9 @@ std::vector<area> spatialite_store::load_areas(admin_level level) {
 }
 
 std::vector<target> spatialite_store::load_targets() {
+  const std::lock_guard lock(m_mutex);
   std::vector<target> out;
-  if (user_version(*m_db) == 0) return out;
+  if (schema_version_of(*m_db) == 0) return out;
   sqlite_statement select = m_db->prepare(R"sql(
     SELECT id, program, need, household_size, priority, lon, lat, declared_rt,
            coalesce(rt_code, ''), coalesce(rw_code, ''), coalesce(kelurahan_code, ''),
@@ -464,8 +496,9 @@ std::vector<target> spatialite_store::load_targets() {
 }
 
 std::vector<collaborator> spatialite_store::load_collaborators() {
+  const std::lock_guard lock(m_mutex);
   std::vector<collaborator> out;
-  if (user_version(*m_db) == 0) return out;
+  if (schema_version_of(*m_db) == 0) return out;
   sqlite_statement select =
       m_db->prepare("SELECT id, name, kind, lon, lat, source_row FROM collaborators ORDER BY id");
   while (select.step()) {
@@ -482,8 +515,9 @@ std::vector<collaborator> spatialite_store::load_collaborators() {
 }
 
 std::vector<pledge> spatialite_store::load_pledges() {
+  const std::lock_guard lock(m_mutex);
   std::vector<pledge> out;
-  if (user_version(*m_db) == 0) return out;
+  if (schema_version_of(*m_db) == 0) return out;
   sqlite_statement select = m_db->prepare(R"sql(
     SELECT id, collaborator_id, target_id, program, form, amount_idr, quantity, status,
            pledged_at, source_row
@@ -507,8 +541,9 @@ std::vector<pledge> spatialite_store::load_pledges() {
 
 std::vector<import_issue> spatialite_store::load_issues(std::string_view layer,
                                                         std::optional<outcome> only) {
+  const std::lock_guard lock(m_mutex);
   std::vector<import_issue> out;
-  if (user_version(*m_db) == 0) return out;
+  if (schema_version_of(*m_db) == 0) return out;
   sqlite_statement select = m_db->prepare(R"sql(
     SELECT row, coalesce(key, ''), outcome, reason, message, raw FROM import_issues
     WHERE layer = ?1 AND (?2 IS NULL OR outcome = ?2) ORDER BY row)sql");

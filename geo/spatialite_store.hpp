@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "geo/store.hpp"
@@ -13,6 +14,11 @@ class sqlite_db;
 /// keyed by areas.id) that the store keeps current and SQL users query directly (about 10x
 /// faster than SpatiaLite's SpatialIndex table); target positions are indexed in memory by the
 /// server, not in SQL.
+///
+/// One connection, shared safely between threads: begin() takes a lock that commit() or
+/// rollback() releases, and every other call takes it for its own duration, so a thread in a
+/// transaction has the connection to itself. Opening a database of schema version 1 migrates
+/// it to version 2 at once, in one transaction.
 class spatialite_store final : public store {
  public:
   /// How writes reach the file. `wal` is what a server needs (readers never wait). `bulk` is
@@ -44,13 +50,27 @@ class spatialite_store final : public store {
   std::vector<import_issue> load_issues(std::string_view layer,
                                         std::optional<outcome> only) override;
 
+  void insert_pledge(const pledge& p) override;
+  void set_pledge_status(const std::string& id, std::string_view status) override;
+  void insert_realization(const realization& r) override;
+  std::vector<realization> load_realizations() override;
+  void append_audit(const audit_entry& entry) override;
+  std::vector<audit_entry> load_audit(std::size_t limit) override;
+  std::optional<stored_answer> find_answer(std::string_view scope, std::string_view key) override;
+  void save_answer(const stored_answer& answer) override;
+  void insert_token(const access_token& token) override;
+  std::optional<access_token> find_token(std::string_view secret_hash) override;
+  std::vector<access_token> load_tokens() override;
+  void revoke_token(const std::string& id) override;
+
+  /// The connection itself, for SQL in tests and reports; not guarded by the store's lock.
   sqlite_db& db() { return *m_db; }
 
  private:
-  void create_schema();
-
   std::unique_ptr<sqlite_db> m_db;
   bool m_back_to_wal = false;
+  std::recursive_mutex m_mutex;
+  bool m_in_transaction = false;  // begin() holds m_mutex until commit or rollback
 };
 
 }  // namespace geo

@@ -4,10 +4,14 @@
 #include <string_view>
 #include <vector>
 
+#include "geo/access_token.hpp"
 #include "geo/area.hpp"
+#include "geo/audit_entry.hpp"
 #include "geo/collaborator.hpp"
 #include "geo/import_report.hpp"
 #include "geo/pledge.hpp"
+#include "geo/realization.hpp"
+#include "geo/stored_answer.hpp"
 #include "geo/target.hpp"
 
 namespace geo {
@@ -15,6 +19,11 @@ namespace geo {
 /// Where areas, targets, collaborators and pledges live. The embedded SpatiaLite store is the
 /// default; a PostGIS store for deployments past one machine implements the same interface.
 /// Writes happen inside begin()/commit(); a store_error leaves the caller to roll back.
+///
+/// Two kinds of rows: those an import brings (sync_*, which make the store equal to a file)
+/// and those the server writes one at a time (pledges made through the API, realizations, the
+/// audit log, idempotent answers, tokens). A re-import never deletes nor changes the second
+/// kind.
 class store {
  public:
   virtual ~store() = default;
@@ -26,7 +35,9 @@ class store {
   /// Makes the stored areas of `layer` exactly `areas` (matched by code): inserts new codes,
   /// updates changed ones, deletes codes the layer no longer has.
   virtual change_counts sync_areas(std::string_view layer, const std::vector<area>& areas) = 0;
-  /// The same for targets (by id), collaborators (by id) and pledges (by id).
+  /// The same for targets (by id), collaborators (by id) and pledges (by id). Pledges made
+  /// through the API (insert_pledge) are left as they are; a file pledge with the id of one,
+  /// or active on the target and program one holds, is a store_error.
   virtual change_counts sync_targets(const std::vector<target>& targets) = 0;
   virtual change_counts sync_collaborators(const std::vector<collaborator>& collaborators) = 0;
   virtual change_counts sync_pledges(const std::vector<pledge>& pledges) = 0;
@@ -42,6 +53,36 @@ class store {
   /// Issues of a layer, optionally of one outcome only, by row.
   virtual std::vector<import_issue> load_issues(std::string_view layer,
                                                 std::optional<outcome> only) = 0;
+
+  // The server's writes, one record at a time.
+
+  /// A pledge made through the API (its `row` is ignored). A second active pledge on the
+  /// same target and program is a store_error.
+  virtual void insert_pledge(const pledge& p) = 0;
+  /// Sets the status of a pledge; not_found_error when there is no pledge `id`.
+  virtual void set_pledge_status(const std::string& id, std::string_view status) = 0;
+  virtual void insert_realization(const realization& r) = 0;
+  /// Every realization, by id.
+  virtual std::vector<realization> load_realizations() = 0;
+
+  /// Appends to the audit log; the store assigns the id, and `at` (now) when it is empty.
+  virtual void append_audit(const audit_entry& entry) = 0;
+  /// The newest `limit` entries of the audit log, newest first.
+  virtual std::vector<audit_entry> load_audit(std::size_t limit) = 0;
+
+  /// The answer kept for an Idempotency-Key of a client, if any.
+  virtual std::optional<stored_answer> find_answer(std::string_view scope,
+                                                   std::string_view key) = 0;
+  /// Keeps an answer; a second one for the same scope and key is a store_error.
+  virtual void save_answer(const stored_answer& answer) = 0;
+
+  virtual void insert_token(const access_token& token) = 0;
+  /// The token with this secret hash, revoked or not; the caller checks `revoked`.
+  virtual std::optional<access_token> find_token(std::string_view secret_hash) = 0;
+  /// Every token, oldest first.
+  virtual std::vector<access_token> load_tokens() = 0;
+  /// Revokes a token for good; not_found_error when there is no token `id`.
+  virtual void revoke_token(const std::string& id) = 0;
 };
 
 /// Rolls the store back unless commit() was called: every import is all or nothing.

@@ -1,0 +1,19 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace geo {
+
+/// One line of the audit log: every write is attributed (DESIGN.md, privacy and roles).
+struct audit_entry {
+  std::int64_t id = 0;     // assigned by the store, increasing
+  std::string at;          // UTC ISO-8601 with milliseconds, 2024-02-01T08:30:00.125Z
+  std::string actor;       // token id, or "cli"
+  std::string role;        // role name of the actor
+  std::string action;      // pledge.create, pledge.cancel, pledge.realize, token.create, ...
+  std::string subject;     // id of what was written (pledge, token)
+  std::string request_id;  // the HTTP request's id; empty from the CLI
+  std::string detail;      // JSON object text with the written fields
+};
+
+}  // namespace geo

@@ -1,0 +1,20 @@
+#pragma once
+
+namespace geo {
+
+class sqlite_db;
+
+/// The schema version (PRAGMA user_version) of the databases this program writes. Version 1
+/// had areas, targets, collaborators, pledges and the import log; version 2 added the server's
+/// records: pledge origin, realizations, audit log, idempotent answers, tokens.
+inline constexpr int spatialite_schema_version = 2;
+
+/// The schema version of a database; 0 for one without a schema yet.
+int schema_version_of(sqlite_db& db);
+
+/// Runs the schema steps after `version` (0: none yet), leaving the database at
+/// spatialite_schema_version; call inside a transaction, which makes a migration all or
+/// nothing. store_error for a version newer than this program.
+void upgrade_schema(sqlite_db& db, int version);
+
+}  // namespace geo
