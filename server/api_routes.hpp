@@ -1,0 +1,34 @@
+#pragma once
+#include <mutex>
+
+#include "server/metrics.hpp"
+#include "server/router.hpp"
+
+namespace geo {
+class engine;
+class ledger;
+class store;
+}  // namespace geo
+
+namespace server {
+
+/// What the /api/v1 handlers answer from. Writes go through `ledger` on `store` (the writer
+/// connection) while holding `writes`, so that an idempotent retry and its first request
+/// never run at once.
+struct api_context {
+  geo::engine& engine;
+  geo::ledger& ledger;
+  geo::store& store;
+  std::mutex& writes;
+  metrics& counters;
+};
+
+void add_lookup_routes(router& routes, api_context& context);
+void add_area_routes(router& routes, api_context& context);
+void add_target_routes(router& routes, api_context& context);
+void add_coverage_routes(router& routes, api_context& context);
+void add_pledge_routes(router& routes, api_context& context);
+/// /healthz, /metrics and the /api/v1 index.
+void add_service_routes(router& routes, api_context& context);
+
+}  // namespace server

@@ -1,0 +1,83 @@
+#include "server/app.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+#include "geo/engine.hpp"
+#include "geo/error.hpp"
+#include "geo/ledger.hpp"
+#include "geo/spatialite_store.hpp"
+#include "server/api_routes.hpp"
+// #include "server/ogc_features.hpp"
+#include "server/token_authenticator.hpp"
+
+namespace server {
+
+class app::parts {
+ public:
+  explicit parts(const app_options& o)
+      : store(checked(o.db)),
+        engine((started = std::chrono::steady_clock::now(), store)),
+        ledger(store, engine),
+        loaded(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()),
+        authenticate(o.db),
+        context{engine, ledger, store, writes, counters},
+        edge(o.edge, routes, counters,
+             [this](const std::optional<std::string>& h) { return authenticate(h); }) {
+    add_service_routes(routes, context);
+    add_lookup_routes(routes, context);
+    add_area_routes(routes, context);
+    add_target_routes(routes, context);
+    add_coverage_routes(routes, context);
+    add_pledge_routes(routes, context);
+    // add_ogc_routes(routes, engine);  (arrives with server/ogc_features)
+    counters.gauge("sasaran_areas", "Areas in the engine.",
+                   [this] { return double(engine.area_count()); });
+    counters.gauge("sasaran_targets", "Targets in the engine.",
+                   [this] { return double(engine.target_count()); });
+    counters.gauge("sasaran_targets_located", "Targets in the nearest-target index.",
+                   [this] { return double(engine.located_count()); });
+    counters.gauge("sasaran_pledges", "Pledges in the ledger.",
+                   [this] { return double(ledger.pledge_count()); });
+  }
+
+  static const std::string& checked(const std::string& db) {
+    if (!std::filesystem::exists(db))
+      throw geo::input_error("no database at '" + db +
+                             "': import data first (sasaran import datasets/jakarta.json)");
+    return db;
+  }
+
+  std::chrono::steady_clock::time_point started;
+  geo::spatialite_store store;
+  geo::engine engine;
+  geo::ledger ledger;
+  double loaded;
+  token_authenticator authenticate;
+  std::mutex writes;
+  metrics counters;
+  router routes;
+  api_context context;
+  pistache_edge edge;
+};
+
+app::app(const app_options& options) : m_parts(std::make_unique<parts>(options)) {}
+app::~app() = default;
+
+void app::start() {
+  m_parts->edge.start();
+}
+
+std::uint16_t app::port() const {
+  return m_parts->edge.port();
+}
+
+void app::stop() {
+  m_parts->edge.stop();
+}
+
+double app::load_seconds() const {
+  return m_parts->loaded;
+}
+
+}  // namespace server

@@ -1,0 +1,64 @@
+#include "geo/engine.hpp"
+#include "server/api_json.hpp"
+#include "server/api_routes.hpp"
+#include "server/query_params.hpp"
+
+namespace server {
+namespace {
+
+const geo::area& area_or_404(const geo::engine& engine, const std::string& code) {
+  const geo::area* a = engine.find_area(code);
+  if (!a) throw http_error(404, "no area has code '" + code + "'");
+  return *a;
+}
+
+json area_detail(const geo::engine& engine, const geo::area& a) {
+  json children = json::array();
+  for (const geo::area* c : engine.children_of(a))
+    children.push_back(area_ref_json(*c));
+  json out = area_ref_json(a);
+  out["parent_code"] = a.parent_code.empty() ? json(nullptr) : json(a.parent_code);
+  out["area_m2"] = std::round(a.area_m2);
+  out["bbox"] = bbox_json(a.box);
+  out["parents"] = parents_json(engine, a);
+  out["children"] = std::move(children);
+  out["coverage"] = program_coverage_json(engine, a.code);
+  return out;
+}
+
+std::optional<geo::admin_level> level_param(const query_params& q) {
+  const std::optional<std::string> word = q.text("level");
+  if (!word) return std::nullopt;
+  const auto level = geo::parse_admin_level(*word);
+  if (!level)
+    throw http_error(
+        400, "level: expected kota, kecamatan, kelurahan, rw or rt, got '" + *word + "'", "level");
+  return level;
+}
+
+}  // namespace
+
+void add_area_routes(router& routes, api_context& context) {
+  routes.add("GET", "/api/v1/areas/{code}", [&context](request& r) {
+    const query_params q(r, {});
+    return response::json(
+        dump(area_detail(context.engine, area_or_404(context.engine, r.param("code")))));
+  });
+  routes.add("GET", "/api/v1/areas", [&context](request& r) {
+    const query_params q(r, {"q", "level", "limit"});
+    const std::optional<std::string> text = q.text("q");
+    if (!text || text->find_first_not_of(' ') == std::string::npos)
+      throw http_error(400, "q: expected a name or part of one, e.g. q=kebon kelapa", "q");
+    const std::size_t limit = q.count("limit", 20, 1, 1000);
+    json found = json::array();
+    for (const geo::area* a : context.engine.search_areas(*text, level_param(q), limit)) {
+      json item = area_ref_json(*a);
+      item["bbox"] = bbox_json(a->box);
+      item["parents"] = parents_json(context.engine, *a);
+      found.push_back(std::move(item));
+    }
+    return response::json(dump({{"q", *text}, {"areas", std::move(found)}}));
+  });
+}
+
+}  // namespace server

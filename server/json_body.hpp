@@ -1,0 +1,28 @@
+#pragma once
+#include <cstdint>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "server/http.hpp"
+
+namespace server {
+
+/// A JSON object request body read strictly: invalid JSON, another type than an object, an
+/// unknown member or a member of the wrong type is a 400 naming the member and what was
+/// expected. An empty body reads as {}.
+class json_body {
+ public:
+  json_body(const request& r, std::initializer_list<std::string_view> members);
+
+  std::optional<std::string> text(const std::string& name) const;
+  std::string required_text(const std::string& name) const;
+  std::optional<std::int64_t> integer(const std::string& name) const;
+
+ private:
+  nlohmann::json m_doc;
+};
+
+}  // namespace server

@@ -1,0 +1,38 @@
+#include "geo/engine.hpp"
+#include "server/api_json.hpp"
+#include "server/api_routes.hpp"
+#include "server/query_params.hpp"
+
+namespace server {
+namespace {
+
+json chain_json(const geo::engine::admin_chain& c) {
+  json out = json::object();
+  const std::pair<const char*, const geo::area*> levels[] = {{"kota", c.kota},
+                                                             {"kecamatan", c.kecamatan},
+                                                             {"kelurahan", c.kelurahan},
+                                                             {"rw", c.rw},
+                                                             {"rt", c.rt}};
+  for (const auto& [name, a] : levels)
+    out[name] = a ? json{{"code", a->code}, {"name", a->name}} : json(nullptr);
+  return out;
+}
+
+}  // namespace
+
+void add_lookup_routes(router& routes, api_context& context) {
+  routes.add("GET", "/api/v1/lookup", [&context](request& r) {
+    const query_params q(r, {"lon", "lat"});
+    const double lon = q.number("lon", -180, 180);
+    const double lat = q.number("lat", -90, 90);
+    const geo::engine::admin_chain chain = context.engine.lookup(lon, lat);
+    if (chain.empty())
+      throw http_error(404, "no area contains lon " + std::to_string(lon) + ", lat " +
+                                std::to_string(lat) + ": the point is outside every kelurahan");
+    json out = {{"lon", lon}, {"lat", lat}};
+    out.update(chain_json(chain));
+    return response::json(dump(out));
+  });
+}
+
+}  // namespace server

@@ -1,0 +1,41 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "geo/engine.hpp"
+#include "server/ogc_collection.hpp"
+
+namespace server {
+
+/// Coverage per RW (DESIGN.md, domain words) as polygon features: the RW's code, name and
+/// parent codes with targets, pledged, delivered, pledged_ratio, delivered_ratio, unserved and
+/// unmet_priority, for all programs or the one in `?program=`. Counts are public: this is how
+/// anonymous callers see targets at all.
+class ogc_coverage_collection final : public ogc_collection {
+ public:
+  explicit ogc_coverage_collection(const geo::engine& engine);
+
+  std::string_view id() const override { return "coverage"; }
+  std::string_view title() const override { return "Coverage per RW"; }
+  std::string_view description() const override;
+  geo::bbox extent() const override { return m_extent; }
+  std::vector<std::string_view> queryables() const override;
+  std::vector<std::string_view> options() const override { return {"program"}; }
+  ogc_selection select(const request& r, const query_params& q,
+                       const std::optional<geo::bbox>& box) const override;
+  std::optional<ogc_feature> find(const request& r, const query_params& q,
+                                  const std::string& fid) const override;
+
+ private:
+  ogc_feature feature(const geo::area& rw, std::optional<std::string_view> program) const;
+
+  const geo::engine& m_engine;
+  std::vector<const geo::area*> m_rws;  // by code
+  geo::bbox m_extent;
+};
+
+/// The `program` parameter as one of geo::programs (which outlive any request): nothing for all
+/// programs; a 400 naming the programs for a word that is not one.
+std::optional<std::string_view> program_option(const query_params& q);
+
+}  // namespace server

@@ -1,0 +1,80 @@
+#include "server/ogc_features.hpp"
+
+#include <memory>
+#include <string>
+
+#include "server/ogc_area_collection.hpp"
+#include "server/ogc_coverage_collection.hpp"
+#include "server/ogc_documents.hpp"
+#include "server/ogc_items.hpp"
+#include "server/ogc_links.hpp"
+#include "server/ogc_openapi.hpp"
+#include "server/ogc_target_collection.hpp"
+#include "server/query_params.hpp"
+
+namespace server {
+namespace {
+
+ogc_collections make_collections(const geo::engine& engine) {
+  ogc_collections all;
+  all.push_back(std::make_unique<ogc_area_collection>(
+      engine, geo::admin_level::kelurahan, "kelurahan", "Kelurahan",
+      "Kelurahan (villages) of Jakarta with their BPS codes and the codes of their kecamatan "
+      "and kota"));
+  all.push_back(std::make_unique<ogc_area_collection>(
+      engine, geo::admin_level::rw, "rw", "RW", "Rukun warga: code = kelurahan code + RW number"));
+  all.push_back(std::make_unique<ogc_area_collection>(
+      engine, geo::admin_level::rt, "rt", "RT", "Rukun tetangga: code = RW code + RT number"));
+  all.push_back(std::make_unique<ogc_coverage_collection>(engine));
+  all.push_back(std::make_unique<ogc_target_collection>(engine));
+  return all;
+}
+
+const ogc_collection& collection_named(const ogc_collections& all, const std::string& id) {
+  std::string names;
+  for (const auto& c : all) {
+    if (c->id() == id) return *c;
+    names += (names.empty() ? "" : ", ") + std::string(c->id());
+  }
+  throw http_error(404, "no collection '" + id + "'; the collections are " + names);
+}
+
+// Documents other than items take only f=json.
+void check_format_only(const request& r) {
+  query_params(r, {"f"}).one_of("f", "json", {"json"});
+}
+
+}  // namespace
+
+void add_ogc_routes(router& routes, const geo::engine& engine) {
+  auto all = std::make_shared<const ogc_collections>(make_collections(engine));
+  routes.add("GET", "/ogc", [](request& r) {
+    check_format_only(r);
+    return response::json(landing_document(r));
+  });
+  routes.add("GET", "/ogc/api", [all](request& r) {
+    check_format_only(r);
+    return response{200, std::string(openapi_media_type), openapi_document(r, *all), {}};
+  });
+  routes.add("GET", "/ogc/conformance", [](request& r) {
+    check_format_only(r);
+    return response::json(conformance_document(r));
+  });
+  routes.add("GET", "/ogc/collections", [all](request& r) {
+    check_format_only(r);
+    return response::json(collections_document(r, *all));
+  });
+  routes.add("GET", "/ogc/collections/{id}", [all](request& r) {
+    const ogc_collection& c = collection_named(*all, r.param("id"));
+    check_format_only(r);
+    return response::json(collection_document(r, c));
+  });
+  routes.add("GET", "/ogc/collections/{id}/items", [all](request& r) {
+    return items_response(collection_named(*all, r.param("id")), r);
+  });
+  routes.add("GET", "/ogc/collections/{id}/items/{fid}", [all](request& r) {
+    return item_response(collection_named(*all, r.param("id")), r, r.param("fid"));
+  });
+}
+
+}  // namespace server

@@ -1,0 +1,184 @@
+#include "geo/engine.hpp"
+#include "geo/ledger.hpp"
+#include "server/api_json.hpp"
+#include "server/api_routes.hpp"
+#include "server/idempotency.hpp"
+#include "server/json_body.hpp"
+#include "server/query_params.hpp"
+
+namespace server {
+namespace {
+
+bool is_giver(const principal& p) {
+  return p.who == geo::role::collaborator || p.who == geo::role::aggregator;
+}
+
+void require(bool allowed, const request& r, const std::string& what) {
+  if (allowed) return;
+  if (r.caller.who == geo::role::anonymous)
+    throw http_error(401, "sign in with a bearer token to " + what);
+  throw http_error(403, "role " + std::string(geo::role_name(r.caller.who)) + " may not " + what);
+}
+
+geo::write_origin origin_of(const request& r) {
+  return {r.caller.token_id, std::string(geo::role_name(r.caller.who)), r.request_id};
+}
+
+// A PIC of the target's area, or an admin.
+bool handles_target(const api_context& context, const principal& p, const std::string& target_id) {
+  if (p.who == geo::role::admin) return true;
+  const geo::target* t = context.engine.find_target(target_id);
+  return t && visibility_of(p, *t) == visibility::exact;
+}
+
+bool may_read(const api_context& context, const principal& p, const geo::pledge& pledge) {
+  switch (p.who) {
+    case geo::role::admin:
+    case geo::role::planner:
+      return true;
+    case geo::role::pic:
+      return handles_target(context, p, pledge.target_id);
+    case geo::role::collaborator:
+    case geo::role::aggregator:
+      return pledge.collaborator_id == p.collaborator_id;
+    default:
+      return false;
+  }
+}
+
+geo::pledge pledge_or_404(const api_context& context, const std::string& id) {
+  std::optional<geo::pledge> p = context.ledger.find(id);
+  if (!p) throw http_error(404, "no pledge has id '" + id + "'");
+  return *p;
+}
+
+json pledge_with_target(const api_context& context, const geo::pledge& p, const char* status) {
+  json out = pledge_json(p);
+  const geo::target* t = context.engine.find_target(p.target_id);
+  out["target_status"] = status;
+  out["rw"] = t && !t->rw_code.empty() ? json(t->rw_code) : json(nullptr);
+  return out;
+}
+
+response create(api_context& context, request& r) {
+  require(is_giver(r.caller), r, "pledge help (collaborators and aggregators do)");
+  const json_body body(r, {"target", "program", "form", "amount_idr", "quantity", "collaborator"});
+  geo::pledge_request ask;
+  ask.collaborator_id = body.text("collaborator").value_or(r.caller.collaborator_id);
+  if (ask.collaborator_id != r.caller.collaborator_id)
+    throw http_error(403,
+                     "collaborator: this token pledges for " + r.caller.collaborator_id + ", not " +
+                         ask.collaborator_id,
+                     "collaborator");
+  ask.target_id = body.required_text("target");
+  ask.program = body.text("program");
+  ask.form = body.required_text("form");
+  ask.amount_idr = body.integer("amount_idr");
+  ask.quantity = body.integer("quantity");
+
+  const std::lock_guard lock(context.writes);
+  if (std::optional<response> kept = replay(context.store, r)) return *kept;
+  response out;
+  const geo::pledge made =
+      context.ledger.create(ask, origin_of(r), [&](geo::store& s, const geo::pledge& p) {
+        out = response::json(dump(pledge_with_target(context, p, "pledged")), 201);
+        remember(s, r, out);
+      });
+  out.headers.emplace_back("Location", "/api/v1/pledges/" + made.id);
+  return out;
+}
+
+response cancel(api_context& context, request& r) {
+  const json_body body(r, {});
+  const geo::pledge p = pledge_or_404(context, r.param("id"));
+  require(r.caller.who == geo::role::admin ||
+              (is_giver(r.caller) && p.collaborator_id == r.caller.collaborator_id),
+          r, "cancel pledge " + p.id + " (its collaborator or an admin may)");
+  const std::lock_guard lock(context.writes);
+  if (std::optional<response> kept = replay(context.store, r)) return *kept;
+  response out;
+  context.ledger.cancel(p.id, origin_of(r), [&](geo::store& s, const geo::pledge& cancelled) {
+    out = response::json(dump(pledge_with_target(context, cancelled, "open")));
+    remember(s, r, out);
+  });
+  return out;
+}
+
+response realize(api_context& context, request& r) {
+  const json_body body(r, {"delivered_by", "delivered_at", "note", "amount_idr", "quantity"});
+  const geo::pledge p = pledge_or_404(context, r.param("id"));
+  require(handles_target(context, r.caller, p.target_id), r,
+          "record the delivery of pledge " + p.id + " (the PIC of its area or an admin may)");
+  geo::realization_request ask;
+  ask.delivered_by = body.required_text("delivered_by");
+  ask.delivered_at = body.text("delivered_at");
+  ask.note = body.text("note").value_or("");
+  ask.amount_idr = body.integer("amount_idr");
+  ask.quantity = body.integer("quantity");
+  const std::lock_guard lock(context.writes);
+  if (std::optional<response> kept = replay(context.store, r)) return *kept;
+  response out;
+  context.ledger.realize(
+      p.id, ask, origin_of(r),
+      [&](geo::store& s, const geo::pledge& delivered, const geo::realization& done) {
+        out =
+            response::json(dump({{"realization", realization_json(done)},
+                                 {"pledge", pledge_with_target(context, delivered, "delivered")}}),
+                           201);
+        remember(s, r, out);
+      });
+  return out;
+}
+
+response one(api_context& context, request& r) {
+  const query_params q(r, {});
+  const geo::pledge p = pledge_or_404(context, r.param("id"));
+  require(may_read(context, r.caller, p), r, "read pledge " + p.id);
+  json out = pledge_json(p);
+  json done = json::array();
+  for (const geo::realization& x : context.ledger.realizations_of(p.id))
+    done.push_back(realization_json(x));
+  out["realizations"] = std::move(done);
+  return response::json(dump(out));
+}
+
+// A collaborator's own pledges; planners and admins may ask for anyone's; a PIC lists the
+// active pledges of the targets of an area in their scope.
+response list(api_context& context, request& r) {
+  const query_params q(r, {"collaborator", "area"});
+  std::vector<geo::pledge> found;
+  if (const std::optional<std::string> code = q.text("area")) {
+    const geo::area* a = context.engine.find_area(*code);
+    if (!a) throw http_error(404, "area: no area has code '" + *code + "'", "area");
+    require(r.caller.who == geo::role::admin || r.caller.who == geo::role::planner ||
+                in_scope(r.caller, context.engine, *code),
+            r, "list the pledges of area " + *code);
+    for (const geo::target* t : context.engine.targets_of(*a, geo::engine::precision::exact))
+      if (auto p = context.ledger.active_for(t->id, t->program)) found.push_back(*p);
+  } else {
+    const std::string who = q.text("collaborator").value_or(r.caller.collaborator_id);
+    require(r.caller.who == geo::role::admin || r.caller.who == geo::role::planner ||
+                (is_giver(r.caller) && who == r.caller.collaborator_id),
+            r, "list the pledges of collaborator " + who);
+    if (who.empty()) throw http_error(400, "collaborator: required for this role", "collaborator");
+    found = context.ledger.of_collaborator(who);
+  }
+  json items = json::array();
+  for (const geo::pledge& p : found)
+    items.push_back(pledge_json(p));
+  return response::json(dump({{"number_returned", items.size()}, {"pledges", std::move(items)}}));
+}
+
+}  // namespace
+
+void add_pledge_routes(router& routes, api_context& context) {
+  routes.add("POST", "/api/v1/pledges", [&context](request& r) { return create(context, r); });
+  routes.add("GET", "/api/v1/pledges", [&context](request& r) { return list(context, r); });
+  routes.add("GET", "/api/v1/pledges/{id}", [&context](request& r) { return one(context, r); });
+  routes.add("POST", "/api/v1/pledges/{id}/cancel",
+             [&context](request& r) { return cancel(context, r); });
+  routes.add("POST", "/api/v1/pledges/{id}/realizations",
+             [&context](request& r) { return realize(context, r); });
+}
+
+}  // namespace server

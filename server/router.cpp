@@ -1,0 +1,58 @@
+#include "server/router.hpp"
+
+namespace server {
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t start = path.starts_with('/') ? 1 : 0;
+  while (start <= path.size()) {
+    const std::size_t slash = path.find('/', start);
+    const std::size_t end = slash == std::string_view::npos ? path.size() : slash;
+    out.emplace_back(path.substr(start, end - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return out;
+}
+
+bool is_parameter(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+void router::add(std::string method, std::string pattern, handler h) {
+  std::vector<std::string> segments = split_path(pattern);
+  m_routes.push_back({std::move(method), std::move(pattern), std::move(segments), std::move(h)});
+}
+
+router::match router::find(std::string_view method, std::string_view path,
+                           std::unordered_map<std::string, std::string>& params) const {
+  const std::vector<std::string> segments = split_path(path);
+  match found;
+  found.route = "unmatched";
+  for (const route& r : m_routes) {
+    if (r.segments.size() != segments.size()) continue;
+    std::unordered_map<std::string, std::string> bound;
+    bool same = true;
+    for (std::size_t i = 0; i < segments.size() && same; ++i) {
+      if (is_parameter(r.segments[i]) && !segments[i].empty())
+        bound[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];
+      else
+        same = r.segments[i] == segments[i];
+    }
+    if (!same) continue;
+    found.path_known = true;
+    found.allowed.push_back(r.method);
+    if (r.method == method && !found.run) {
+      found.run = &r.run;
+      found.route = r.pattern;
+      params = std::move(bound);
+    }
+  }
+  if (!found.run && found.path_known) found.route = "method_not_allowed";
+  return found;
+}
+
+}  // namespace server

@@ -1,0 +1,39 @@
+#pragma once
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/http.hpp"
+
+namespace server {
+
+using handler = std::function<response(request&)>;
+
+/// Maps method and path to a handler. Patterns are literal segments and `{name}` segments,
+/// e.g. /api/v1/areas/{code}; a `{name}` segment matches one non-empty segment.
+class router {
+ public:
+  struct match {
+    const handler* run = nullptr;      // null: no route for this path, or not for this method
+    std::string route;                 // the pattern, for metrics ("unmatched" when none)
+    bool path_known = false;           // the path matched some route, with another method
+    std::vector<std::string> allowed;  // methods of the path's routes, for 405 and OPTIONS
+  };
+
+  void add(std::string method, std::string pattern, handler h);
+  /// Finds the route; fills `params` with the `{name}` segments.
+  match find(std::string_view method, std::string_view path,
+             std::unordered_map<std::string, std::string>& params) const;
+
+ private:
+  struct route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    handler run;
+  };
+  std::vector<route> m_routes;
+};
+
+}  // namespace server

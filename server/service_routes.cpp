@@ -1,0 +1,39 @@
+#include "geo/engine.hpp"
+#include "geo/ledger.hpp"
+#include "server/api_json.hpp"
+#include "server/api_routes.hpp"
+#include "server/query_params.hpp"
+
+namespace server {
+
+void add_service_routes(router& routes, api_context& context) {
+  routes.add("GET", "/healthz", [&context](request& r) {
+    const query_params q(r, {});
+    return response::json(dump({{"status", "ok"},
+                                {"areas", context.engine.area_count()},
+                                {"targets", context.engine.target_count()},
+                                {"pledges", context.ledger.pledge_count()}}));
+  });
+  routes.add("GET", "/metrics", [&context](request& r) {
+    const query_params q(r, {});
+    return response{200, "text/plain; version=0.0.4", context.counters.text(), {}};
+  });
+  routes.add("GET", "/api/v1", [](request& r) {
+    const query_params q(r, {});
+    const std::string v1 = r.base_url + "/api/v1";
+    return response::json(
+        dump({{"title", "Sasaran API"},
+              {"links",
+               {{{"rel", "lookup"}, {"href", v1 + "/lookup?lon={lon}&lat={lat}"}},
+                {{"rel", "nearest"}, {"href", v1 + "/targets/nearest?lon={lon}&lat={lat}&k=10"}},
+                {{"rel", "targets"}, {"href", v1 + "/targets?bbox={bbox}"}},
+                {{"rel", "areas"}, {"href", v1 + "/areas?q={name}"}},
+                {{"rel", "coverage"}, {"href", v1 + "/coverage?level=rw&sort=unserved"}},
+                {{"rel", "pledges"}, {"href", v1 + "/pledges"}},
+                {{"rel", "features"}, {"href", r.base_url + "/ogc"}},
+                {{"rel", "health"}, {"href", r.base_url + "/healthz"}},
+                {{"rel", "metrics"}, {"href", r.base_url + "/metrics"}}}}}));
+  });
+}
+
+}  // namespace server

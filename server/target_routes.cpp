@@ -1,0 +1,112 @@
+#include "geo/engine.hpp"
+#include "geo/target.hpp"
+#include "server/api_json.hpp"
+#include "server/api_routes.hpp"
+#include "server/query_params.hpp"
+#include "server/url.hpp"
+#include "server/visible_targets.hpp"
+
+namespace server {
+namespace {
+
+// A bbox query covers at most this many degrees (about 11 km) on a side.
+constexpr double max_bbox_degrees = 0.1;
+
+void require_sign_in(const request& r) {
+  if (!sees_targets(r.caller))
+    throw http_error(401,
+                     "targets are shown only to signed-in callers; anonymous callers see them as "
+                     "counts per RW (GET /api/v1/coverage)");
+}
+
+std::optional<std::string> program_param(const query_params& q) {
+  const std::optional<std::string> p = q.text("program");
+  if (p && !geo::is_program(*p))
+    throw http_error(400,
+                     "program: expected one of pangan, umkm, pendidikan, persampahan, "
+                     "permukiman, ketenagakerjaan, got '" +
+                         *p + "'",
+                     "program");
+  return p;
+}
+
+// status=open (default here), pledged, delivered or any (nothing).
+std::optional<geo::target_status> status_param(const query_params& q, std::string_view fallback) {
+  const std::string word = q.one_of("status", fallback, {"open", "pledged", "delivered", "any"});
+  return parse_status(word);
+}
+
+response nearest(api_context& context, const request& r) {
+  require_sign_in(r);
+  const query_params q(r, {"lon", "lat", "k", "program", "status", "max_distance_m"});
+  geo::engine::nearest_query query;
+  query.lon = q.number("lon", -180, 180);
+  query.lat = q.number("lat", -90, 90);
+  query.k = q.count("k", 10, 1, 100);
+  query.program = program_param(q);
+  query.status = status_param(q, "open");
+  query.max_distance_m = q.optional_number("max_distance_m", 0, 1e6).value_or(query.max_distance_m);
+  json found = json::array();
+  for (const nearby_view& n : visible_nearest(r.caller, context.engine, query))
+    found.push_back(target_json(n.view, n.distance_m));
+  return response::json(dump(
+      {{"lon", query.lon}, {"lat", query.lat}, {"k", query.k}, {"targets", std::move(found)}}));
+}
+
+std::string next_link(const request& r, std::size_t offset) {
+  std::string link = r.base_url + r.path + "?";
+  for (const auto& [name, value] : r.query)
+    if (name != "offset") link += percent_encode(name) + "=" + percent_encode(value) + "&";
+  return link + "offset=" + std::to_string(offset);
+}
+
+response list(api_context& context, const request& r) {
+  require_sign_in(r);
+  const query_params q(r, {"bbox", "area", "program", "status", "limit", "offset"});
+  const std::optional<geo::bbox> box = q.box("bbox", max_bbox_degrees);
+  const std::optional<std::string> code = q.text("area");
+  if (box.has_value() == code.has_value())
+    throw http_error(400, "give exactly one of bbox=minLon,minLat,maxLon,maxLat or area=CODE",
+                     box ? "area" : "bbox");
+  const geo::area* where = code ? context.engine.find_area(*code) : nullptr;
+  if (code && !where) throw http_error(404, "no area has code '" + *code + "'");
+  const std::optional<std::string> program = program_param(q);
+  const std::optional<geo::target_status> status = status_param(q, "any");
+  const std::size_t limit = q.count("limit", 100, 1, 1000);
+  const std::size_t offset = q.count("offset", 0, 0, 100000000);
+
+  std::vector<target_view> all = visible_targets(r.caller, context.engine, [&](precision p) {
+    return where ? context.engine.targets_of(*where, p) : context.engine.targets_in(*box, p);
+  });
+  std::erase_if(all, [&](const target_view& v) {
+    return (program && v.what->program != *program) || (status && v.status != *status);
+  });
+  json page = json::array();
+  for (std::size_t i = offset; i < all.size() && i < offset + limit; ++i)
+    page.push_back(target_json(all[i]));
+  json out = {{"number_matched", all.size()},
+              {"number_returned", page.size()},
+              {"offset", offset},
+              {"targets", std::move(page)}};
+  if (offset + limit < all.size()) out["next"] = next_link(r, offset + limit);
+  return response::json(dump(out));
+}
+
+response one(api_context& context, const request& r) {
+  require_sign_in(r);
+  const query_params q(r, {});
+  const geo::target* t = context.engine.find_target(r.param("id"));
+  if (!t) throw http_error(404, "no target has id '" + r.param("id") + "'");
+  return response::json(dump(target_json(*view_of(r.caller, context.engine, *t))));
+}
+
+}  // namespace
+
+void add_target_routes(router& routes, api_context& context) {
+  routes.add("GET", "/api/v1/targets/nearest",
+             [&context](request& r) { return nearest(context, r); });
+  routes.add("GET", "/api/v1/targets", [&context](request& r) { return list(context, r); });
+  routes.add("GET", "/api/v1/targets/{id}", [&context](request& r) { return one(context, r); });
+}
+
+}  // namespace server

@@ -1,0 +1,34 @@
+#include "server/token_authenticator.hpp"
+
+#include "geo/access_token.hpp"
+#include "geo/spatialite_store.hpp"
+#include "server/http.hpp"
+
+namespace server {
+
+token_authenticator::token_authenticator(const std::string& db_path,
+                                         std::chrono::seconds remember_for)
+    : m_store(std::make_unique<geo::spatialite_store>(db_path)), m_remember_for(remember_for) {}
+
+token_authenticator::~token_authenticator() = default;
+
+principal token_authenticator::operator()(const std::optional<std::string>& authorization) {
+  if (!authorization) return {};
+  constexpr std::string_view scheme = "Bearer ";
+  if (!authorization->starts_with(scheme) || authorization->size() == scheme.size())
+    throw http_error(401, "Authorization: expected 'Bearer <token>'", "Authorization");
+  const std::string hash = geo::hash_secret(std::string_view(*authorization).substr(scheme.size()));
+  const auto now = std::chrono::steady_clock::now();
+  const std::lock_guard lock(m_mutex);
+  if (const auto it = m_seen.find(hash); it != m_seen.end() && it->second.until > now)
+    return it->second.who;
+  const std::optional<geo::access_token> token = m_store->find_token(hash);
+  if (!token || token->revoked)
+    throw http_error(401, "Authorization: the token is not known or was revoked", "Authorization");
+  principal who{token->who, token->id, token->areas, token->collaborator_id};
+  if (m_seen.size() > 10000) m_seen.clear();
+  m_seen[hash] = {who, now + m_remember_for};
+  return who;
+}
+
+}  // namespace server

@@ -1,0 +1,42 @@
+#pragma once
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "server/principal.hpp"
+
+namespace geo {
+class store;
+}
+
+namespace server {
+
+/// Bearer tokens to callers. Tokens live hashed in the store; a token seen in the last few
+/// seconds is answered from memory, so a revocation with `sasaran token revoke` takes effect
+/// within `remember_for` without a restart.
+class token_authenticator {
+ public:
+  /// Opens its own connection to the database at `db_path`.
+  explicit token_authenticator(const std::string& db_path,
+                               std::chrono::seconds remember_for = std::chrono::seconds(10));
+  ~token_authenticator();
+
+  /// Anonymous without a header; throws http_error 401 for a malformed, unknown or revoked
+  /// token.
+  principal operator()(const std::optional<std::string>& authorization);
+
+ private:
+  struct remembered {
+    principal who;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::mutex m_mutex;
+  std::unique_ptr<geo::store> m_store;
+  std::chrono::seconds m_remember_for;
+  std::unordered_map<std::string, remembered> m_seen;  // by secret hash
+};
+
+}  // namespace server
