@@ -7,7 +7,7 @@ namespace cli {
 /// Exit codes scripts can rely on.
 enum exit_code : int {
   exit_ok = 0,
-  exit_failure = 1,     // nothing was imported: bad input file, store error
+  exit_failure = 1,     // nothing was done: bad input file, unknown id, store error
   exit_usage = 2,       // wrong flags (CLI11 also uses 105-115 for parse errors; we map to 2)
   exit_rejections = 3,  // --strict and some rows were rejected (the import itself landed)
   exit_interrupted = 130,
@@ -38,8 +38,21 @@ struct report_options {
   bool runs = false;
 };
 
+/// `sasaran token create | list | revoke`.
+struct token_options {
+  std::string action;  // create, list or revoke
+  std::string db = "data/sasaran.sqlite";
+  std::string role;                // create: collaborator, aggregator, planner, pic, admin
+  std::vector<std::string> areas;  // create: area codes of a pic
+  std::string collaborator;        // create: collaborator id of a collaborator or aggregator
+  std::string note;                // create
+  bool json = false;               // list
+  std::string id;                  // revoke
+};
+
 int run_import(const import_options& options);
 int run_report(const report_options& options);
+int run_token(const token_options& options);
 
 /// SASARAN_DATASETS, or ../shared/datasets beside the source tree.
 std::string default_datasets_root();

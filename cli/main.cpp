@@ -65,6 +65,38 @@ int main(int argc, char** argv) {
   rep->add_flag("--json", report.json, "Rows as JSON");
   rep->add_flag("--runs", report.runs, "The log of imports with their reports instead");
 
+  cli::token_options token;
+  CLI::App* tok = app.add_subcommand(
+      "token", "Create, list and revoke the bearer tokens of the API (stored only as hashes)");
+  tok->require_subcommand(1);
+  const char* token_exit_codes =
+      "Exit codes: 0 done; 1 failed (no database, unknown area, collaborator or token id), "
+      "nothing changed; 2 wrong usage.";
+  CLI::App* tok_create = tok->add_subcommand(
+      "create",
+      "Make a token; prints its secret alone on the first line of stdout (shown this once), "
+      "e.g. TOKEN=$(sasaran token create --role planner)");
+  tok_create->add_option("--db", token.db, "SpatiaLite database")->capture_default_str();
+  tok_create->add_option("--role", token.role, "What the token may do")
+      ->required()
+      ->check(CLI::IsMember({"collaborator", "aggregator", "planner", "pic", "admin"}));
+  tok_create->add_option("--area", token.areas,
+                         "Area code a pic handles (any level); repeat for several");
+  tok_create->add_option("--collaborator", token.collaborator,
+                         "Collaborator id a collaborator or aggregator (kind agregator) acts for");
+  tok_create->add_option("--note", token.note, "Free text kept with the token, e.g. whose it is");
+  tok_create->footer(token_exit_codes);
+  CLI::App* tok_list =
+      tok->add_subcommand("list", "List the tokens with role, scope and state (never secrets)");
+  tok_list->add_option("--db", token.db, "SpatiaLite database")->capture_default_str();
+  tok_list->add_flag("--json", token.json, "As JSON");
+  tok_list->footer(token_exit_codes);
+  CLI::App* tok_revoke =
+      tok->add_subcommand("revoke", "Revoke a token for good; requests with it are refused");
+  tok_revoke->add_option("id", token.id, "Token id, e.g. tok_1a2b3c4d")->required();
+  tok_revoke->add_option("--db", token.db, "SpatiaLite database")->capture_default_str();
+  tok_revoke->footer(token_exit_codes);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -72,5 +104,9 @@ int main(int argc, char** argv) {
     return code == 0 ? cli::exit_ok : cli::exit_usage;
   }
   if (imp->parsed()) return cli::run_import(import);
+  if (tok->parsed()) {
+    token.action = tok_create->parsed() ? "create" : tok_list->parsed() ? "list" : "revoke";
+    return cli::run_token(token);
+  }
   return cli::run_report(report);
 }
