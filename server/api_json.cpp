@@ -8,8 +8,8 @@ namespace server {
 namespace {
 
 // Ratios and distances to a useful precision: centimetres, and four decimals of a ratio.
-double rounded(double v, double unit) {
-  return std::round(v / unit) / (1 / unit);
+double rounded(double v, double steps_per_unit) {
+  return std::round(v * steps_per_unit) / steps_per_unit;
 }
 
 template <typename T>
@@ -43,8 +43,8 @@ json coverage_json(const geo::coverage& c) {
   return {{"targets", c.targets},
           {"pledged", c.pledged},
           {"delivered", c.delivered},
-          {"pledged_ratio", rounded(c.pledged_ratio(), 1e-4)},
-          {"delivered_ratio", rounded(c.delivered_ratio(), 1e-4)},
+          {"pledged_ratio", rounded(c.pledged_ratio(), 1e4)},
+          {"delivered_ratio", rounded(c.delivered_ratio(), 1e4)},
           {"unserved", c.unserved()},
           {"unmet_priority", c.unmet_priority}};
 }
@@ -66,7 +66,7 @@ json target_json(const target_view& view, std::optional<double> distance_m) {
               {"position", view.level == visibility::exact ? "exact" : "coarse"},
               {"lon", view.position ? json(view.position->lon) : json(nullptr)},
               {"lat", view.position ? json(view.position->lat) : json(nullptr)}};
-  if (distance_m) out["distance_m"] = rounded(*distance_m, 0.01);
+  if (distance_m) out["distance_m"] = rounded(*distance_m, 100);
   if (view.level == visibility::exact) {
     out["household_size"] = t.household_size;
     out["located"] = t.lon.has_value();

@@ -9,7 +9,9 @@
 #include "geo/spatialite_store.hpp"
 #include "server/api_routes.hpp"
 // #include "server/ogc_features.hpp"
+#include "geo/sqlite_db.hpp"
 #include "server/token_authenticator.hpp"
+#include "server/wal_checkpointer.hpp"
 
 namespace server {
 
@@ -20,6 +22,8 @@ class app::parts {
         engine((started = std::chrono::steady_clock::now(), store)),
         ledger(store, engine),
         loaded(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()),
+        checkpoints((store.db().exec("PRAGMA wal_autocheckpoint = 0"), o.db),
+                    std::chrono::milliseconds(500)),
         authenticate(o.db),
         context{engine, ledger, store, writes, counters},
         edge(o.edge, routes, counters,
@@ -53,6 +57,7 @@ class app::parts {
   geo::engine engine;
   geo::ledger ledger;
   double loaded;
+  wal_checkpointer checkpoints;
   token_authenticator authenticate;
   std::mutex writes;
   metrics counters;

@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "geo/target.hpp"
 #include "server/geojson_writer.hpp"
 #include "server/ogc_items.hpp"
 #include "server/ogc_links.hpp"
