@@ -140,9 +140,9 @@ std::vector<engine::nearby_target> engine::nearest(const nearest_query& q) const
   const auto accept = [&](std::uint32_t item) {
     const std::size_t i = m_located[item];
     return (!q.program || m_targets[i].program == *q.program) &&
-           (!q.status || m_status[i] == *q.status);
+           (!q.status || m_status[i] == *q.status) && (!q.only || q.only(m_targets[i]));
   };
-  const bool filtered = q.program || q.status;
+  const bool filtered = q.program || q.status || q.only;
   std::vector<nearby_target> out;
   const std::shared_lock lock(m_lock);
   const target_index& index = q.positions == precision::exact ? m_target_index : m_coarse_index;

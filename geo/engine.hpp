@@ -1,5 +1,6 @@
 #pragma once
 #include <array>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <shared_mutex>
@@ -49,6 +50,7 @@ class engine {
     std::optional<target_status> status = std::nullopt;  // nothing: any status
     double max_distance_m = std::numeric_limits<double>::infinity();
     precision positions = precision::exact;
+    std::function<bool(const target&)> only = nullptr;  // a further filter, e.g. a PIC's scope
   };
 
   /// How the planners' ranking orders areas: most targets without an active pledge first, or
