@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,14 @@ struct token_options {
 int run_import(const import_options& options);
 int run_report(const report_options& options);
 int run_token(const token_options& options);
+
+struct serve_options {
+  std::string db = "data/sasaran.sqlite";
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::size_t threads = 2;
+};
+int run_serve(const serve_options& options);
 
 /// SASARAN_DATASETS, or ../shared/datasets beside the source tree.
 std::string default_datasets_root();

@@ -97,6 +97,21 @@ int main(int argc, char** argv) {
   tok_revoke->add_option("--db", token.db, "SpatiaLite database")->capture_default_str();
   tok_revoke->footer(token_exit_codes);
 
+  cli::serve_options serve;
+  CLI::App* srv = app.add_subcommand(
+      "serve", "Load the store into memory and answer the HTTP API until SIGINT or SIGTERM");
+  srv->add_option("--db", serve.db, "SpatiaLite database")->capture_default_str();
+  srv->add_option("--host", serve.host, "Address to listen on (0.0.0.0: every interface)")
+      ->capture_default_str();
+  srv->add_option("--port", serve.port, "Port; 0 picks a free one and prints it")
+      ->capture_default_str();
+  srv->add_option("--threads", serve.threads, "Worker threads answering requests")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  srv->footer(
+      "Prints 'sasaran serve: listening on http://HOST:PORT' on stdout once ready. Exit codes: "
+      "0 stopped by a signal; 1 could not start (no database, port in use).");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -104,6 +119,7 @@ int main(int argc, char** argv) {
     return code == 0 ? cli::exit_ok : cli::exit_usage;
   }
   if (imp->parsed()) return cli::run_import(import);
+  if (srv->parsed()) return cli::run_serve(serve);
   if (tok->parsed()) {
     token.action = tok_create->parsed() ? "create" : tok_list->parsed() ? "list" : "revoke";
     return cli::run_token(token);
