@@ -1,5 +1,7 @@
 #include "server/router.hpp"
 
+#include <algorithm>
+
 namespace server {
 namespace {
 
@@ -44,7 +46,8 @@ router::match router::find(std::string_view method, std::string_view path,
     }
     if (!same) continue;
     found.path_known = true;
-    found.allowed.push_back(r.method);
+    if (std::find(found.allowed.begin(), found.allowed.end(), r.method) == found.allowed.end())
+      found.allowed.push_back(r.method);
     if (r.method == method && !found.run) {
       found.run = &r.run;
       found.route = r.pattern;

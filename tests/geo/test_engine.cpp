@@ -152,3 +152,86 @@ TEST_F(Engine, HasNoCoverageForUnknownAreasOrPrograms) {
 }
 
 }  // namespace
+
+namespace {
+
+std::vector<std::string> codes_of(const std::vector<const geo::area*>& areas) {
+  std::vector<std::string> codes;
+  for (const geo::area* a : areas)
+    codes.push_back(a->code);
+  return codes;
+}
+
+std::vector<std::string> ids_of(const std::vector<const geo::target*>& targets) {
+  std::vector<std::string> ids;
+  for (const geo::target* t : targets)
+    ids.push_back(t->id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_F(Engine, ListsTheChildrenOfAnAreaByCode) {
+  EXPECT_EQ(codes_of(m_engine->children_of(*m_engine->find_area("3171010001"))),
+            (std::vector<std::string>{"3171010001001", "3171010001002"}));
+  EXPECT_EQ(codes_of(m_engine->children_of(*m_engine->find_area("3171010002"))),
+            std::vector<std::string>{});
+  EXPECT_EQ(codes_of(m_engine->areas_at(geo::admin_level::kecamatan)),
+            (std::vector<std::string>{"3171010", "3171020"}));
+}
+
+TEST_F(Engine, SearchesNamesIgnoringCaseAndAccentsExactNamesFirst) {
+  const auto found = m_engine->search_areas("KÉBON  kelapa", std::nullopt, 20);
+  ASSERT_EQ(found.size(), 7u);  // the kelurahan, its 2 RWs and 4 RTs (named with it)
+  EXPECT_EQ(found[0]->code, "3171010001");
+  EXPECT_EQ(found[1]->code, "3171010001001");
+  EXPECT_EQ(codes_of(m_engine->search_areas("kelapa rw 002", geo::admin_level::rw, 20)),
+            std::vector<std::string>{"3171010001002"});
+  EXPECT_EQ(codes_of(m_engine->search_areas("petojo", std::nullopt, 20)),
+            std::vector<std::string>{"3171010002"});
+  EXPECT_EQ(m_engine->search_areas("kebon", std::nullopt, 2).size(), 2u);
+  EXPECT_TRUE(m_engine->search_areas(" - ", std::nullopt, 20).empty());
+}
+
+TEST_F(Engine, SelectsTargetsInABoxByExactOrCoarsePosition) {
+  const geo::bbox west_half{106.80, -6.20, 106.81, -6.18};
+  EXPECT_EQ(ids_of(m_engine->targets_in(west_half, engine::precision::exact)),
+            (std::vector<std::string>{"T01", "T04"}));
+  // A box around T01's coarse spot finds it by coarse position; the same box moved off the
+  // spot does not, though T01's exact position may be inside it.
+  const geo::lon_lat spot = geo::coarse_position(106.805, -6.195);
+  EXPECT_EQ(ids_of(m_engine->targets_in(
+                {spot.lon - 1e-6, spot.lat - 1e-6, spot.lon + 1e-6, spot.lat + 1e-6},
+                engine::precision::coarse)),
+            std::vector<std::string>{"T01"});
+  EXPECT_EQ(ids_of(m_engine->targets_in({106.8049, -6.1951, 106.8051, -6.1949},
+                                        engine::precision::coarse)),
+            std::vector<std::string>{});
+}
+
+TEST_F(Engine, SelectsTheTargetsOfAnAreaUnlocatedOnesOnlyByExactMembership) {
+  const geo::area& rw2 = *m_engine->find_area("3171010001002");
+  EXPECT_EQ(ids_of(m_engine->targets_of(rw2, engine::precision::exact)),
+            (std::vector<std::string>{"T02", "T03", "T06"}));
+  EXPECT_EQ(ids_of(m_engine->targets_of(rw2, engine::precision::coarse)),
+            (std::vector<std::string>{"T02", "T03"}));
+}
+
+TEST_F(Engine, RanksAreasByUnservedOrUnmetPriorityWithinAnArea) {
+  const auto ranked = m_engine->coverage_ranking({.level = geo::admin_level::rw});
+  ASSERT_EQ(ranked.size(), 2u);
+  EXPECT_EQ(ranked[0].where->code, "3171010001002");  // T03 and T06 unserved
+  EXPECT_EQ(ranked[0].of.unserved(), 2u);
+  EXPECT_EQ(ranked[0].of.unmet_priority, 6u);
+  EXPECT_EQ(ranked[1].where->code, "3171010001001");  // T04 unserved
+  const auto capped = m_engine->coverage_ranking({.level = geo::admin_level::rw, .max_ratio = 0.4});
+  ASSERT_EQ(capped.size(), 1u);  // RW 001 is half pledged
+  EXPECT_EQ(capped[0].where->code, "3171010001002");
+  const auto kelurahan = m_engine->coverage_ranking(
+      {.level = geo::admin_level::kelurahan, .within = "3171010", .program = "pangan"});
+  EXPECT_EQ(kelurahan.size(), 2u);
+  EXPECT_EQ(kelurahan[0].of.unserved(), 1u);
+  const auto by_priority = m_engine->coverage_ranking(
+      {.level = geo::admin_level::rt, .order = engine::coverage_order::unmet_priority});
+  EXPECT_EQ(by_priority[0].where->code, "3171010001002002");  // T06, priority 5
+}

@@ -1,0 +1,45 @@
+#include "server/gzip.hpp"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+namespace {
+
+std::string gunzip(const std::string& data) {
+  z_stream z{};
+  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
+  std::string out(1 << 20, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  inflateEnd(&z);
+  return out;
+}
+
+TEST(Gzip, CompressesToAGzipMemberThatInflatesBack) {
+  std::string text;
+  for (int i = 0; i < 1000; ++i)
+    text += "{\"id\":\"T" + std::to_string(i) + "\",\"program\":\"pangan\"},";
+  const std::string packed = server::gzip(text);
+  ASSERT_GE(packed.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(packed[0]), 0x1f);  // gzip magic
+  EXPECT_EQ(static_cast<unsigned char>(packed[1]), 0x8b);
+  EXPECT_LT(packed.size(), text.size() / 5);
+  EXPECT_EQ(gunzip(packed), text);
+  EXPECT_EQ(gunzip(server::gzip("")), "");
+}
+
+TEST(Gzip, ReadsAcceptEncodingWithQualities) {
+  EXPECT_TRUE(server::accepts_gzip("gzip"));
+  EXPECT_TRUE(server::accepts_gzip("deflate, gzip;q=0.8, br"));
+  EXPECT_TRUE(server::accepts_gzip("*"));
+  EXPECT_FALSE(server::accepts_gzip("gzip;q=0"));
+  EXPECT_FALSE(server::accepts_gzip("gzip; q=0.000"));
+  EXPECT_FALSE(server::accepts_gzip("identity, br"));
+  EXPECT_FALSE(server::accepts_gzip(""));
+}
+
+}  // namespace

@@ -1,0 +1,45 @@
+#include "server/json_body.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+server::request with_body(std::string body) {
+  server::request r;
+  r.body = std::move(body);
+  return r;
+}
+
+std::string refusal(const std::string& body, const std::string& read = "") {
+  try {
+    const server::json_body b(with_body(body), {"target", "quantity"});
+    if (read == "quantity") b.integer("quantity");
+    if (read == "target") b.required_text("target");
+  } catch (const server::http_error& e) {
+    return std::to_string(e.status()) + " " + e.parameter() + ": " + e.what();
+  }
+  return "no error";
+}
+
+TEST(JsonBody, ReadsMembersOfTheirType) {
+  const server::json_body b(with_body(R"({"target":"T01","quantity":3})"), {"target", "quantity"});
+  EXPECT_EQ(b.required_text("target"), "T01");
+  EXPECT_EQ(b.integer("quantity"), 3);
+  EXPECT_EQ(b.text("missing"), std::nullopt);
+}
+
+TEST(JsonBody, RefusesWhatIsNotAnObjectOfKnownMembersOfTheRightType) {
+  EXPECT_EQ(refusal("{\"target\":"), "400 body: body: not valid JSON (byte 11)");
+  EXPECT_EQ(refusal("[1]"), "400 body: body: expected a JSON object");
+  EXPECT_EQ(refusal(R"({"target":"T01","colour":"red"})"),
+            "400 colour: body: unknown member 'colour'; expected only target, quantity");
+  EXPECT_EQ(refusal(R"({"quantity":"3"})", "quantity"),
+            "400 quantity: quantity: expected a whole number");
+  EXPECT_EQ(refusal(R"({"quantity":2.5})", "quantity"),
+            "400 quantity: quantity: expected a whole number");
+  EXPECT_EQ(refusal(R"({"target":7})", "target"), "400 target: target: expected a string");
+  EXPECT_EQ(refusal(R"({})", "target"), "400 target: target: required");
+  EXPECT_EQ(refusal("", "quantity"), "no error");
+}
+
+}  // namespace
