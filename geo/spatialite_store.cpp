@@ -159,10 +159,12 @@ template <typename Record, typename Referenced>
 void refuse_removing_referenced(sqlite_db& db, const std::vector<Record>& records,
                                 const stored_rows& stored, std::string_view what,
                                 Referenced referenced) {
+  const auto server = load_server_pledges(db);
+  if (server.empty()) return;
   std::unordered_set<std::string_view> kept;
   for (const Record& r : records)
     kept.insert(r.id);
-  for (const auto& [id, p] : load_server_pledges(db)) {
+  for (const auto& [id, p] : server) {
     const std::string& ref = referenced(p);
     if (stored.contains(ref) && !kept.contains(ref))
       throw store_error(std::string(what) + " " + ref + " is not in the file, but " +
