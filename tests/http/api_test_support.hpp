@@ -1,0 +1,47 @@
+#pragma once
+// Shared by the /api/v1 tests: JSON requests against the test server, and SQL reads of its
+// database, for answers computed independently of the server.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "geo/sqlite_db.hpp"
+#include "geo/sqlite_statement.hpp"
+#include "tests/http/http_environment.hpp"
+#include "tests/support/http_client.hpp"
+
+namespace api_test {
+
+using nlohmann::json;
+using test_support::http_environment;
+using test_support::http_response;
+
+inline http_environment& env() {
+  return http_environment::get();
+}
+
+/// A GET or POST of `path` (with its query) as a role ("" for anonymous).
+inline http_response get(test_support::http_client& client, const std::string& path,
+                         const std::string& role = "", test_support::http_headers headers = {}) {
+  if (!role.empty()) headers.push_back(env().authorization(role));
+  return client.get(env().base_url() + path, headers);
+}
+
+inline http_response post(test_support::http_client& client, const std::string& path,
+                          const json& body, const std::string& role,
+                          test_support::http_headers headers = {}) {
+  if (!role.empty()) headers.push_back(env().authorization(role));
+  headers.push_back("Content-Type: application/json");
+  return client.post(env().base_url() + path, body.dump(), headers);
+}
+
+inline json body_of(const http_response& r) {
+  return json::parse(r.body);
+}
+
+/// The test server's database, read with SQL (SpatiaLite loaded).
+inline geo::sqlite_db& database() {
+  static geo::sqlite_db db(env().db_path());
+  return db;
+}
+
+}  // namespace api_test

@@ -1,0 +1,190 @@
+// The write journeys over HTTP: a collaborator pledges, cancels, a PIC records the delivery;
+// conflicts, idempotent retries, roles, the audit log, and durability across a SIGKILL.
+#include <gtest/gtest.h>
+
+#include "tests/http/api_test_support.hpp"
+
+namespace {
+
+using namespace api_test;
+
+// An open target of the PIC's kelurahan, a different one on each call.
+std::string open_target_in_pic_area() {
+  static std::size_t taken = 0;
+  test_support::http_client client;
+  const json page = body_of(
+      get(client, "/api/v1/targets?status=open&limit=200&area=" + env().pic_area(), "admin"));
+  for (std::size_t i = taken; i < page["targets"].size(); ++i)
+    if (page["targets"][i]["located"] == true) {
+      taken = i + 1;
+      return page["targets"][i]["id"];
+    }
+  ADD_FAILURE() << "no open target left in " << env().pic_area();
+  return "";
+}
+
+json rw_coverage(test_support::http_client& client, const std::string& rw) {
+  return body_of(get(client, "/api/v1/areas/" + rw))["coverage"]["all"];
+}
+
+std::int64_t count_rows(const std::string& sql) {
+  geo::sqlite_statement s = database().prepare(sql);
+  return s.step() ? s.column_int(0) : -1;
+}
+
+TEST(ApiPledges, PledgeHoldsTheTargetUpdatesCoverageAtOnceAndRefusesDoubleHelp) {
+  test_support::http_client client;
+  const std::string target = open_target_in_pic_area();
+  const http_response made =
+      post(client, "/api/v1/pledges", {{"target", target}, {"form", "barang"}, {"quantity", 2}},
+           "collaborator");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const json pledge = body_of(made);
+  EXPECT_EQ(made.header("location"), "/api/v1/pledges/" + pledge["id"].get<std::string>());
+  EXPECT_EQ(pledge["collaborator"], env().collaborator_of("collaborator"));
+  EXPECT_EQ(pledge["status"], "committed");
+  EXPECT_EQ(pledge["target_status"], "pledged");
+  const std::string rw = pledge["rw"];
+
+  const json before_cancel = rw_coverage(client, rw);
+  EXPECT_EQ(body_of(get(client, "/api/v1/targets/" + target, "admin"))["status"], "pledged");
+
+  const http_response twice =
+      post(client, "/api/v1/pledges", {{"target", target}, {"form", "uang"}, {"amount_idr", 50000}},
+           "aggregator");
+  EXPECT_EQ(twice.status, 409) << twice.body;
+  EXPECT_EQ(body_of(twice)["holder"], pledge["id"]);
+  EXPECT_EQ(twice.header("content-type"), "application/problem+json");
+
+  const http_response cancelled =
+      post(client, "/api/v1/pledges/" + pledge["id"].get<std::string>() + "/cancel", json::object(),
+           "collaborator");
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(body_of(cancelled)["status"], "cancelled");
+  const json after_cancel = rw_coverage(client, rw);
+  EXPECT_EQ(after_cancel["pledged"].get<int>(), before_cancel["pledged"].get<int>() - 1);
+  EXPECT_EQ(after_cancel["unserved"].get<int>(), before_cancel["unserved"].get<int>() + 1);
+  EXPECT_EQ(post(client, "/api/v1/pledges/" + pledge["id"].get<std::string>() + "/cancel",
+                 json::object(), "collaborator")
+                .status,
+            409);
+}
+
+TEST(ApiPledges, ARetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndCreatesNothing) {
+  test_support::http_client client;
+  const std::string target = open_target_in_pic_area();
+  const json ask = {{"target", target}, {"form", "uang"}, {"amount_idr", 250000}};
+  const std::int64_t pledges_before = count_rows("SELECT count(*) FROM pledges");
+  const http_response first =
+      post(client, "/api/v1/pledges", ask, "collaborator", {"Idempotency-Key: retry-1"});
+  ASSERT_EQ(first.status, 201) << first.body;
+  const http_response again =
+      post(client, "/api/v1/pledges", ask, "collaborator", {"Idempotency-Key: retry-1"});
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(count_rows("SELECT count(*) FROM pledges"), pledges_before + 1);
+  const http_response other =
+      post(client, "/api/v1/pledges", {{"target", target}, {"form", "barang"}, {"quantity", 1}},
+           "collaborator", {"Idempotency-Key: retry-1"});
+  EXPECT_EQ(other.status, 422) << other.body;
+}
+
+TEST(ApiPledges, ThePicOfTheAreaRecordsADeliveryOnceEvenWhenRetried) {
+  test_support::http_client client;
+  const std::string target = open_target_in_pic_area();
+  const json pledge =
+      body_of(post(client, "/api/v1/pledges",
+                   {{"target", target}, {"form", "barang"}, {"quantity", 1}}, "collaborator"));
+  const std::string path = "/api/v1/pledges/" + pledge["id"].get<std::string>() + "/realizations";
+  const json delivery = {{"delivered_by", "Bu Sari (PIC)"},
+                         {"delivered_at", "2026-11-27"},
+                         {"note", "1 paket sembako"},
+                         {"quantity", 1}};
+  EXPECT_EQ(post(client, path, delivery, "planner").status, 403);
+  EXPECT_EQ(post(client, path, delivery, "").status, 401);
+  const http_response done = post(client, path, delivery, "pic", {"Idempotency-Key: d-1"});
+  ASSERT_EQ(done.status, 201) << done.body;
+  const json realization = body_of(done)["realization"];
+  EXPECT_EQ(realization["delivered_by"], "Bu Sari (PIC)");
+  EXPECT_EQ(body_of(done)["pledge"]["status"], "delivered");
+  const http_response retried = post(client, path, delivery, "pic", {"Idempotency-Key: d-1"});
+  EXPECT_EQ(retried.status, 201);
+  EXPECT_EQ(body_of(retried)["realization"]["id"], realization["id"]);
+  EXPECT_EQ(count_rows("SELECT count(*) FROM realizations WHERE pledge_id = '" +
+                       pledge["id"].get<std::string>() + "'"),
+            1);
+  const http_response second = post(client, path, delivery, "pic");
+  EXPECT_EQ(second.status, 409) << second.body;
+  EXPECT_EQ(body_of(get(client, "/api/v1/targets/" + target, "pic"))["status"], "delivered");
+  const json read =
+      body_of(get(client, "/api/v1/pledges/" + pledge["id"].get<std::string>(), "collaborator"));
+  ASSERT_EQ(read["realizations"].size(), 1u);
+}
+
+TEST(ApiPledges, OnlyCollaboratorsAndAggregatorsPledgeAndOnlyForThemselves) {
+  test_support::http_client client;
+  const std::string target = open_target_in_pic_area();
+  const json ask = {{"target", target}, {"form", "barang"}, {"quantity", 1}};
+  EXPECT_EQ(post(client, "/api/v1/pledges", ask, "").status, 401);
+  EXPECT_EQ(post(client, "/api/v1/pledges", ask, "planner").status, 403);
+  EXPECT_EQ(post(client, "/api/v1/pledges", ask, "pic").status, 403);
+  json as_other = ask;
+  as_other["collaborator"] = env().collaborator_of("aggregator");
+  const http_response r = post(client, "/api/v1/pledges", as_other, "collaborator");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(body_of(r)["parameter"], "collaborator");
+}
+
+TEST(ApiPledges, RefusesBadFieldsNamingThem) {
+  test_support::http_client client;
+  const std::string target = open_target_in_pic_area();
+  const auto field_of = [&](const json& ask) {
+    const http_response r = post(client, "/api/v1/pledges", ask, "collaborator");
+    EXPECT_EQ(r.status, 400) << r.body;
+    return body_of(r).value("parameter", "");
+  };
+  EXPECT_EQ(field_of({{"target", target}, {"form", "barang"}}), "quantity");
+  EXPECT_EQ(field_of({{"target", target}, {"form", "uang"}, {"amount_idr", 0}}), "amount_idr");
+  EXPECT_EQ(field_of({{"target", target}, {"form", "kiriman"}, {"quantity", 1}}), "form");
+  EXPECT_EQ(field_of({{"target", "T9999999"}, {"form", "barang"}, {"quantity", 1}}), "target");
+  EXPECT_EQ(field_of({{"form", "barang"}, {"quantity", 1}}), "target");
+  EXPECT_EQ(field_of({{"target", target}, {"form", "barang"}, {"quantity", "1"}}), "quantity");
+  EXPECT_EQ(field_of({{"target", target}, {"form", "barang"}, {"quantity", 1}, {"x", 1}}), "x");
+}
+
+TEST(ApiPledges, EveryWriteIsInTheAuditLogWithWhoAndWhichRequest) {
+  test_support::http_client client;
+  const std::string target = open_target_in_pic_area();
+  const http_response made =
+      post(client, "/api/v1/pledges", {{"target", target}, {"form", "barang"}, {"quantity", 3}},
+           "aggregator");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string request_id = made.header("x-request-id").value_or("");
+  geo::sqlite_statement s = database().prepare(
+      "SELECT action, subject, role, actor <> '' FROM audit_log WHERE request_id = ?1");
+  s.bind(1, std::string_view(request_id));
+  ASSERT_TRUE(s.step()) << request_id;
+  EXPECT_EQ(s.column_text(0), "pledge.create");
+  EXPECT_EQ(s.column_text(1), body_of(made)["id"]);
+  EXPECT_EQ(s.column_text(2), "aggregator");
+  EXPECT_EQ(s.column_int(3), 1);
+}
+
+TEST(ApiPledges, APledgeAnsweredBeforeASigkillIsThereAfterTheRestart) {
+  test_support::http_client client;
+  const std::string target = open_target_in_pic_area();
+  const http_response made =
+      post(client, "/api/v1/pledges", {{"target", target}, {"form", "barang"}, {"quantity", 1}},
+           "collaborator");
+  ASSERT_EQ(made.status, 201) << made.body;
+  env().restart_after_sigkill();
+  test_support::http_client after;
+  const http_response read =
+      get(after, "/api/v1/pledges/" + body_of(made)["id"].get<std::string>(), "collaborator");
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(body_of(read)["status"], "committed");
+  EXPECT_EQ(body_of(get(after, "/api/v1/targets/" + target, "admin"))["status"], "pledged");
+}
+
+}  // namespace

@@ -1,0 +1,272 @@
+// /api/v1 reads against a started server over the Jakarta import, each checked against an
+// answer computed without the server: SpatiaLite SQL for lookups and coverage, a brute-force
+// geodesic scan of every target for nearest.
+#include <geodesic.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "geo/coarse_position.hpp"
+#include "tests/http/api_test_support.hpp"
+
+namespace {
+
+using namespace api_test;
+
+struct point {
+  double lon, lat;
+};
+
+// Points spread over Jakarta by a fixed sequence, so every run asks the same questions.
+std::vector<point> sample_points(std::size_t n) {
+  std::vector<point> out;
+  std::uint64_t x = 88172645463325252ULL;
+  const auto next = [&] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return static_cast<double>(x % 1000000) / 1e6;
+  };
+  for (std::size_t i = 0; i < n; ++i)
+    out.push_back({106.70 + 0.26 * next(), -6.37 + 0.27 * next()});
+  return out;
+}
+
+// The codes of the areas of a level covering a point, by SpatiaLite (R*Tree, then ST_Covers).
+std::set<std::string> covering(const std::string& level, point p) {
+  geo::sqlite_statement s = database().prepare(R"sql(
+    SELECT a.code FROM areas a JOIN areas_rtree r ON r.id = a.id
+    WHERE a.level = ?1 AND r.min_lon <= ?2 AND r.max_lon >= ?2 AND r.min_lat <= ?3
+      AND r.max_lat >= ?3 AND ST_Covers(a.geom, MakePoint(?2, ?3, 4326)) = 1)sql");
+  s.bind(1, std::string_view(level)).bind(2, p.lon).bind(3, p.lat);
+  std::set<std::string> codes;
+  while (s.step())
+    codes.insert(s.column_text(0));
+  return codes;
+}
+
+TEST(ApiReads, LookupNamesTheAreasSpatiaLiteFindsAtEveryLevel) {
+  test_support::http_client client;
+  std::size_t inside = 0;
+  for (const point p : sample_points(150)) {
+    const http_response r = get(
+        client, "/api/v1/lookup?lon=" + std::to_string(p.lon) + "&lat=" + std::to_string(p.lat));
+    const point asked{std::stod(std::to_string(p.lon)), std::stod(std::to_string(p.lat))};
+    const std::set<std::string> kelurahan = covering("kelurahan", asked);
+    if (kelurahan.empty() && covering("rw", asked).empty()) {
+      EXPECT_EQ(r.status, 404) << r.body;
+      continue;
+    }
+    ASSERT_EQ(r.status, 200) << r.body;
+    ++inside;
+    const json found = body_of(r);
+    for (const char* level : {"kelurahan", "rw", "rt"}) {
+      const std::set<std::string> expected = covering(level, asked);
+      if (expected.empty())
+        EXPECT_TRUE(found[level].is_null()) << level << " at " << p.lon << "," << p.lat;
+      else
+        EXPECT_TRUE(expected.contains(found[level]["code"].get<std::string>()))
+            << level << " at " << p.lon << "," << p.lat << ": " << found[level];
+    }
+  }
+  EXPECT_GT(inside, 60u);  // most of the sample falls on land inside Jakarta
+}
+
+struct located {
+  std::string id, program;
+  double lon, lat;
+  bool active;  // held by a committed or delivered pledge
+};
+
+const std::vector<located>& all_targets() {
+  static const std::vector<located> targets = [] {
+    std::vector<located> out;
+    geo::sqlite_statement s = database().prepare(R"sql(
+      SELECT t.id, t.program, t.lon, t.lat, EXISTS (SELECT 1 FROM pledges p
+        WHERE p.target_id = t.id AND p.status IN ('committed', 'delivered'))
+      FROM targets t WHERE t.lon IS NOT NULL)sql");
+    while (s.step())
+      out.push_back({s.column_text(0), s.column_text(1), s.column_double(2), s.column_double(3),
+                     s.column_int(4) != 0});
+    return out;
+  }();
+  return targets;
+}
+
+// The k nearest open targets of `program` (any when empty) by a scan of all of them, measured
+// from their exact or coarse positions.
+std::vector<std::pair<double, std::string>> brute_force(point p, std::size_t k, bool coarse,
+                                                        const std::string& program) {
+  geod_geodesic g;
+  geod_init(&g, 6378137, 1 / 298.257223563);
+  std::vector<std::pair<double, std::string>> all;
+  for (const located& t : all_targets()) {
+    if (t.active || (!program.empty() && t.program != program)) continue;
+    const geo::lon_lat at =
+        coarse ? geo::coarse_position(t.lon, t.lat) : geo::lon_lat{t.lon, t.lat};
+    double s12 = 0;
+    geod_inverse(&g, p.lat, p.lon, at.lat, at.lon, &s12, nullptr, nullptr);
+    all.emplace_back(s12, t.id);
+  }
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end());
+  all.resize(k);
+  return all;
+}
+
+void expect_nearest_matches_brute_force(const std::string& role, bool coarse,
+                                        const std::string& program) {
+  test_support::http_client client;
+  for (const point p : sample_points(12)) {
+    const http_response r =
+        get(client,
+            "/api/v1/targets/nearest?k=10&lon=" + std::to_string(p.lon) +
+                "&lat=" + std::to_string(p.lat) + (program.empty() ? "" : "&program=" + program),
+            role);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const point asked{std::stod(std::to_string(p.lon)), std::stod(std::to_string(p.lat))};
+    const auto expected = brute_force(asked, 10, coarse, program);
+    const json found = body_of(r)["targets"];
+    ASSERT_EQ(found.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_NEAR(found[i]["distance_m"].get<double>(), expected[i].first, 0.01) << role << i;
+      // Both sides sort by the same geodesic distance, then by id.
+      EXPECT_EQ(found[i]["id"], expected[i].second)
+          << role << " #" << i << " at " << p.lon << "," << p.lat;
+      EXPECT_EQ(found[i]["status"], "open");
+    }
+  }
+}
+
+TEST(ApiReads, NearestForAnAdminMatchesABruteForceScanOfExactPositions) {
+  expect_nearest_matches_brute_force("admin", false, "");
+}
+
+TEST(ApiReads, NearestForACollaboratorMatchesABruteForceScanOfCoarsePositions) {
+  expect_nearest_matches_brute_force("collaborator", true, "");
+}
+
+TEST(ApiReads, NearestFiltersByProgram) {
+  expect_nearest_matches_brute_force("planner", true, "pendidikan");
+}
+
+TEST(ApiReads, NearestHonoursKAndMaxDistance) {
+  test_support::http_client client;
+  const json near = body_of(get(client,
+                                "/api/v1/targets/nearest?lon=106.8272&lat=-6.1754&k=100&"
+                                "max_distance_m=400&status=any",
+                                "admin"));
+  ASSERT_FALSE(near["targets"].empty());
+  EXPECT_LE(near["targets"].size(), 100u);
+  for (const json& t : near["targets"])
+    EXPECT_LE(t["distance_m"].get<double>(), 400.0);
+}
+
+// Coverage of every area of `level`, by code, from the ranked list (all of them).
+std::map<std::string, json> coverage_at(test_support::http_client& client,
+                                        const std::string& level) {
+  const http_response r = get(client, "/api/v1/coverage?limit=10000&level=" + level);
+  EXPECT_EQ(r.status, 200) << r.body;
+  std::map<std::string, json> out;
+  const json doc = body_of(r);
+  for (const json& item : doc["items"])
+    out[item["code"]] = item;
+  return out;
+}
+
+TEST(ApiReads, CoverageAddsUpFromRwToKotaAndMatchesSql) {
+  test_support::http_client client;
+  std::map<std::string, std::map<std::string, json>> levels;
+  for (const char* level : {"kota", "kecamatan", "kelurahan", "rw"})
+    levels[level] = coverage_at(client, level);
+  EXPECT_EQ(levels["kota"].size(), 6u);
+  EXPECT_EQ(levels["kelurahan"].size(), 270u);
+  EXPECT_EQ(levels["rw"].size(), 2841u);
+
+  // Targets of a kelurahan that no RW holds, by SQL.
+  std::map<std::string, std::uint64_t> outside_rw;
+  geo::sqlite_statement s = database().prepare(
+      "SELECT kelurahan_code, count(*) FROM targets WHERE coalesce(rw_code, '') = '' AND "
+      "coalesce(kelurahan_code, '') <> '' GROUP BY 1");
+  while (s.step())
+    outside_rw[s.column_text(0)] = static_cast<std::uint64_t>(s.column_int(1));
+
+  const std::pair<const char*, const char*> steps[] = {
+      {"rw", "kelurahan"}, {"kelurahan", "kecamatan"}, {"kecamatan", "kota"}};
+  for (const auto& [child, parent] : steps) {
+    std::map<std::string, std::uint64_t> sums;
+    for (const auto& [code, item] : levels[child])
+      sums[item["parents"].back()["code"]] += item["targets"].get<std::uint64_t>();
+    for (const auto& [code, item] : levels[parent])
+      EXPECT_EQ(sums[code] + (std::string(child) == "rw" ? outside_rw[code] : 0),
+                item["targets"].get<std::uint64_t>())
+          << child << " -> " << parent << " " << code;
+  }
+
+  // A few RWs against SQL over targets and pledges.
+  for (const std::string code : {"3174030002007", "3172010004007", "3173080004001"}) {
+    geo::sqlite_statement q = database().prepare(R"sql(
+      SELECT count(*), count(p.id), sum(p.status = 'delivered'),
+             sum(CASE WHEN p.id IS NULL THEN t.priority ELSE 0 END)
+      FROM targets t LEFT JOIN pledges p
+        ON p.target_id = t.id AND p.status IN ('committed', 'delivered')
+      WHERE t.rw_code = ?1)sql");
+    q.bind(1, std::string_view(code));
+    ASSERT_TRUE(q.step());
+    const json& item = levels["rw"].at(code);
+    EXPECT_EQ(item["targets"], q.column_int(0)) << code;
+    EXPECT_EQ(item["pledged"], q.column_int(1)) << code;
+    EXPECT_EQ(item["delivered"], q.column_int(2)) << code;
+    EXPECT_EQ(item["unmet_priority"], q.column_int(3)) << code;
+    EXPECT_EQ(item["unserved"], q.column_int(0) - q.column_int(1)) << code;
+  }
+}
+
+TEST(ApiReads, CoverageRanksByUnservedOrUnmetPriorityWithinAnArea) {
+  test_support::http_client client;
+  const json by_unserved =
+      body_of(get(client, "/api/v1/coverage?level=rw&within=3172&sort=unserved&limit=50"));
+  ASSERT_EQ(by_unserved["items"].size(), 50u);
+  for (std::size_t i = 1; i < 50; ++i) {
+    EXPECT_GE(by_unserved["items"][i - 1]["unserved"], by_unserved["items"][i]["unserved"]);
+    EXPECT_EQ(by_unserved["items"][i]["parents"][0]["code"], "3172");
+  }
+  const json by_priority = body_of(get(
+      client, "/api/v1/coverage?level=kelurahan&sort=unmet_priority&program=pangan&max_ratio=0.2"));
+  for (std::size_t i = 1; i < by_priority["items"].size(); ++i)
+    EXPECT_GE(by_priority["items"][i - 1]["unmet_priority"],
+              by_priority["items"][i]["unmet_priority"]);
+  for (const json& item : by_priority["items"])
+    EXPECT_LE(item["pledged_ratio"].get<double>(), 0.2);
+  const json summary = body_of(get(client, "/api/v1/coverage/summary"));
+  ASSERT_EQ(summary["levels"].size(), 5u);
+  EXPECT_EQ(summary["levels"][0]["areas"], 6u);
+  EXPECT_EQ(summary["levels"][0]["targets"], summary["levels"][1]["targets"]);
+}
+
+TEST(ApiReads, AreasShowTheirChainChildrenAndCoverageAndSearchIgnoresCaseAndAccents) {
+  test_support::http_client client;
+  const json slipi = body_of(get(client, "/api/v1/areas/3174030002"));
+  EXPECT_EQ(slipi["name"], "Slipi");
+  EXPECT_EQ(slipi["level"], "kelurahan");
+  EXPECT_EQ(slipi["parents"][0]["code"], "3174");
+  EXPECT_EQ(slipi["parents"][1]["code"], "3174030");
+  ASSERT_FALSE(slipi["children"].empty());
+  EXPECT_EQ(slipi["children"][0]["level"], "rw");
+  std::uint64_t sum = 0;
+  for (std::string_view p :
+       {"pangan", "umkm", "pendidikan", "persampahan", "permukiman", "ketenagakerjaan"})
+    sum += slipi["coverage"]["by_program"][std::string(p)]["targets"].get<std::uint64_t>();
+  EXPECT_EQ(sum, slipi["coverage"]["all"]["targets"].get<std::uint64_t>());
+
+  const json found = body_of(get(client, "/api/v1/areas?q=SL%C3%8DPI&level=kelurahan"));
+  ASSERT_EQ(found["areas"].size(), 1u);
+  EXPECT_EQ(found["areas"][0]["code"], "3174030002");
+  const json rw = body_of(get(client, "/api/v1/areas?q=slipi+rw+007"));
+  ASSERT_FALSE(rw["areas"].empty());
+  EXPECT_EQ(rw["areas"][0]["code"], "3174030002007");
+}
+
+}  // namespace
