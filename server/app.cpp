@@ -7,9 +7,9 @@
 #include "geo/error.hpp"
 #include "geo/ledger.hpp"
 #include "geo/spatialite_store.hpp"
-#include "server/api_routes.hpp"
-// #include "server/ogc_features.hpp"
 #include "geo/sqlite_db.hpp"
+#include "server/api_routes.hpp"
+#include "server/ogc_features.hpp"
 #include "server/token_authenticator.hpp"
 #include "server/wal_checkpointer.hpp"
 
@@ -34,7 +34,7 @@ class app::parts {
     add_target_routes(routes, context);
     add_coverage_routes(routes, context);
     add_pledge_routes(routes, context);
-    // add_ogc_routes(routes, engine);  (arrives with server/ogc_features)
+    add_ogc_routes(routes, engine);
     counters.gauge("sasaran_areas", "Areas in the engine.",
                    [this] { return double(engine.area_count()); });
     counters.gauge("sasaran_targets", "Targets in the engine.",

@@ -115,7 +115,15 @@ class edge_handler final : public Http::Handler {
         m_routes(m_state->routes),
         m_metrics(m_state->counters),
         m_authenticate(m_state->authenticate) {}
-  edge_handler(const edge_handler& other) : edge_handler(other.m_state) {}
+  // The copy keeps the base's settings (maximum request size): Pistache sets them once on the
+  // prototype and clones it per thread.
+  edge_handler(const edge_handler& other)
+      : Http::Handler(other),
+        m_state(other.m_state),
+        m_options(m_state->options),
+        m_routes(m_state->routes),
+        m_metrics(m_state->counters),
+        m_authenticate(m_state->authenticate) {}
 
   void onRequest(const Http::Request& req, Http::ResponseWriter writer) override {
     const auto started = std::chrono::steady_clock::now();
