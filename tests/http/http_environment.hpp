@@ -1,0 +1,60 @@
+#pragma once
+#include <gtest/gtest.h>
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+
+namespace test_support {
+
+/// The one server every HTTP test talks to (a gtest global environment, set up once per run of
+/// sasaran_http_tests): the Jakarta data imported with the real CLI into a temporary folder,
+/// one bearer token per role made with `sasaran token create`, and `sasaran serve` started as
+/// a child process on a free port. Torn down with SIGTERM, which must end the server with exit
+/// status 0 within 10 s; a server log with a failed request (a 500) fails the run.
+class http_environment : public ::testing::Environment {
+ public:
+  /// The registered environment.
+  static http_environment& get();
+
+  void SetUp() override;
+  void TearDown() override;
+
+  /// "http://127.0.0.1:PORT"
+  const std::string& base_url() const { return m_base_url; }
+  /// The secret of the token made for a role: collaborator, aggregator, planner, pic, admin.
+  const std::string& token(const std::string& role) const;
+  /// "Authorization: Bearer <secret>", the header for a role's token.
+  std::string authorization(const std::string& role) const;
+  /// The kelurahan a PIC token handles, and the collaborators the collaborator and aggregator
+  /// tokens act for.
+  const std::string& pic_area() const { return m_pic_area; }
+  const std::string& collaborator_of(const std::string& role) const;
+  const std::string& db_path() const { return m_db; }
+  const std::string& datasets_root() const { return m_datasets; }
+  pid_t pid() const { return m_pid; }
+  /// Everything the server has written to stderr so far.
+  std::string server_log() const;
+
+  /// Kills the server with SIGKILL (no chance to tidy up), waits for it, and starts it again
+  /// over the same database on a new free port (base_url changes).
+  void restart_after_sigkill();
+
+ private:
+  void import_jakarta();
+  void create_tokens();
+  void start_server();
+  void stop_server();
+
+  std::string m_dir;
+  std::string m_db;
+  std::string m_datasets;
+  std::string m_base_url;
+  std::string m_pic_area;
+  std::map<std::string, std::string> m_tokens;         // role -> secret
+  std::map<std::string, std::string> m_collaborators;  // role -> collaborator id
+  pid_t m_pid = -1;
+  int m_stdout = -1;  // the read end of the server's stdout, kept open while it runs
+};
+
+}  // namespace test_support
