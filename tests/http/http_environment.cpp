@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -80,18 +82,44 @@ cli_result run_sasaran(const std::vector<std::string>& args, const std::string& 
   return r;
 }
 
-// Reads one line from `fd` before `deadline`; nothing on timeout or end of file.
-std::optional<std::string> read_line(int fd, clock_type::time_point deadline) {
+// Reads one line from `fd` before `deadline`; nothing on timeout or end of file (then `why`
+// says which).
+std::optional<std::string> read_line(int fd, clock_type::time_point deadline, std::string& why) {
   std::string line;
   for (char ch = 0;;) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
+    if (left.count() <= 0) {
+      why = "timed out";
+      return {};
+    }
     pollfd p{fd, POLLIN, 0};
-    if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) return {};
-    if (read(fd, &ch, 1) != 1) return {};
+    const int ready = poll(&p, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) {
+      why = std::string("poll failed: ") + std::strerror(errno);
+      return {};
+    }
+    if (ready == 0) continue;
+    const ssize_t n = read(fd, &ch, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n != 1) {
+      why = n == 0 ? "its stdout closed" : std::string("read failed: ") + std::strerror(errno);
+      return {};
+    }
     if (ch == '\n') return line;
     line += ch;
   }
+}
+
+// "running", "exited with status N" or "killed by signal N" (reaping it when it ended).
+std::string child_state(pid_t pid) {
+  int status = 0;
+  const pid_t done = waitpid(pid, &status, WNOHANG);
+  if (done == 0) return "running";
+  if (done < 0) return std::string("unknown: ") + std::strerror(errno);
+  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+  return "exited with status " + std::to_string(WEXITSTATUS(status));
 }
 
 std::string first_line(const std::string& text) {
@@ -202,11 +230,16 @@ void http_environment::start_server() {
   m_pid = c.pid;
   m_stdout = c.stdout_fd;
   const std::string prefix = "sasaran serve: listening on ";
+  std::string why;
   const std::optional<std::string> line =
-      read_line(m_stdout, clock_type::now() + std::chrono::minutes(3));
-  ASSERT_TRUE(line && line->starts_with(prefix + "http://127.0.0.1:"))
-      << "the server did not say it was listening (first line: '" << line.value_or("") << "'):\n"
-      << tail(m_dir + "/serve.log");
+      read_line(m_stdout, clock_type::now() + std::chrono::minutes(3), why);
+  if (!line || !line->starts_with(prefix + "http://127.0.0.1:")) {
+    const std::string state = child_state(m_pid);
+    if (state != "running") m_pid = -1;  // reaped: nothing to stop
+    FAIL() << "the server did not say it was listening ("
+           << (line ? "first line: '" + *line + "'" : why) << "; the server is " << state << "):\n"
+           << tail(m_dir + "/serve.log");
+  }
   m_base_url = line->substr(prefix.size());
 }
 
