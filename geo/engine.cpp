@@ -46,6 +46,12 @@ engine::engine(store& s) {
     m_area_index[level] = area_index(std::move(entries[level]));
   for (std::size_t i = 0; i < m_areas.size(); ++i)
     if (!m_areas[i].parent_code.empty()) m_children[m_areas[i].parent_code].push_back(i);
+  // Pointers up and from index entries, so that a lookup hashes no codes.
+  for (const area& a : m_areas)
+    m_parent.push_back(a.parent_code.empty() ? nullptr : find_area(a.parent_code));
+  for (std::size_t level = 0; level < m_area_index.size(); ++level)
+    for (std::size_t i = 0; i < m_area_index[level].size(); ++i)
+      m_area_of_entry[level].push_back(find_area(m_area_index[level].at(i).code));
   m_search_text.reserve(m_areas.size());
   for (const area& a : m_areas) {
     const admin_chain chain = chain_of(a);
@@ -93,8 +99,7 @@ const area* engine::find_area(const std::string& code) const {
 
 engine::admin_chain engine::chain_of(const area& a) const {
   admin_chain chain;
-  for (const area* at = &a; at;
-       at = at->parent_code.empty() ? nullptr : find_area(at->parent_code)) {
+  for (const area* at = &a; at; at = m_parent[static_cast<std::size_t>(at - m_areas.data())]) {
     switch (at->level) {
       case admin_level::kota:
         chain.kota = at;
@@ -122,7 +127,8 @@ engine::admin_chain engine::lookup(double lon, double lat) const {
   // still answers.
   for (auto level = static_cast<int>(admin_level::rt); level >= 0; --level)
     if (const area_index::entry* e = m_area_index[static_cast<std::size_t>(level)].find(lon, lat))
-      return chain_of(*find_area(e->code));
+      return chain_of(*m_area_of_entry[static_cast<std::size_t>(level)]
+                                      [m_area_index[static_cast<std::size_t>(level)].position(*e)]);
   return {};
 }
 

@@ -56,28 +56,30 @@ json program_coverage_json(const geo::engine& engine, const std::string& code) {
   return {{"all", coverage_json(*engine.coverage_of(code))}, {"by_program", by_program}};
 }
 
-json target_json(const target_view& view, std::optional<double> distance_m) {
+void write_target(geojson_writer& out, const target_view& view, std::optional<double> distance_m) {
   const geo::target& t = *view.what;
-  json out = {{"id", t.id},
-              {"program", t.program},
-              {"need", t.need},
-              {"priority", t.priority},
-              {"status", status_name(view.status)},
-              {"position", view.level == visibility::exact ? "exact" : "coarse"},
-              {"lon", view.position ? json(view.position->lon) : json(nullptr)},
-              {"lat", view.position ? json(view.position->lat) : json(nullptr)}};
-  if (distance_m) out["distance_m"] = rounded(*distance_m, 100);
-  if (view.level == visibility::exact) {
-    out["household_size"] = t.household_size;
-    out["located"] = t.lon.has_value();
-    out["declared_rt"] = t.declared_rt;
-    out["rt_code"] = t.rt_code;
-    out["rw_code"] = t.rw_code;
-    out["kelurahan_code"] = t.kelurahan_code;
-    out["import_outcome"] = geo::to_string(t.import_outcome);
-    out["registered_at"] = t.registered_at;
-  }
-  return out;
+  out.begin_object()
+      .member("id", t.id)
+      .member("program", t.program)
+      .member("need", t.need)
+      .member("priority", t.priority)
+      .member("status", status_name(view.status))
+      .member("position", view.level == visibility::exact ? "exact" : "coarse");
+  out.key("lon");
+  view.position ? out.value(view.position->lon) : out.null();
+  out.key("lat");
+  view.position ? out.value(view.position->lat) : out.null();
+  if (distance_m) out.member("distance_m", rounded(*distance_m, 100));
+  if (view.level == visibility::exact)
+    out.member("household_size", t.household_size)
+        .member("located", t.lon.has_value())
+        .member("declared_rt", t.declared_rt)
+        .member("rt_code", t.rt_code)
+        .member("rw_code", t.rw_code)
+        .member("kelurahan_code", t.kelurahan_code)
+        .member("import_outcome", geo::to_string(t.import_outcome))
+        .member("registered_at", t.registered_at);
+  out.end_object();
 }
 
 json pledge_json(const geo::pledge& p) {

@@ -8,6 +8,7 @@
 #include "geo/engine.hpp"
 #include "geo/pledge.hpp"
 #include "geo/realization.hpp"
+#include "server/geojson_writer.hpp"
 #include "server/target_view.hpp"
 
 namespace server {
@@ -26,8 +27,10 @@ json parents_json(const geo::engine& engine, const geo::area& a);
 json coverage_json(const geo::coverage& c);
 /// Coverage for all programs and per program.
 json program_coverage_json(const geo::engine& engine, const std::string& code);
-/// A target as the caller may see it (see target_view), with its distance when given.
-json target_json(const target_view& view, std::optional<double> distance_m = std::nullopt);
+/// A target as the caller may see it (see target_view), with its distance when given. Written
+/// straight into the response (the hot path of nearest and list queries).
+void write_target(geojson_writer& out, const target_view& view,
+                  std::optional<double> distance_m = std::nullopt);
 json pledge_json(const geo::pledge& p);
 json realization_json(const geo::realization& r);
 

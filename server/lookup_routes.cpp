@@ -6,16 +6,20 @@
 namespace server {
 namespace {
 
-json chain_json(const geo::engine::admin_chain& c) {
-  json out = json::object();
+void write_chain(geojson_writer& out, const geo::engine::admin_chain& c) {
   const std::pair<const char*, const geo::area*> levels[] = {{"kota", c.kota},
                                                              {"kecamatan", c.kecamatan},
                                                              {"kelurahan", c.kelurahan},
                                                              {"rw", c.rw},
                                                              {"rt", c.rt}};
-  for (const auto& [name, a] : levels)
-    out[name] = a ? json{{"code", a->code}, {"name", a->name}} : json(nullptr);
-  return out;
+  for (const auto& [name, a] : levels) {
+    out.key(name);
+    if (!a) {
+      out.null();
+      continue;
+    }
+    out.begin_object().member("code", a->code).member("name", a->name).end_object();
+  }
 }
 
 }  // namespace
@@ -29,9 +33,11 @@ void add_lookup_routes(router& routes, api_context& context) {
     if (chain.empty())
       throw http_error(404, "no area contains lon " + std::to_string(lon) + ", lat " +
                                 std::to_string(lat) + ": the point is outside every kelurahan");
-    json out = {{"lon", lon}, {"lat", lat}};
-    out.update(chain_json(chain));
-    return response::json(dump(out));
+    geojson_writer out(512);
+    out.begin_object().member("lon", lon).member("lat", lat);
+    write_chain(out, chain);
+    out.end_object();
+    return response::json(out.take());
   });
 }
 

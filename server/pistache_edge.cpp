@@ -47,14 +47,17 @@ std::string lowercase(std::string s) {
 
 std::unordered_map<std::string, std::string> headers_of(const Http::Request& req) {
   std::unordered_map<std::string, std::string> out;
-  // Pistache parses the headers it knows into typed objects; write() gives their value back.
+  // Pistache parses the headers it knows into typed objects; of those, we read three, through
+  // write(), which gives their value back.
   for (const auto& h : req.headers().list()) {
+    const std::string name = lowercase(h->name());
+    if (name != "host" && name != "authorization" && name != "content-type") continue;
     std::ostringstream value;
     h->write(value);
-    out[lowercase(h->name())] = value.str();
+    out.emplace(name, value.str());
   }
   for (const auto& [name, raw] : req.headers().rawList())
-    out[lowercase(name)] = raw.value();
+    out.emplace(lowercase(name), raw.value());
   return out;
 }
 
@@ -210,9 +213,12 @@ class edge_handler final : public Http::Handler {
   void send(Http::ResponseWriter& writer, const request& r, response& out, bool head) {
     auto& headers = writer.headers();
     headers.add(std::make_shared<named_header>("X-Request-Id", r.request_id));
-    headers.add(std::make_shared<named_header>("Access-Control-Allow-Origin", "*"));
-    headers.add(std::make_shared<named_header>("Access-Control-Expose-Headers",
-                                               "ETag, Link, Location, X-Request-Id"));
+    // Browsers send Origin on every cross-origin request; others need no CORS headers.
+    if (r.headers.contains("origin")) {
+      headers.add(std::make_shared<named_header>("Access-Control-Allow-Origin", "*"));
+      headers.add(std::make_shared<named_header>("Access-Control-Expose-Headers",
+                                                 "ETag, Link, Location, X-Request-Id"));
+    }
     if (!out.body.empty()) {
       headers.add(std::make_shared<named_header>("Content-Type", out.content_type));
       headers.add(std::make_shared<named_header>("Vary", "Accept-Encoding, Authorization"));

@@ -36,14 +36,9 @@ router::match router::find(std::string_view method, std::string_view path,
   found.route = "unmatched";
   for (const route& r : m_routes) {
     if (r.segments.size() != segments.size()) continue;
-    std::unordered_map<std::string, std::string> bound;
     bool same = true;
-    for (std::size_t i = 0; i < segments.size() && same; ++i) {
-      if (is_parameter(r.segments[i]) && !segments[i].empty())
-        bound[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];
-      else
-        same = r.segments[i] == segments[i];
-    }
+    for (std::size_t i = 0; i < segments.size() && same; ++i)
+      same = is_parameter(r.segments[i]) ? !segments[i].empty() : r.segments[i] == segments[i];
     if (!same) continue;
     found.path_known = true;
     if (std::find(found.allowed.begin(), found.allowed.end(), r.method) == found.allowed.end())
@@ -51,7 +46,9 @@ router::match router::find(std::string_view method, std::string_view path,
     if (r.method == method && !found.run) {
       found.run = &r.run;
       found.route = r.pattern;
-      params = std::move(bound);
+      for (std::size_t i = 0; i < segments.size(); ++i)
+        if (is_parameter(r.segments[i]))
+          params[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];
     }
   }
   if (!found.run && found.path_known) found.route = "method_not_allowed";

@@ -46,11 +46,13 @@ response nearest(api_context& context, const request& r) {
   query.program = program_param(q);
   query.status = status_param(q, "open");
   query.max_distance_m = q.optional_number("max_distance_m", 0, 1e6).value_or(query.max_distance_m);
-  json found = json::array();
+  geojson_writer out(2048);
+  out.begin_object().member("lon", query.lon).member("lat", query.lat).member("k", query.k);
+  out.key("targets").begin_array();
   for (const nearby_view& n : visible_nearest(r.caller, context.engine, query))
-    found.push_back(target_json(n.view, n.distance_m));
-  return response::json(dump(
-      {{"lon", query.lon}, {"lat", query.lat}, {"k", query.k}, {"targets", std::move(found)}}));
+    write_target(out, n.view, n.distance_m);
+  out.end_array().end_object();
+  return response::json(out.take());
 }
 
 std::string next_link(const request& r, std::size_t offset) {
@@ -81,15 +83,19 @@ response list(api_context& context, const request& r) {
   std::erase_if(all, [&](const target_view& v) {
     return (program && v.what->program != *program) || (status && v.status != *status);
   });
-  json page = json::array();
+  geojson_writer out(256 * std::min(limit, all.size()) + 256);
+  out.begin_object()
+      .member("number_matched", all.size())
+      .member("number_returned",
+              offset < all.size() ? std::min(limit, all.size() - offset) : std::size_t{0})
+      .member("offset", offset);
+  out.key("targets").begin_array();
   for (std::size_t i = offset; i < all.size() && i < offset + limit; ++i)
-    page.push_back(target_json(all[i]));
-  json out = {{"number_matched", all.size()},
-              {"number_returned", page.size()},
-              {"offset", offset},
-              {"targets", std::move(page)}};
-  if (offset + limit < all.size()) out["next"] = next_link(r, offset + limit);
-  return response::json(dump(out));
+    write_target(out, all[i]);
+  out.end_array();
+  if (offset + limit < all.size()) out.member("next", next_link(r, offset + limit));
+  out.end_object();
+  return response::json(out.take());
 }
 
 response one(api_context& context, const request& r) {
@@ -97,7 +103,9 @@ response one(api_context& context, const request& r) {
   const query_params q(r, {});
   const geo::target* t = context.engine.find_target(r.param("id"));
   if (!t) throw http_error(404, "no target has id '" + r.param("id") + "'");
-  return response::json(dump(target_json(*view_of(r.caller, context.engine, *t))));
+  geojson_writer out;
+  write_target(out, *view_of(r.caller, context.engine, *t));
+  return response::json(out.take());
 }
 
 }  // namespace
