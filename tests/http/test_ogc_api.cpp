@@ -78,22 +78,23 @@ class OgcApi : public ::testing::Test {
     return std::nullopt;
   }
 
-  // Every RW feature, read once by following the next links at 1,000 a page.
-  static const std::vector<json>& all_rw() {
-    static const std::vector<json> features = [] {
-      test_support::http_client client;
-      std::vector<json> out;
-      std::optional<std::string> next = url("/ogc/collections/rw/items?limit=1000");
-      while (next) {
-        const json page = json::parse(client.get(*next).body);
-        for (const json& f : page["features"])
-          out.push_back(f);
-        next = link(page, "next");
-      }
-      return out;
-    }();
-    return features;
+  // Every feature of an area collection, read once by following the next links at 1,000 a
+  // page.
+  static const std::vector<json>& all_of(const std::string& collection) {
+    static std::map<std::string, std::vector<json>> cache;
+    if (const auto it = cache.find(collection); it != cache.end()) return it->second;
+    test_support::http_client client;
+    std::vector<json>& out = cache[collection];
+    std::optional<std::string> next = url("/ogc/collections/" + collection + "/items?limit=1000");
+    while (next) {
+      const json page = json::parse(client.get(*next).body);
+      for (const json& f : page["features"])
+        out.push_back(f);
+      next = link(page, "next");
+    }
+    return out;
   }
+  static const std::vector<json>& all_rw() { return all_of("rw"); }
 
   // The targets as stored (what the server loaded), by id.
   static const std::map<std::string, geo::target>& stored_targets() {
@@ -167,24 +168,29 @@ TEST_F(OgcApi, NextLinksReachEveryRwOnceInCodeOrder) {
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), jakarta_rw);
 }
 
-TEST_F(OgcApi, EveryRwHasCounterClockwiseClosedExteriorsClockwiseHolesAndNoCrs) {
-  std::size_t holes = 0;
-  for (const json& f : all_rw()) {
-    ASSERT_EQ(f["geometry"]["type"], "MultiPolygon") << f["id"];
-    EXPECT_FALSE(f.contains("crs") || f["geometry"].contains("crs")) << f["id"];
-    for (const json& polygon : f["geometry"]["coordinates"])
-      for (std::size_t i = 0; i < polygon.size(); ++i) {
-        const json& ring = polygon[i];
-        ASSERT_GE(ring.size(), 4u) << f["id"];
-        EXPECT_EQ(ring.front(), ring.back()) << f["id"];
-        if (i == 0)
-          EXPECT_GT(signed_area2(ring), 0) << f["id"] << " has a clockwise exterior ring";
-        else
-          EXPECT_LT(signed_area2(ring), 0) << f["id"] << " has a counter-clockwise hole";
-        holes += i > 0;
+TEST_F(OgcApi, EveryAreaHasCounterClockwiseClosedExteriorsClockwiseHolesAndNoCrs) {
+  for (const char* collection : {"kelurahan", "rw"}) {
+    std::size_t polygons = 0, holes = 0;
+    for (const json& f : all_of(collection)) {
+      ASSERT_EQ(f["geometry"]["type"], "MultiPolygon") << f["id"];
+      EXPECT_FALSE(f.contains("crs") || f["geometry"].contains("crs")) << f["id"];
+      for (const json& polygon : f["geometry"]["coordinates"]) {
+        ++polygons;
+        for (std::size_t i = 0; i < polygon.size(); ++i) {
+          const json& ring = polygon[i];
+          ASSERT_GE(ring.size(), 4u) << f["id"];
+          EXPECT_EQ(ring.front(), ring.back()) << f["id"];
+          if (i == 0)
+            EXPECT_GT(signed_area2(ring), 0) << f["id"] << " has a clockwise exterior ring";
+          else
+            EXPECT_LT(signed_area2(ring), 0) << f["id"] << " has a counter-clockwise hole";
+          holes += i > 0;
+        }
       }
+    }
+    std::cerr << collection << ": " << all_of(collection).size() << " features, " << polygons
+              << " polygons, " << holes << " holes checked\n";
   }
-  std::cerr << "checked " << all_rw().size() << " RW features, " << holes << " holes\n";
 }
 
 TEST_F(OgcApi, LimitAndOffsetSelectAWindowWithNextAndPrevLinks) {
@@ -399,6 +405,24 @@ TEST_F(OgcApi, GdalReadsEveryRwFollowingTheNextLinks) {
   }
   EXPECT_EQ(read["features"].size(), jakarta_rw);
   EXPECT_EQ(codes.size(), jakarta_rw);
+}
+
+TEST_F(OgcApi, GdalReadsTargetsWithABearerTokenAsTheCallerSeesThem) {
+  const std::string box = "106.86 -6.23 106.87 -6.22";
+  const command_result r = run("ogr2ogr -f GeoJSON /vsistdout/ --config GDAL_HTTP_HEADERS '" +
+                               env().authorization("collaborator") + "' -spat " + box +
+                               " OAPIF:" + url("/ogc") + " targets 2>/dev/null");
+  ASSERT_EQ(r.exit_code, 0);
+  const json read = json::parse(r.out);
+  const json served = get_json(
+      "/ogc/collections/targets/items?limit=1&bbox=106.86,-6.23,106.87,-6.22", "collaborator");
+  EXPECT_EQ(read["features"].size(), served["numberMatched"]);
+  for (const json& f : read["features"]) {
+    const geo::target& t = stored_targets().at(f["properties"]["id"]);
+    const geo::lon_lat spot = geo::coarse_position(*t.lon, *t.lat);
+    EXPECT_EQ(f["geometry"]["coordinates"], json({spot.lon, spot.lat})) << t.id;
+    EXPECT_FALSE(f["properties"].contains("household_size")) << t.id;
+  }
 }
 
 }  // namespace
