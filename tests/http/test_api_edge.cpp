@@ -1,6 +1,9 @@
 // The HTTP edge: problem+json errors with the parameter named, limits, HEAD, CORS, gzip,
 // percent-decoding, health and metrics.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
 
 #include "tests/http/api_test_support.hpp"
 
@@ -121,6 +124,29 @@ TEST(ApiEdge, ReportsHealthAndPrometheusMetrics) {
           "sasaran_http_request_duration_seconds_bucket{route=\"/api/v1/lookup\",le=\"+Inf\"}"),
       std::string::npos);
   EXPECT_NE(m.body.find("sasaran_targets 249710"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+using namespace api_test;
+
+TEST(ApiEdge, ASecondServerOnTheSamePortSaysThePortIsBusyAndExits1) {
+  const std::string port = env().base_url().substr(env().base_url().rfind(':') + 1);
+  const std::string command =
+      "timeout 60 " SASARAN_BINARY " serve --db '" + env().db_path() + "' --port " + port + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_TRUE(pipe);
+  std::string out;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+    out.append(buffer, n);
+  const int status = pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+  EXPECT_NE(out.find("cannot listen on 127.0.0.1:" + port), std::string::npos) << out;
+  EXPECT_NE(out.find("choose another with --port"), std::string::npos) << out;
 }
 
 }  // namespace
