@@ -45,8 +45,7 @@ std::string landing_document(const request& r) {
   return out.take();
 }
 
-std::string conformance_document(const request& r) {
-  (void)r;
+std::string conformance_document() {
   geojson_writer out;
   out.begin_object().key("conformsTo").begin_array();
   for (const char* c : conformance_classes)

@@ -22,7 +22,7 @@ inline constexpr const char* conformance_classes[] = {
 /// (service-desc), the conformance declaration and the collections (data).
 std::string landing_document(const request& r);
 /// The conformance declaration: {"conformsTo": [...]}.
-std::string conformance_document(const request& r);
+std::string conformance_document();
 /// The collections (§7.13): a self link and each collection's description.
 std::string collections_document(const request& r, const ogc_collections& all);
 /// One collection (§7.14): id, title, description, itemType, extent (bbox in CRS84), and links

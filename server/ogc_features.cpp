@@ -58,7 +58,7 @@ void add_ogc_routes(router& routes, const geo::engine& engine) {
   });
   routes.add("GET", "/ogc/conformance", [](request& r) {
     check_format_only(r);
-    return response::json(conformance_document(r));
+    return response::json(conformance_document());
   });
   routes.add("GET", "/ogc/collections", [all](request& r) {
     check_format_only(r);

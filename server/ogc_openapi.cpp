@@ -20,54 +20,69 @@ void json_content(geojson_writer& out, std::string_view media_type, std::string_
   out.end_object().end_object();
 }
 
-void query_parameter(geojson_writer& out, std::string_view name, std::string_view description,
-                     std::string_view type) {
-  out.begin_object().member("name", name).member("in", "query").member("required", false);
-  out.member("description", description).key("schema").begin_object().member("type", type);
-  out.end_object().member("style", "form").member("explode", false).end_object();
+// A parameter object (OpenAPI 3.0 §4.7.12); `schema` is JSON text.
+struct parameter {
+  std::string_view name;
+  std::string_view in;
+  std::string_view description;
+  std::string schema;
+  bool required = false;
+};
+
+void write_parameter(geojson_writer& out, const parameter& p) {
+  out.begin_object().member("name", p.name).member("in", p.in).member("required", p.required);
+  out.member("description", p.description).key("schema").raw(p.schema);
+  // OGC 17-069r4 requirement 20: form style, not exploded.
+  if (p.in == "query") out.member("style", "form").member("explode", false);
+  out.end_object();
+}
+
+std::string enum_schema(std::initializer_list<std::string_view> words, std::string_view fallback) {
+  geojson_writer out;
+  out.begin_object().member("type", "string").key("enum").begin_array();
+  for (std::string_view w : words)
+    out.value(w);
+  out.end_array();
+  if (!fallback.empty()) out.member("default", fallback);
+  out.end_object();
+  return out.take();
+}
+
+std::string program_schema() {
+  geojson_writer out;
+  out.begin_object().member("type", "string").key("enum").begin_array();
+  for (std::string_view p : geo::programs)
+    out.value(p);
+  out.end_array().end_object();
+  return out.take();
 }
 
 void write_parameters(geojson_writer& out) {
+  const std::string limit = R"({"type":"integer","minimum":1,"maximum":)" +
+                            std::to_string(max_item_limit) +
+                            ",\"default\":" + std::to_string(default_item_limit) + "}";
+  const parameter all[] = {
+      {"f", "query", "The format of the response: json (GeoJSON for features)",
+       enum_schema({"json"}, "json")},
+      {"limit", "query", "At most this many features; a larger value is read as the maximum",
+       limit},
+      {"offset", "query", "Skip this many matching features (the next link sets it)",
+       R"({"type":"integer","minimum":0,"default":0})"},
+      {"bbox", "query",
+       "Only features whose geometry intersects minLon,minLat,maxLon,maxLat (CRS84)",
+       R"({"type":"array","minItems":4,"maxItems":4,"items":{"type":"number"}})"},
+      {"datetime", "query",
+       "An RFC 3339 instant or interval; no collection has a temporal geometry, so it matches "
+       "every feature",
+       R"({"type":"string"})"},
+      {"program", "query", "Coverage of this program only", program_schema()},
+      {"featureId", "path", "The id of a feature", R"({"type":"string"})", true},
+  };
   out.key("parameters").begin_object();
-  out.key("f");
-  out.begin_object().member("name", "f").member("in", "query").member("required", false);
-  out.member("description", "The format of the response; only json (GeoJSON for features)");
-  out.key("schema").begin_object().member("type", "string").key("enum").begin_array();
-  out.value("json").end_array().member("default", "json").end_object();
-  out.member("style", "form").member("explode", false).end_object();
-  out.key("limit");
-  out.begin_object().member("name", "limit").member("in", "query").member("required", false);
-  out.member("description", "At most this many features; a larger value is read as the maximum");
-  out.key("schema").begin_object().member("type", "integer").member("minimum", 1);
-  out.member("maximum", max_item_limit).member("default", default_item_limit).end_object();
-  out.member("style", "form").member("explode", false).end_object();
-  out.key("offset");
-  out.begin_object().member("name", "offset").member("in", "query").member("required", false);
-  out.member("description", "Skip this many matching features (the next link sets it)");
-  out.key("schema").begin_object().member("type", "integer").member("minimum", 0);
-  out.member("default", 0).end_object().member("style", "form").member("explode", false);
-  out.end_object();
-  out.key("bbox");
-  out.begin_object().member("name", "bbox").member("in", "query").member("required", false);
-  out.member("description",
-             "Only features whose geometry intersects minLon,minLat,maxLon,maxLat (CRS84)");
-  out.key("schema").begin_object().member("type", "array").member("minItems", 4);
-  out.member("maxItems", 4).key("items").begin_object().member("type", "number").end_object();
-  out.end_object().member("style", "form").member("explode", false).end_object();
-  out.key("datetime");
-  query_parameter(out, "datetime",
-                  "An RFC 3339 instant or interval; no collection has a temporal geometry, so "
-                  "it matches every feature",
-                  "string");
-  out.key("program").begin_object().member("name", "program").member("in", "query");
-  out.member("required", false).member("description", "Coverage of this program only");
-  out.key("schema").begin_object().member("type", "string").key("enum").begin_array();
-  for (std::string_view p : geo::programs)
-    out.value(p);
-  out.end_array().end_object().member("style", "form").member("explode", false).end_object();
-  out.key("featureId").begin_object().member("name", "featureId").member("in", "path");
-  out.member("required", true).member("description", "The id of a feature");
-  out.key("schema").begin_object().member("type", "string").end_object().end_object();
+  for (const parameter& p : all) {
+    out.key(p.name);
+    write_parameter(out, p);
+  }
   out.end_object();
 }
 
@@ -170,7 +185,8 @@ void write_operation(geojson_writer& out, const operation& op) {
   for (std::string_view p : op.parameters)
     ref(out, "#/components/parameters/" + std::string(p));
   for (std::string_view f : op.filters)
-    query_parameter(out, f, "Only features whose property of this name has this value", "string");
+    write_parameter(out, {f, "query", "Only features whose property of this name has this value",
+                          R"({"type":"string"})"});
   out.end_array().key("responses").begin_object().key("200");
   response_object(out, op.summary, op.media_type, "#/components/schemas/" + std::string(op.schema));
   for (std::string_view status : op.errors) {

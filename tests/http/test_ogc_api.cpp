@@ -425,4 +425,20 @@ TEST_F(OgcApi, GdalReadsTargetsWithABearerTokenAsTheCallerSeesThem) {
   }
 }
 
+TEST_F(OgcApi, GdalSendsEqualityFiltersToTheServerThroughTheApiDefinition) {
+  std::size_t in_bali_mester = 0;
+  for (const json& f : all_rw())
+    in_bali_mester += f["properties"]["kelurahan_code"] == "3172060007";
+  const command_result r = run(
+      "ogrinfo -ro -al -q --debug on -where \"kelurahan_code='3172060007'\" OAPIF:" + url("/ogc") +
+      " rw 2>&1");
+  EXPECT_NE(r.out.find("/ogc/collections/rw/items?limit=10&kelurahan_code=3172060007"),
+            std::string::npos)
+      << r.out.substr(0, 2000);
+  std::size_t features = 0;
+  for (std::size_t at = 0; (at = r.out.find("OGRFeature(rw)", at)) != std::string::npos; ++at)
+    ++features;
+  EXPECT_EQ(features, in_bali_mester);
+}
+
 }  // namespace
