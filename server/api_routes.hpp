@@ -28,6 +28,8 @@ void add_area_routes(router& routes, api_context& context);
 void add_target_routes(router& routes, api_context& context);
 void add_coverage_routes(router& routes, api_context& context);
 void add_pledge_routes(router& routes, api_context& context);
+/// GET /api/v1/audit, for admins.
+void add_audit_routes(router& routes, api_context& context);
 /// /healthz, /metrics and the /api/v1 index.
 void add_service_routes(router& routes, api_context& context);
 

@@ -34,6 +34,7 @@ class app::parts {
     add_target_routes(routes, context);
     add_coverage_routes(routes, context);
     add_pledge_routes(routes, context);
+    add_audit_routes(routes, context);
     add_ogc_routes(routes, engine);
     counters.gauge("sasaran_areas", "Areas in the engine.",
                    [this] { return double(engine.area_count()); });

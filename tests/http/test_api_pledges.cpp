@@ -169,6 +169,15 @@ TEST(ApiPledges, EveryWriteIsInTheAuditLogWithWhoAndWhichRequest) {
   EXPECT_EQ(s.column_text(1), body_of(made)["id"]);
   EXPECT_EQ(s.column_text(2), "aggregator");
   EXPECT_EQ(s.column_int(3), 1);
+
+  const json log = body_of(get(client, "/api/v1/audit?limit=20", "admin"));
+  bool listed = false;
+  for (const json& e : log["entries"]) {
+    listed = listed || (e["request_id"] == request_id && e["action"] == "pledge.create");
+  }
+  EXPECT_TRUE(listed) << log;
+  EXPECT_EQ(get(client, "/api/v1/audit", "planner").status, 403);
+  EXPECT_EQ(get(client, "/api/v1/audit").status, 401);
 }
 
 TEST(ApiPledges, APledgeAnsweredBeforeASigkillIsThereAfterTheRestart) {
