@@ -64,13 +64,15 @@ void engine_load(benchmark::State& state) {
   }
 }
 
-void nearest_10(benchmark::State& state, std::optional<std::string> program) {
+void nearest_10(benchmark::State& state, std::optional<std::string> program,
+                geo::engine::precision positions) {
   const jakarta* d = data(state);
   if (!d) return;
   std::size_t q = 0;
   for (auto _ : state) {
     const auto& [lon, lat] = d->queries[q++ % d->queries.size()];
-    benchmark::DoNotOptimize(d->engine.nearest({.lon = lon, .lat = lat, .program = program}));
+    benchmark::DoNotOptimize(
+        d->engine.nearest({.lon = lon, .lat = lat, .program = program, .positions = positions}));
   }
   state.counters["targets"] = static_cast<double>(d->engine.located_count());
 }
@@ -86,8 +88,10 @@ void admin_lookup(benchmark::State& state) {
 }
 
 BENCHMARK(engine_load)->Unit(benchmark::kMillisecond)->Iterations(3);
-BENCHMARK_CAPTURE(nearest_10, any, std::nullopt);
-BENCHMARK_CAPTURE(nearest_10, pangan, std::string("pangan"));
+BENCHMARK_CAPTURE(nearest_10, any, std::nullopt, geo::engine::precision::exact);
+BENCHMARK_CAPTURE(nearest_10, pangan, std::string("pangan"), geo::engine::precision::exact);
+// What collaborators and planners ask: distances from the coarse spots.
+BENCHMARK_CAPTURE(nearest_10, any_coarse, std::nullopt, geo::engine::precision::coarse);
 BENCHMARK(admin_lookup);
 
 }  // namespace
