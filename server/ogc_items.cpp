@@ -21,12 +21,11 @@ struct page_request {
 
 std::vector<std::string> known_parameters(const ogc_collection& c, bool items) {
   std::vector<std::string> known = {"f"};
-  if (items)
-    for (const char* p : {"bbox", "datetime", "limit", "offset"})
-      known.emplace_back(p);
-  if (items)
+  if (items) {
+    known.insert(known.end(), {"bbox", "datetime", "limit", "offset"});
     for (std::string_view q : c.queryables())
       known.emplace_back(q);
+  }
   for (std::string_view o : c.options())
     known.emplace_back(o);
   return known;
