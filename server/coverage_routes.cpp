@@ -41,13 +41,7 @@ geo::engine::coverage_query query_of(const api_context& context, const query_par
   query.within = q.text("within");
   if (query.within && !context.engine.find_area(*query.within))
     throw http_error(404, "within: no area has code '" + *query.within + "'", "within");
-  query.program = q.text("program");
-  if (query.program && !geo::is_program(*query.program))
-    throw http_error(400,
-                     "program: expected one of pangan, umkm, pendidikan, persampahan, "
-                     "permukiman, ketenagakerjaan, got '" +
-                         *query.program + "'",
-                     "program");
+  query.program = q.program();
   query.max_ratio = q.optional_number("max_ratio", 0, 1).value_or(1.0);
   query.order = q.one_of("sort", "unserved", {"unserved", "unmet_priority"}) == "unserved"
                     ? geo::engine::coverage_order::unserved

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "server/query_params.hpp"
+
 namespace server {
 
 json_body::json_body(const request& r, std::initializer_list<std::string_view> members) {
@@ -17,10 +19,8 @@ json_body::json_body(const request& r, std::initializer_list<std::string_view> m
   if (!m_doc.is_object()) throw http_error(400, "body: expected a JSON object", "body");
   for (const auto& [name, value] : m_doc.items())
     if (std::find(members.begin(), members.end(), name) == members.end()) {
-      std::string list;
-      for (std::string_view m : members)
-        list += (list.empty() ? "" : ", ") + std::string(m);
-      throw http_error(400, "body: unknown member '" + name + "'; expected only " + list, name);
+      throw http_error(
+          400, "body: unknown member '" + name + "'; expected only " + comma_list(members), name);
     }
 }
 

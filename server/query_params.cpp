@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "geo/target.hpp"
+
 namespace server {
 namespace {
 
@@ -44,9 +46,7 @@ void query_params::check(const std::vector<std::string_view>& known) const {
   for (std::size_t i = 0; i < m_params.size(); ++i) {
     const std::string& name = m_params[i].first;
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      std::string list;
-      for (std::string_view k : known)
-        list += (list.empty() ? "" : ", ") + std::string(k);
+      const std::string list = comma_list(known);
       throw http_error(400,
                        "unknown query parameter '" + name +
                            "'; this endpoint takes: " + (list.empty() ? "none" : list),
@@ -100,10 +100,14 @@ std::string query_params::one_of(std::string_view name, std::string_view fallbac
   const std::string* v = find(name);
   if (!v) return std::string(fallback);
   if (std::find(choices.begin(), choices.end(), *v) != choices.end()) return *v;
-  std::string list;
-  for (std::string_view c : choices)
-    list += (list.empty() ? "" : ", ") + std::string(c);
-  refuse(name, "one of " + list, *v);
+  refuse(name, "one of " + comma_list(choices), *v);
+}
+
+std::optional<std::string> query_params::program(std::string_view name) const {
+  const std::string* v = find(name);
+  if (!v) return std::nullopt;
+  if (!geo::is_program(*v)) refuse(name, "one of " + comma_list(geo::programs), *v);
+  return *v;
 }
 
 std::optional<geo::bbox> query_params::box(std::string_view name, double max_span) const {

@@ -30,6 +30,8 @@ class query_params {
   /// One of `choices`, `fallback` when absent.
   std::string one_of(std::string_view name, std::string_view fallback,
                      std::initializer_list<std::string_view> choices) const;
+  /// A program of geo::programs; nothing when absent.
+  std::optional<std::string> program(std::string_view name = "program") const;
   /// minLon,minLat,maxLon,maxLat in degrees, at most `max_span` degrees wide and high.
   std::optional<geo::bbox> box(std::string_view name, double max_span) const;
   const std::vector<std::pair<std::string, std::string>>& all() const { return m_params; }
@@ -39,6 +41,15 @@ class query_params {
   const std::string* find(std::string_view name) const;
   std::vector<std::pair<std::string, std::string>> m_params;
 };
+
+/// "a, b, c": words for messages that list what is expected.
+template <typename Words>
+std::string comma_list(const Words& words) {
+  std::string list;
+  for (const auto& w : words)
+    list += (list.empty() ? "" : ", ") + std::string(w);
+  return list;
+}
 
 /// Parses a whole decimal number (no spaces, no trailing text, finite); nothing otherwise.
 std::optional<double> parse_strict_double(std::string_view text);

@@ -19,17 +19,6 @@ void require_sign_in(const request& r) {
                      "counts per RW (GET /api/v1/coverage)");
 }
 
-std::optional<std::string> program_param(const query_params& q) {
-  const std::optional<std::string> p = q.text("program");
-  if (p && !geo::is_program(*p))
-    throw http_error(400,
-                     "program: expected one of pangan, umkm, pendidikan, persampahan, "
-                     "permukiman, ketenagakerjaan, got '" +
-                         *p + "'",
-                     "program");
-  return p;
-}
-
 // status=open (default here), pledged, delivered or any (nothing).
 std::optional<geo::target_status> status_param(const query_params& q, std::string_view fallback) {
   const std::string word = q.one_of("status", fallback, {"open", "pledged", "delivered", "any"});
@@ -43,7 +32,7 @@ response nearest(api_context& context, const request& r) {
   query.lon = q.number("lon", -180, 180);
   query.lat = q.number("lat", -90, 90);
   query.k = q.count("k", 10, 1, 100);
-  query.program = program_param(q);
+  query.program = q.program();
   query.status = status_param(q, "open");
   query.max_distance_m = q.optional_number("max_distance_m", 0, 1e6).value_or(query.max_distance_m);
   geojson_writer out(2048);
@@ -72,7 +61,7 @@ response list(api_context& context, const request& r) {
                      box ? "area" : "bbox");
   const geo::area* where = code ? context.engine.find_area(*code) : nullptr;
   if (code && !where) throw http_error(404, "no area has code '" + *code + "'");
-  const std::optional<std::string> program = program_param(q);
+  const std::optional<std::string> program = q.program();
   const std::optional<geo::target_status> status = status_param(q, "any");
   const std::size_t limit = q.count("limit", 100, 1, 1000);
   const std::size_t offset = q.count("offset", 0, 0, 100000000);

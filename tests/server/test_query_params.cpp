@@ -101,3 +101,17 @@ TEST(QueryParams, ReadsOneOfAFewWords) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(QueryParams, ReadsAProgramListingThemWhenUnknown) {
+  const auto r = with_query({{"program", "pangan"}, {"other", "beras"}});
+  const server::query_params q(r, {"program", "other"});
+  EXPECT_EQ(q.program(), "pangan");
+  EXPECT_EQ(refusal([&] { q.program("other"); }),
+            "400 other: other: expected one of pangan, umkm, pendidikan, persampahan, permukiman, "
+            "ketenagakerjaan, got 'beras'");
+  EXPECT_EQ(server::comma_list(std::vector<std::string>{"a", "b"}), "a, b");
+}
+
+}  // namespace
