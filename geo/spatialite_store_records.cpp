@@ -200,8 +200,8 @@ std::vector<access_token> spatialite_store::load_tokens() {
   const std::lock_guard lock(m_mutex);
   std::vector<access_token> out;
   if (schema_version_of(*m_db) == 0) return out;
-  sqlite_statement select = m_db->prepare(std::string("SELECT ") + token_columns +
-                                          " FROM tokens ORDER BY rowid");
+  sqlite_statement select =
+      m_db->prepare(std::string("SELECT ") + token_columns + " FROM tokens ORDER BY rowid");
   while (select.step())
     out.push_back(token_from(select));
   return out;
