@@ -1,5 +1,7 @@
 #include "server/ogc_coverage_collection.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <memory>
 
 #include "geo/target.hpp"
@@ -8,14 +10,10 @@
 namespace server {
 
 std::optional<std::string_view> program_option(const query_params& q) {
-  const std::optional<std::string> program = q.text("program");
+  const std::optional<std::string> program = q.program();
   if (!program) return std::nullopt;
-  std::string list;
-  for (std::string_view p : geo::programs) {
-    if (p == *program) return p;
-    list += (list.empty() ? "" : ", ") + std::string(p);
-  }
-  throw http_error(400, "program: expected one of " + list + ", got '" + *program + "'", "program");
+  // The program's own entry, which outlives the request.
+  return *std::find(std::begin(geo::programs), std::end(geo::programs), *program);
 }
 
 ogc_coverage_collection::ogc_coverage_collection(const geo::engine& engine)
