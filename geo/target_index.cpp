@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <tuple>
 
 #include "geo/geodesic.hpp"
 
@@ -69,6 +70,12 @@ target_index::target_index(std::vector<entry> entries) {
   m_entries.resize(entries.size());
   for (const entry& e : entries)
     m_entries[counts[cell_of(e)]++] = e;
+  // Equal positions next to each other within a cell, so that a search measures each once.
+  for (std::size_t c = 0; c + 1 < m_starts.size(); ++c)
+    std::sort(m_entries.begin() + m_starts[c], m_entries.begin() + m_starts[c + 1],
+              [](const entry& a, const entry& b) {
+                return std::tie(a.lat, a.lon, a.item) < std::tie(b.lat, b.lon, b.item);
+              });
 }
 
 std::vector<std::uint32_t> target_index::within(const bbox& box) const {
@@ -167,10 +174,17 @@ std::vector<target_index::hit> target_index::nearest(double lon, double lat, std
   const double cut =
       best.size() == k ? best.front() * (1 + metric_margin(best.front())) : max_approx;
   std::vector<hit> hits;
+  // Points of one cell come out together, and coarse positions put several targets on one spot:
+  // those share one geodesic computation.
+  double last_lon = std::numeric_limits<double>::quiet_NaN(), last_lat = last_lon, last_d = 0;
   for (const candidate& c : seen)
     if (c.approx <= cut) {
-      const double d = geodesic_distance_m(lon, lat, c.lon, c.lat);
-      if (d <= max_distance_m) hits.push_back({d, c.item});
+      if (c.lon != last_lon || c.lat != last_lat) {
+        last_d = geodesic_distance_m(lon, lat, c.lon, c.lat);
+        last_lon = c.lon;
+        last_lat = c.lat;
+      }
+      if (last_d <= max_distance_m) hits.push_back({last_d, c.item});
     }
   std::sort(hits.begin(), hits.end(), [](const hit& a, const hit& b) {
     return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.item < b.item;
