@@ -71,6 +71,17 @@ bool is_json_type(const std::string& content_type) {
   return t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"));
 }
 
+// HTTP/1.1 connections persist unless the client says otherwise (RFC 9112, 9.3), but
+// Pistache answers "Connection: Close" to a request without a Connection header (and then
+// keeps the socket open anyway). Say keep-alive instead, so clients reuse the connection.
+void keep_alive_by_default(const Http::Request& req, Http::ResponseWriter& writer) {
+  if (req.version() != Http::Version::Http11) return;
+  const auto asked = req.headers().tryGet<Http::Header::Connection>();
+  if (asked && asked->control() == Http::ConnectionControl::Close) return;
+  writer.headers().remove<Http::Header::Connection>();
+  writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
+}
+
 std::string new_request_id() {
   static const std::uint64_t prefix = std::random_device{}();
   static std::atomic<std::uint64_t> counter{0};
@@ -142,6 +153,7 @@ class edge_handler final : public Http::Handler {
     } catch (...) {
       out = refusal(std::runtime_error("unknown exception"), r);
     }
+    keep_alive_by_default(req, writer);
     send(writer, r, out, head);
     m_metrics.record(
         route, out.status,

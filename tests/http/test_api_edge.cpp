@@ -150,3 +150,33 @@ TEST(ApiEdge, ASecondServerOnTheSamePortSaysThePortIsBusyAndExits1) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace api_test;
+
+TEST(ApiEdge, KeepsHttp11ConnectionsAliveUnlessTheClientAsksToClose) {
+  // curl sends no Connection header; a second URL on one command line reuses the connection
+  // only if the first answer allowed it.
+  const std::string url = env().base_url() + "/healthz";
+  const std::string command = "curl -sv -o /dev/null -o /dev/null '" + url + "' '" + url + "' 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_TRUE(pipe);
+  std::string out;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+    out.append(buffer, n);
+  pclose(pipe);
+  EXPECT_NE(out.find("< Connection: Keep-Alive"), std::string::npos) << out;
+  EXPECT_NE(out.find("Re-using existing connection"), std::string::npos) << out;
+  const std::string closing = "curl -sv -o /dev/null -H 'Connection: close' '" + url + "' 2>&1";
+  pipe = popen(closing.c_str(), "r");
+  ASSERT_TRUE(pipe);
+  out.clear();
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+    out.append(buffer, n);
+  pclose(pipe);
+  EXPECT_NE(out.find("< Connection: Close"), std::string::npos) << out;
+}
+
+}  // namespace
