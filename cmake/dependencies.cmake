@@ -11,3 +11,5 @@ find_package(CLI11 CONFIG REQUIRED)
 find_package(Threads REQUIRED)
 pkg_check_modules(SPATIALITE REQUIRED IMPORTED_TARGET spatialite)
 pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
+# protozero is header-only and ships no CMake config (../shared/STACK-NOTES.md).
+find_path(PROTOZERO_INCLUDE_DIR protozero/pbf_writer.hpp REQUIRED)
