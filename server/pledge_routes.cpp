@@ -77,7 +77,11 @@ response create(api_context& context, request& r) {
   ask.quantity = body.integer("quantity");
 
   const std::lock_guard lock(context.writes);
-  if (std::optional<response> kept = replay(context.store, r)) return *kept;
+  if (std::optional<response> kept = replay(context.store, r)) {
+    kept->headers.emplace_back(
+        "Location", "/api/v1/pledges/" + json::parse(kept->body)["id"].get<std::string>());
+    return *kept;
+  }
   response out;
   const geo::pledge made =
       context.ledger.create(ask, origin_of(r), [&](geo::store& s, const geo::pledge& p) {

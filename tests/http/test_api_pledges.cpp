@@ -83,6 +83,7 @@ TEST(ApiPledges, ARetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndCreatesNoth
   EXPECT_EQ(again.status, 201);
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(again.header("location"), first.header("location"));
   EXPECT_EQ(count_rows("SELECT count(*) FROM pledges"), pledges_before + 1);
   const http_response other =
       post(client, "/api/v1/pledges", {{"target", target}, {"form", "barang"}, {"quantity", 1}},
