@@ -15,4 +15,11 @@ class tile_error : public error {
   using error::error;
 };
 
+/// A request parameter a tile cannot be made for, such as an unknown program; the message
+/// names the parameter and its value.
+class parameter_error : public error {
+ public:
+  using error::error;
+};
+
 }  // namespace tiles

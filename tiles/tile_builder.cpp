@@ -1,0 +1,145 @@
+#include "tiles/tile_builder.hpp"
+
+#include <charconv>
+
+#include "geo/coverage.hpp"
+#include "tiles/error.hpp"
+#include "tiles/polygon_clip.hpp"
+
+namespace tiles {
+
+struct tile_builder::source_areas {
+  std::vector<const geo::area*> areas;  // by code, as the engine lists them
+  simplified_areas shapes;              // same positions
+
+  source_areas(std::vector<const geo::area*> list, std::vector<simplified_areas::entry> entries)
+      : areas(std::move(list)), shapes(std::move(entries)) {}
+};
+
+namespace {
+
+std::vector<simplified_areas::entry> entries_of(const geo::engine& engine,
+                                                const std::vector<const geo::area*>& areas) {
+  std::vector<simplified_areas::entry> out;
+  out.reserve(areas.size());
+  for (const geo::area* a : areas)
+    out.push_back({a->code, &engine.shape_of(*a)});
+  return out;
+}
+
+// The tile's lon/lat box grown by its buffer, with room to spare: Mercator's latitude scale
+// changes across a tile, and a box that is too large only costs a clip that finds nothing.
+geo::bbox search_box(const tile_id& tile) {
+  geo::bbox box = lon_lat_bounds(tile);
+  const double margin = 2.0 * tile_buffer / tile_extent;
+  const double dx = (box.max_x - box.min_x) * margin;
+  const double dy = (box.max_y - box.min_y) * margin;
+  return {box.min_x - dx, box.min_y - dy, box.max_x + dx, box.max_y + dy};
+}
+
+// BPS codes are digits, so they make stable feature ids; any other code gets its position.
+std::uint64_t feature_id(const std::string& code, std::size_t position) {
+  std::uint64_t id = 0;
+  const auto [end, ec] = std::from_chars(code.data(), code.data() + code.size(), id);
+  if (ec == std::errc() && end == code.data() + code.size()) return id;
+  return position + 1;
+}
+
+// The number at the end of an RW or RT code (its last three digits).
+std::uint64_t trailing_number(const std::string& code) {
+  return code.size() >= 3 ? feature_id(code.substr(code.size() - 3), 0) : 0;
+}
+
+void add_coverage(std::vector<property>& out, const geo::coverage& c) {
+  out.push_back({"targets", property_value::count(c.targets)});
+  out.push_back({"pledged", property_value::count(c.pledged)});
+  out.push_back({"delivered", property_value::count(c.delivered)});
+  out.push_back({"pledged_ratio", property_value::real(c.pledged_ratio())});
+  out.push_back({"delivered_ratio", property_value::real(c.delivered_ratio())});
+  out.push_back({"unserved", property_value::count(c.unserved())});
+  out.push_back({"unmet_priority", property_value::count(c.unmet_priority)});
+}
+
+std::string name_or_empty(const geo::area* a) {
+  return a ? a->name : std::string();
+}
+std::string code_or_empty(const geo::area* a) {
+  return a ? a->code : std::string();
+}
+
+}  // namespace
+
+tile_builder::tile_builder(const geo::engine& engine) : m_engine(engine) {
+  for (const source_spec& spec : tile_sources()) {
+    auto areas = engine.areas_at(spec.level);
+    auto entries = entries_of(engine, areas);
+    m_sources[static_cast<std::size_t>(spec.source)] =
+        std::make_unique<source_areas>(std::move(areas), std::move(entries));
+  }
+}
+
+tile_builder::~tile_builder() = default;
+
+std::string tile_builder::build(const tile_id& tile, std::span<const tile_source> sources,
+                                const std::optional<std::string>& program) const {
+  if (program && !geo::program_slot(*program))
+    throw parameter_error("program '" + *program + "' is not a known program");
+  std::vector<mvt_layer> layers;
+  layers.reserve(sources.size());
+  for (const tile_source source : sources)
+    layers.push_back(layer_for(tile, source, program));
+  return encode_tile(layers);
+}
+
+std::vector<const geo::area*> tile_builder::areas_in(const tile_id& tile,
+                                                     tile_source source) const {
+  const geo::bbox box = search_box(tile);
+  std::vector<const geo::area*> out;
+  for (const geo::area* a : m_sources[static_cast<std::size_t>(source)]->areas)
+    if (a->box.intersects(box)) out.push_back(a);
+  return out;
+}
+
+mvt_layer tile_builder::layer_for(const tile_id& tile, tile_source source,
+                                  const std::optional<std::string>& program) const {
+  const source_spec& spec = spec_of(source);
+  mvt_layer layer{std::string(spec.name)};
+  if (tile.z < spec.min_zoom || tile.z > spec.max_zoom) return layer;
+  const source_areas& s = *m_sources[static_cast<std::size_t>(source)];
+  const geo::bbox box = search_box(tile);
+  for (std::size_t i = 0; i < s.areas.size(); ++i) {
+    const geo::area& a = *s.areas[i];
+    if (!a.box.intersects(box)) continue;
+    const std::vector<tile_polygon> polygons = clip_to_tile(s.shapes.at(i, tile.z), tile);
+    if (polygons.empty()) continue;
+    layer.add_polygons(feature_id(a.code, i), polygons, properties_of(a, source, program));
+  }
+  return layer;
+}
+
+std::vector<property> tile_builder::properties_of(const geo::area& area, tile_source source,
+                                                  const std::optional<std::string>& program) const {
+  std::vector<property> out;
+  out.push_back({"code", property_value::string(area.code)});
+  const geo::engine::admin_chain chain = m_engine.chain_of(area);
+  switch (source) {
+    case tile_source::kelurahan:
+      out.push_back({"name", property_value::string(area.name)});
+      out.push_back({"kecamatan", property_value::string(name_or_empty(chain.kecamatan))});
+      out.push_back({"kota", property_value::string(name_or_empty(chain.kota))});
+      break;
+    case tile_source::rw:
+      out.push_back({"rw", property_value::count(trailing_number(area.code))});
+      out.push_back({"kelurahan", property_value::string(code_or_empty(chain.kelurahan))});
+      break;
+    case tile_source::rt:
+      out.push_back({"rt", property_value::count(trailing_number(area.code))});
+      out.push_back({"rw", property_value::string(code_or_empty(chain.rw))});
+      out.push_back({"kelurahan", property_value::string(code_or_empty(chain.kelurahan))});
+      break;
+  }
+  add_coverage(out, m_engine.coverage_of(area.code, program).value_or(geo::coverage{}));
+  return out;
+}
+
+}  // namespace tiles
