@@ -89,4 +89,50 @@ inline std::vector<decoded_layer> decode_tile(const std::string& bytes) {
   return layers;
 }
 
+// What is wrong with a Polygon feature's geometry per MVT 2.1 §4.3 (empty when nothing):
+// MoveTo(1), LineTo(2 or more) without zero-length segments, ClosePath(1); every ring with an
+// area, the first one exterior (positive area in tile coordinates); every point within the
+// tile plus `buffer`.
+inline std::string polygon_geometry_problem(const std::vector<std::uint32_t>& g,
+                                            std::int64_t buffer = 64) {
+  std::int64_t x = 0, y = 0;
+  std::vector<std::pair<std::int64_t, std::int64_t>> ring;
+  bool first_ring = true;
+  auto param = [](std::uint32_t v) {
+    return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+  };
+  for (std::size_t i = 0; i < g.size();) {
+    const std::uint32_t id = g[i] & 7, count = g[i] >> 3;
+    ++i;
+    if (id == 1 || id == 2) {
+      if (id == 1 && (count != 1 || !ring.empty())) return "MoveTo not starting a ring";
+      if (id == 2 && (count < 2 || ring.size() != 1)) return "LineTo with fewer than 2 points";
+      if (i + 2 * count > g.size()) return "parameters missing";
+      for (std::uint32_t k = 0; k < count; ++k, i += 2) {
+        const std::int64_t dx = param(g[i]), dy = param(g[i + 1]);
+        if (id == 2 && dx == 0 && dy == 0) return "zero-length segment";
+        x += dx, y += dy;
+        if (x < -buffer || y < -buffer || x > 4096 + buffer || y > 4096 + buffer)
+          return "point outside tile and buffer";
+        ring.emplace_back(x, y);
+      }
+    } else if (id == 7) {
+      if (count != 1 || ring.size() < 3) return "ClosePath after fewer than 3 points";
+      std::int64_t area2 = 0;
+      for (std::size_t k = 0; k < ring.size(); ++k) {
+        const auto& [ax, ay] = ring[k];
+        const auto& [bx, by] = ring[(k + 1) % ring.size()];
+        area2 += ax * by - bx * ay;
+      }
+      if (area2 == 0) return "ring without area";
+      if (first_ring && area2 < 0) return "first ring is not an exterior (clockwise)";
+      first_ring = false;
+      ring.clear();
+    } else {
+      return "unknown command " + std::to_string(id);
+    }
+  }
+  return ring.empty() ? "" : "ring not closed";
+}
+
 }  // namespace test_support

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <set>
 
 #include "geo/dataset_description.hpp"
 #include "geo/importer.hpp"
@@ -131,6 +134,34 @@ TEST_F(TileBuilder, ShowsCoverageAsTheEngineHasItNowAndPerProgram) {
   EXPECT_NE(after.find("pledged (Integer) = 2"), std::string::npos) << after;
   const std::string umkm = ogrinfo(t01_corner, m_builder->build(t01_corner, sources, "umkm"));
   EXPECT_NE(umkm.find("targets (Integer) = 1"), std::string::npos) << umkm;
+}
+
+TEST_F(TileBuilder, WritesValidGeometryAndEveryAreaAtEveryZoomOverTheDataset) {
+  const std::vector<tile_source> all{tile_source::kelurahan, tile_source::rw, tile_source::rt};
+  std::size_t features = 0;
+  for (std::uint32_t z = 0; z <= 17; ++z) {
+    std::map<std::string, std::set<std::uint64_t>> shown;  // feature ids by layer
+    const double n = std::ldexp(1.0, static_cast<int>(z));
+    const auto x_of = [&](double lon) { return static_cast<std::uint32_t>((lon + 180) / 360 * n); };
+    const auto y_of = [&](double lat) {
+      const double phi = lat * 3.14159265358979323846 / 180;
+      return static_cast<std::uint32_t>(
+          (1 - std::log(std::tan(phi) + 1 / std::cos(phi)) / 3.14159265358979323846) / 2 * n);
+    };
+    for (std::uint32_t x = x_of(106.80); x <= x_of(106.84); ++x)
+      for (std::uint32_t y = y_of(-6.18); y <= y_of(-6.22); ++y)
+        for (const auto& layer : test_support::decode_tile(m_builder->build({z, x, y}, all)))
+          for (const auto& f : layer.features) {
+            ++features;
+            shown[layer.name].insert(f.id);
+            EXPECT_EQ(test_support::polygon_geometry_problem(f.geometry), "")
+                << layer.name << " " << f.id << " in " << z << "/" << x << "/" << y;
+          }
+    EXPECT_EQ(shown["kelurahan"].size(), 4u) << "zoom " << z;
+    EXPECT_EQ(shown["rw"].size(), 2u) << "zoom " << z;
+    EXPECT_EQ(shown["rt"].size(), z >= 14 ? 4u : 0u) << "zoom " << z;
+  }
+  EXPECT_GT(features, 100u);
 }
 
 }  // namespace
