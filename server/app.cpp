@@ -10,8 +10,10 @@
 #include "geo/sqlite_db.hpp"
 #include "server/api_routes.hpp"
 #include "server/ogc_features.hpp"
+#include "server/tile_routes.hpp"
 #include "server/token_authenticator.hpp"
 #include "server/wal_checkpointer.hpp"
+#include "tiles/tile_builder.hpp"
 
 namespace server {
 
@@ -21,6 +23,7 @@ class app::parts {
       : store(checked(o.db)),
         engine((started = std::chrono::steady_clock::now(), store)),
         ledger(store, engine),
+        tile_maker(engine),
         loaded(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()),
         checkpoints((store.db().exec("PRAGMA wal_autocheckpoint = 0"), o.db),
                     std::chrono::milliseconds(500)),
@@ -36,6 +39,7 @@ class app::parts {
     add_pledge_routes(routes, context);
     add_audit_routes(routes, context);
     add_ogc_routes(routes, engine);
+    add_tile_routes(routes, engine, tile_maker);
     counters.gauge("sasaran_areas", "Areas in the engine.",
                    [this] { return double(engine.area_count()); });
     counters.gauge("sasaran_targets", "Targets in the engine.",
@@ -57,6 +61,7 @@ class app::parts {
   geo::spatialite_store store;
   geo::engine engine;
   geo::ledger ledger;
+  tiles::tile_builder tile_maker;
   double loaded;
   wal_checkpointer checkpoints;
   token_authenticator authenticate;

@@ -13,6 +13,7 @@
 #include "server/gzip.hpp"
 #include "server/problem.hpp"
 #include "server/url.hpp"
+#include "tiles/error.hpp"
 
 namespace server {
 namespace {
@@ -104,6 +105,7 @@ std::optional<http_error> mapped(const std::exception& e) {
   if (const auto* f = dynamic_cast<const geo::field_error*>(&e))
     return http_error(400, e.what(), f->field());
   if (dynamic_cast<const geo::input_error*>(&e)) return http_error(400, e.what());
+  if (dynamic_cast<const tiles::error*>(&e)) return http_error(400, e.what());
   if (dynamic_cast<const geo::store_error*>(&e))
     return http_error(503, "the store could not complete the request; nothing was written");
   return std::nullopt;
@@ -237,6 +239,10 @@ class edge_handler final : public Http::Handler {
       if (out.body.size() >= 1024 && accepts_gzip(r.header("accept-encoding").value_or(""))) {
         out.body = gzip(out.body);
         headers.add(std::make_shared<named_header>("Content-Encoding", "gzip"));
+        // A strong ETag names exact bytes, so the gzipped form gets its own.
+        for (auto& [name, value] : out.headers)
+          if (lowercase(name) == "etag" && value.size() > 2 && value.back() == '"')
+            value.insert(value.size() - 1, "-gzip");
       }
     }
     bool has_cache_control = false;

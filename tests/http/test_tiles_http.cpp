@@ -1,0 +1,151 @@
+// Vector tiles over HTTP: TileJSON, tiles read back with GDAL's MVT driver, the 204/304/400/
+// 404 paths, and a pledge showing at once in the tiles of its RW.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <numbers>
+
+#include "tests/http/api_test_support.hpp"
+
+namespace {
+
+using namespace api_test;
+
+struct xyz {
+  int z;
+  long x, y;
+  std::string path() const {
+    return std::to_string(z) + "/" + std::to_string(x) + "/" + std::to_string(y);
+  }
+};
+
+// The XYZ tile holding a point, by the slippy-map formula (independent of tiles/).
+xyz tile_of(double lon, double lat, int z) {
+  const double n = std::pow(2.0, z);
+  const double phi = lat * std::numbers::pi / 180;
+  return {
+      z, static_cast<long>(std::floor((lon + 180) / 360 * n)),
+      static_cast<long>(std::floor((1 - std::asinh(std::tan(phi)) / std::numbers::pi) / 2 * n))};
+}
+
+std::string run(const std::string& command) {
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buffer[65536];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+    out.append(buffer, n);
+  pclose(pipe);
+  return out;
+}
+
+// Saves a tile as .../Z/X/Y.pbf, where GDAL's MVT driver knows its place, and returns the path.
+std::string saved(const xyz& t, const std::string& bytes) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("sasaran-tiles-" + std::to_string(getpid())) / std::to_string(t.z) /
+                   std::to_string(t.x);
+  std::filesystem::create_directories(dir);
+  const auto file = dir / (std::to_string(t.y) + ".pbf");
+  std::ofstream(file, std::ios::binary) << bytes;
+  return file.string();
+}
+
+// The value of an integer property of the feature with `code` in a layer, as GDAL reads it.
+long property(const std::string& file, const std::string& layer, const std::string& code,
+              const std::string& name) {
+  const std::string out =
+      run("ogrinfo -ro -q -where \"code = '" + code + "'\" '" + file + "' " + layer + " 2>&1");
+  const std::size_t at = out.find("  " + name + " (");
+  if (at == std::string::npos) return -1;
+  return std::stol(out.substr(out.find("= ", at) + 2));
+}
+
+TEST(Tiles, TileJsonDescribesTheLayersBoundsAndAttribution) {
+  test_support::http_client client;
+  const http_response r = get(client, "/tiles/kelurahan,rw.json");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json doc = body_of(r);
+  EXPECT_EQ(doc["tilejson"], "3.0.0");
+  EXPECT_EQ(doc["tiles"][0], env().base_url() + "/tiles/kelurahan,rw/{z}/{x}/{y}.mvt");
+  ASSERT_EQ(doc["vector_layers"].size(), 2u);
+  EXPECT_EQ(doc["vector_layers"][0]["id"], "kelurahan");
+  EXPECT_TRUE(doc["vector_layers"][1]["fields"].contains("unserved"));
+  EXPECT_GT(doc["bounds"][0].get<double>(), 106.3);
+  EXPECT_LT(doc["bounds"][2].get<double>(), 107.2);
+  EXPECT_NE(doc["attribution"].get<std::string>().find("BPS"), std::string::npos);
+  EXPECT_NE(doc["attribution"].get<std::string>().find("HDX"), std::string::npos);
+  EXPECT_EQ(get(client, "/tiles/kelurahan,lakes.json").status, 404);
+}
+
+TEST(Tiles, ACompositeTileHasOneLayerPerSourceThatGdalReads) {
+  test_support::http_client client;
+  const xyz t = tile_of(106.8272, -6.1754, 14);
+  const http_response r = get(client, "/tiles/kelurahan,rw,rt/" + t.path() + ".mvt");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("content-type"), "application/vnd.mapbox-vector-tile");
+  const std::string info = run("ogrinfo -ro -so '" + saved(t, r.body) + "' 2>&1");
+  EXPECT_NE(info.find("using driver `MVT' successful"), std::string::npos) << info;
+  for (const char* layer : {"1: kelurahan (Polygon)", "2: rw (Polygon)", "3: rt (Polygon)"})
+    EXPECT_NE(info.find(layer), std::string::npos) << info;
+}
+
+TEST(Tiles, AnswersNotModifiedNoContentAndBadAddresses) {
+  test_support::http_client client;
+  const std::string path = "/tiles/rw/" + tile_of(106.8272, -6.1754, 12).path() + ".mvt";
+  const http_response first = get(client, path);
+  ASSERT_EQ(first.status, 200);
+  const std::string etag = first.header("etag").value_or("");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(get(client, path, "", {"If-None-Match: " + etag}).status, 304);
+  const http_response packed = get(client, path, "", {"Accept-Encoding: gzip"});
+  EXPECT_EQ(packed.header("content-encoding"), "gzip");
+  EXPECT_NE(packed.header("etag"), etag);
+  EXPECT_EQ(get(client, "/tiles/rw/10/0/0.mvt").status, 204);  // the Arctic
+  for (const char* bad : {"/tiles/rw/25/0/0.mvt", "/tiles/rw/10/1024/0.mvt",
+                          "/tiles/rw/10/-1/3.mvt", "/tiles/rw/10/1/3x.mvt"}) {
+    const http_response r = get(client, bad);
+    EXPECT_EQ(r.status, 400) << bad << " " << r.body;
+  }
+  EXPECT_EQ(get(client, "/tiles/rw,lakes/10/815/529.mvt").status, 404);
+}
+
+TEST(Tiles, APledgeShowsAtOnceInTheTilesOfItsRwAtEveryZoom) {
+  test_support::http_client client;
+  const json page = body_of(
+      get(client, "/api/v1/targets?status=open&limit=50&area=" + env().pic_area(), "admin"));
+  json target;
+  for (const json& t : page["targets"]) {
+    if (t["located"] == true) {
+      target = t;
+    }
+  }
+  ASSERT_FALSE(target.is_null());
+  const std::string rw = target["rw_code"];
+  std::vector<std::pair<xyz, std::string>> before;
+  for (int z : {10, 14, 16}) {
+    const xyz t = tile_of(target["lon"], target["lat"], z);
+    const http_response r = get(client, "/tiles/rw/" + t.path() + ".mvt");
+    ASSERT_EQ(r.status, 200);
+    before.emplace_back(t, r.header("etag").value_or(""));
+    EXPECT_GE(property(saved(t, r.body), "rw", rw, "pledged"), 0) << t.path();
+  }
+  const long pledged_before = property(
+      saved(before[1].first, get(client, "/tiles/rw/" + before[1].first.path() + ".mvt").body),
+      "rw", rw, "pledged");
+  ASSERT_EQ(post(client, "/api/v1/pledges",
+                 {{"target", target["id"]}, {"form", "barang"}, {"quantity", 1}}, "collaborator")
+                .status,
+            201);
+  for (const auto& [t, etag] : before) {
+    const http_response r =
+        get(client, "/tiles/rw/" + t.path() + ".mvt", "", {"If-None-Match: " + etag});
+    ASSERT_EQ(r.status, 200) << "stale tile " << t.path();
+    EXPECT_NE(r.header("etag"), etag);
+    EXPECT_EQ(property(saved(t, r.body), "rw", rw, "pledged"), pledged_before + 1) << t.path();
+  }
+}
+
+}  // namespace
