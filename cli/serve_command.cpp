@@ -33,6 +33,7 @@ int run_serve(const serve_options& options) {
     o.edge.host = options.host;
     o.edge.port = options.port;
     o.edge.threads = options.threads;
+    o.tile_cache_bytes = options.tile_cache_mb << 20;
     std::cerr << "sasaran serve: loading " << options.db << std::endl;
     server::app app(o);
     std::cerr << "sasaran serve: loaded in " << app.load_seconds() << " s" << std::endl;

@@ -65,6 +65,7 @@ engine::engine(store& s) {
   std::sort(m_targets.begin(), m_targets.end(),
             [](const target& a, const target& b) { return a.id < b.id; });
   m_status.assign(m_targets.size(), target_status::open);
+  m_revision.assign(m_areas.size(), 0);
   std::vector<target_index::entry> points, coarse;
   for (std::size_t i = 0; i < m_targets.size(); ++i) {
     const target& t = m_targets[i];
@@ -196,7 +197,14 @@ void engine::count(const target& t, target_status status, int sign) {
     program_coverage& c = m_coverage[*code];
     c[0].count(status, t.priority, sign);
     if (slot) c[*slot].count(status, t.priority, sign);
+    if (const area* a = find_area(*code))
+      ++m_revision[static_cast<std::size_t>(a - m_areas.data())];
   }
+}
+
+std::uint64_t engine::revision_of(const area& a) const {
+  const std::shared_lock lock(m_lock);
+  return m_revision[static_cast<std::size_t>(&a - m_areas.data())];
 }
 
 std::vector<const area*> engine::areas_at(admin_level level) const {

@@ -106,6 +106,9 @@ class engine {
                                       const std::optional<std::string>& program = {}) const;
   /// Areas of a level with their coverage, filtered and ranked for planners; ties by code.
   std::vector<ranked_area> coverage_ranking(const coverage_query& query) const;
+  /// How many times the coverage of an area has changed since loading: what a cache of
+  /// anything showing the area compares to know it is still current.
+  std::uint64_t revision_of(const area& a) const;
   /// Moves a target to a new status (a pledge made, cancelled or delivered) and updates the
   /// coverage of every area it counts for.
   void set_status(const target& t, target_status status);
@@ -135,6 +138,7 @@ class engine {
   std::unordered_map<std::string, std::vector<std::uint32_t>> m_targets_by_area;  // positions
   mutable std::shared_mutex m_lock;                              // guards m_status and m_coverage
   std::unordered_map<std::string, program_coverage> m_coverage;  // by area code
+  std::vector<std::uint64_t> m_revision;                         // by area position
 };
 
 }  // namespace geo

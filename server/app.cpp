@@ -10,6 +10,7 @@
 #include "geo/sqlite_db.hpp"
 #include "server/api_routes.hpp"
 #include "server/ogc_features.hpp"
+#include "server/tile_cache.hpp"
 #include "server/tile_routes.hpp"
 #include "server/token_authenticator.hpp"
 #include "server/wal_checkpointer.hpp"
@@ -24,6 +25,7 @@ class app::parts {
         engine((started = std::chrono::steady_clock::now(), store)),
         ledger(store, engine),
         tile_maker(engine),
+        tiles_kept(o.tile_cache_bytes),
         loaded(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()),
         checkpoints((store.db().exec("PRAGMA wal_autocheckpoint = 0"), o.db),
                     std::chrono::milliseconds(500)),
@@ -39,7 +41,7 @@ class app::parts {
     add_pledge_routes(routes, context);
     add_audit_routes(routes, context);
     add_ogc_routes(routes, engine);
-    add_tile_routes(routes, engine, tile_maker);
+    add_tile_routes(routes, engine, tile_maker, tiles_kept);
     counters.gauge("sasaran_areas", "Areas in the engine.",
                    [this] { return double(engine.area_count()); });
     counters.gauge("sasaran_targets", "Targets in the engine.",
@@ -48,6 +50,14 @@ class app::parts {
                    [this] { return double(engine.located_count()); });
     counters.gauge("sasaran_pledges", "Pledges in the ledger.",
                    [this] { return double(ledger.pledge_count()); });
+    counters.gauge("sasaran_tile_cache_bytes", "Bytes of tiles kept in memory.",
+                   [this] { return double(tiles_kept.bytes()); });
+    counters.gauge("sasaran_tile_cache_tiles", "Tiles kept in memory.",
+                   [this] { return double(tiles_kept.size()); });
+    counters.gauge("sasaran_tile_cache_hits", "Tiles served from memory since start.",
+                   [this] { return double(tiles_kept.hits()); });
+    counters.gauge("sasaran_tile_cache_misses", "Tiles built (absent or stale) since start.",
+                   [this] { return double(tiles_kept.misses()); });
   }
 
   static const std::string& checked(const std::string& db) {
@@ -62,6 +72,7 @@ class app::parts {
   geo::engine engine;
   geo::ledger ledger;
   tiles::tile_builder tile_maker;
+  tile_cache tiles_kept;
   double loaded;
   wal_checkpointer checkpoints;
   token_authenticator authenticate;

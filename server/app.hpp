@@ -9,6 +9,7 @@ namespace server {
 struct app_options {
   std::string db;
   edge_options edge;
+  std::size_t tile_cache_bytes = 256u << 20;  // 0: no tile cache
 };
 
 /// The whole server: the store, the engine and ledger loaded from it, every route, and the

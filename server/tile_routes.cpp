@@ -6,6 +6,7 @@
 #include "geo/engine.hpp"
 #include "server/api_json.hpp"
 #include "server/query_params.hpp"
+#include "server/tile_cache.hpp"
 #include "tiles/error.hpp"
 #include "tiles/tile_builder.hpp"
 #include "tiles/tile_source.hpp"
@@ -64,7 +65,30 @@ bool matches(const std::optional<std::string>& if_none_match, const std::string&
          if_none_match->find(plain + "-gzip\"") != std::string::npos;
 }
 
-response tile(const tiles::tile_builder& builder, request& r) {
+struct tile_maker {
+  const geo::engine& engine;
+  const tiles::tile_builder& builder;
+  tile_cache& cache;
+};
+
+// The revisions of the areas a tile shows are read before it is built, so that a write
+// during the build leaves the kept tile stale rather than wrong.
+std::shared_ptr<const tile_cache::tile> current_tile(const tile_maker& m, const tiles::tile_id& id,
+                                                     const std::vector<tiles::tile_source>& sources,
+                                                     const std::optional<std::string>& program,
+                                                     const std::string& key) {
+  if (auto kept = m.cache.find(key, m.engine)) return kept;
+  auto made = std::make_shared<tile_cache::tile>();
+  for (tiles::tile_source s : sources)
+    for (const geo::area* a : m.builder.areas_in(id, s))
+      made->shown.emplace_back(a, m.engine.revision_of(*a));
+  made->bytes = m.builder.build(id, sources, program);
+  if (!made->bytes.empty()) made->etag = etag_of(made->bytes);
+  m.cache.put(key, made);
+  return made;
+}
+
+response tile(const tile_maker& m, request& r) {
   const query_params q(r, {"program"});
   const std::string& file = r.param("file");
   if (!file.ends_with(".mvt")) throw http_error(404, "tiles are at {z}/{x}/{y}.mvt");
@@ -76,17 +100,19 @@ response tile(const tiles::tile_builder& builder, request& r) {
   } catch (const tiles::tile_error& e) {
     throw http_error(400, e.what());
   }
-  std::string bytes = builder.build(id, sources, q.program());
-  if (bytes.empty()) return {204, "", "", {{"Cache-Control", "no-cache"}}};
-  const std::string etag = etag_of(bytes);
-  if (matches(r.header("if-none-match"), etag))
-    return {304, "", "", {{"ETag", etag}, {"Cache-Control", "no-cache"}}};
+  const std::optional<std::string> program = q.program();
+  const auto t =
+      current_tile(m, id, sources, program,
+                   r.param("sources") + "/" + tiles::to_string(id) + "?" + program.value_or(""));
   // no-cache: clients keep tiles but ask again (a 304 when unchanged), since a pledge changes
   // the coverage they show.
+  if (t->bytes.empty()) return {204, "", "", {{"Cache-Control", "no-cache"}}};
+  if (matches(r.header("if-none-match"), t->etag))
+    return {304, "", "", {{"ETag", t->etag}, {"Cache-Control", "no-cache"}}};
   return {200,
           "application/vnd.mapbox-vector-tile",
-          std::move(bytes),
-          {{"ETag", etag}, {"Cache-Control", "no-cache"}}};
+          t->bytes,
+          {{"ETag", t->etag}, {"Cache-Control", "no-cache"}}};
 }
 
 json fields_of(const tiles::source_spec& s) {
@@ -155,10 +181,10 @@ response tilejson(const geo::engine& engine, request& r) {
 
 }  // namespace
 
-void add_tile_routes(router& routes, const geo::engine& engine,
-                     const tiles::tile_builder& builder) {
+void add_tile_routes(router& routes, const geo::engine& engine, const tiles::tile_builder& builder,
+                     tile_cache& cache) {
   routes.add("GET", "/tiles/{sources}/{z}/{x}/{file}",
-             [&builder](request& r) { return tile(builder, r); });
+             [m = tile_maker{engine, builder, cache}](request& r) { return tile(m, r); });
   routes.add("GET", "/tiles/{file}", [&engine](request& r) { return tilejson(engine, r); });
 }
 

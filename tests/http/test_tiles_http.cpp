@@ -149,3 +149,30 @@ TEST(Tiles, APledgeShowsAtOnceInTheTilesOfItsRwAtEveryZoom) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace api_test;
+
+double metric(const std::string& text, const std::string& name) {
+  const std::size_t at = text.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + name.size() + 2));
+}
+
+TEST(Tiles, ARepeatedTileComesFromTheCache) {
+  test_support::http_client client;
+  const std::string path = "/tiles/kelurahan/" + tile_of(106.9, -6.25, 13).path() + ".mvt";
+  const http_response first = get(client, path);
+  ASSERT_EQ(first.status, 200);
+  const std::string before = get(client, "/metrics").body;
+  const http_response again = get(client, path);
+  const std::string after = get(client, "/metrics").body;
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(metric(after, "sasaran_tile_cache_hits"),
+            metric(before, "sasaran_tile_cache_hits") + 1);
+  EXPECT_EQ(metric(after, "sasaran_tile_cache_misses"),
+            metric(before, "sasaran_tile_cache_misses"));
+  EXPECT_GT(metric(after, "sasaran_tile_cache_bytes"), 0);
+}
+
+}  // namespace

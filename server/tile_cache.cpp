@@ -1,0 +1,73 @@
+#include "server/tile_cache.hpp"
+
+#include "geo/engine.hpp"
+
+namespace server {
+namespace {
+
+std::size_t cost(const std::string& key, const tile_cache::tile& t) {
+  return key.size() + t.bytes.size() + t.etag.size() + t.shown.size() * 16 + 128;
+}
+
+bool current(const tile_cache::tile& t, const geo::engine& engine) {
+  for (const auto& [area, revision] : t.shown)
+    if (engine.revision_of(*area) != revision) return false;
+  return true;
+}
+
+}  // namespace
+
+tile_cache::tile_cache(std::size_t max_bytes) : m_max_bytes(max_bytes) {}
+
+std::shared_ptr<const tile_cache::tile> tile_cache::find(const std::string& key,
+                                                         const geo::engine& engine) {
+  std::shared_ptr<const tile> found;
+  {
+    const std::lock_guard lock(m_mutex);
+    const auto it = m_by_key.find(key);
+    if (it == m_by_key.end()) {
+      ++m_misses;
+      return nullptr;
+    }
+    m_order.splice(m_order.begin(), m_order, it->second);
+    found = it->second->second;
+  }
+  if (current(*found, engine)) {
+    ++m_hits;
+    return found;
+  }
+  ++m_misses;
+  const std::lock_guard lock(m_mutex);
+  if (const auto it = m_by_key.find(key); it != m_by_key.end() && it->second->second == found)
+    erase(it->second);
+  return nullptr;
+}
+
+void tile_cache::put(const std::string& key, std::shared_ptr<const tile> t) {
+  if (m_max_bytes == 0) return;
+  const std::lock_guard lock(m_mutex);
+  if (const auto it = m_by_key.find(key); it != m_by_key.end()) erase(it->second);
+  m_bytes += cost(key, *t);
+  m_order.emplace_front(key, std::move(t));
+  m_by_key[key] = m_order.begin();
+  while (m_bytes > m_max_bytes && !m_order.empty())
+    erase(std::prev(m_order.end()));
+}
+
+void tile_cache::erase(lru::iterator it) {
+  m_bytes -= cost(it->first, *it->second);
+  m_by_key.erase(it->first);
+  m_order.erase(it);
+}
+
+std::size_t tile_cache::bytes() const {
+  const std::lock_guard lock(m_mutex);
+  return m_bytes;
+}
+
+std::size_t tile_cache::size() const {
+  const std::lock_guard lock(m_mutex);
+  return m_by_key.size();
+}
+
+}  // namespace server
