@@ -3,6 +3,7 @@
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <iostream>
@@ -236,7 +237,11 @@ class edge_handler final : public Http::Handler {
     if (!out.body.empty()) {
       headers.add(std::make_shared<named_header>("Content-Type", out.content_type));
       headers.add(std::make_shared<named_header>("Vary", "Accept-Encoding, Authorization"));
-      if (out.body.size() >= 1024 && accepts_gzip(r.header("accept-encoding").value_or(""))) {
+      const bool encoded = std::any_of(out.headers.begin(), out.headers.end(), [](const auto& h) {
+        return lowercase(h.first) == "content-encoding";
+      });
+      if (!encoded && out.body.size() >= 1024 &&
+          accepts_gzip(r.header("accept-encoding").value_or(""))) {
         out.body = gzip(out.body);
         headers.add(std::make_shared<named_header>("Content-Encoding", "gzip"));
         // A strong ETag names exact bytes, so the gzipped form gets its own.

@@ -6,7 +6,7 @@ namespace server {
 namespace {
 
 std::size_t cost(const std::string& key, const tile_cache::tile& t) {
-  return key.size() + t.bytes.size() + t.etag.size() + t.shown.size() * 16 + 128;
+  return key.size() + t.bytes.size() + t.gzipped.size() + t.etag.size() + t.shown.size() * 16 + 128;
 }
 
 bool current(const tile_cache::tile& t, const geo::engine& engine) {

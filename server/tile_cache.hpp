@@ -25,7 +25,8 @@ namespace server {
 class tile_cache {
  public:
   struct tile {
-    std::string bytes;  // empty: an empty tile (204)
+    std::string bytes;    // empty: an empty tile (204)
+    std::string gzipped;  // the same, gzipped once for every client that accepts it
     std::string etag;
     std::vector<std::pair<const geo::area*, std::uint64_t>> shown;  // area, revision
   };

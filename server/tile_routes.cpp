@@ -5,6 +5,7 @@
 
 #include "geo/engine.hpp"
 #include "server/api_json.hpp"
+#include "server/gzip.hpp"
 #include "server/query_params.hpp"
 #include "server/tile_cache.hpp"
 #include "tiles/error.hpp"
@@ -83,7 +84,10 @@ std::shared_ptr<const tile_cache::tile> current_tile(const tile_maker& m, const 
     for (const geo::area* a : m.builder.areas_in(id, s))
       made->shown.emplace_back(a, m.engine.revision_of(*a));
   made->bytes = m.builder.build(id, sources, program);
-  if (!made->bytes.empty()) made->etag = etag_of(made->bytes);
+  if (!made->bytes.empty()) {
+    made->etag = etag_of(made->bytes);
+    made->gzipped = gzip(made->bytes);
+  }
   m.cache.put(key, made);
   return made;
 }
@@ -109,6 +113,14 @@ response tile(const tile_maker& m, request& r) {
   if (t->bytes.empty()) return {204, "", "", {{"Cache-Control", "no-cache"}}};
   if (matches(r.header("if-none-match"), t->etag))
     return {304, "", "", {{"ETag", t->etag}, {"Cache-Control", "no-cache"}}};
+  // Gzipped once when built, not per request; the edge leaves an encoded body alone.
+  if (accepts_gzip(r.header("accept-encoding").value_or("")))
+    return {200,
+            "application/vnd.mapbox-vector-tile",
+            t->gzipped,
+            {{"ETag", t->etag.substr(0, t->etag.size() - 1) + "-gzip\""},
+             {"Content-Encoding", "gzip"},
+             {"Cache-Control", "no-cache"}}};
   return {200,
           "application/vnd.mapbox-vector-tile",
           t->bytes,
