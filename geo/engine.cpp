@@ -54,6 +54,7 @@ engine::engine(store& s) {
       m_area_of_entry[level].push_back(find_area(m_area_index[level].at(i).code));
   m_search_text.reserve(m_areas.size());
   for (const area& a : m_areas) {
+    m_folded_name.push_back(fold_for_search(a.name));
     const admin_chain chain = chain_of(a);
     const bool below_kelurahan = a.level == admin_level::rw || a.level == admin_level::rt;
     m_search_text.push_back(fold_for_search(
@@ -242,8 +243,7 @@ std::vector<const area*> engine::search_areas(std::string_view query,
     if (level && a.level != *level) continue;
     const std::string& text = m_search_text[i];
     if (!holds_every_word(text, words)) continue;
-    const std::string name = fold_for_search(a.name);
-    matches.push_back({name == folded ? 0 : text.starts_with(folded) ? 1 : 2, &a});
+    matches.push_back({m_folded_name[i] == folded ? 0 : text.starts_with(folded) ? 1 : 2, &a});
   }
   std::sort(matches.begin(), matches.end(), [](const match& x, const match& y) {
     if (x.rank != y.rank) return x.rank < y.rank;

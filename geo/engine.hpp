@@ -128,7 +128,8 @@ class engine {
   std::vector<const area*> m_parent;                        // by area position; null for kota
   std::array<std::vector<const area*>, 5> m_area_of_entry;  // by level, then index position
   std::vector<std::string> m_search_text;                   // by area position: folded name words
-  std::array<area_index, 5> m_area_index;                   // by admin_level
+  std::vector<std::string> m_folded_name;  // by area position: its own name, folded
+  std::array<area_index, 5> m_area_index;  // by admin_level
   std::vector<target> m_targets;
   std::unordered_map<std::string, std::size_t> m_target_by_id;
   std::vector<target_status> m_status;   // by target position
