@@ -1,6 +1,6 @@
 -- wrk script: POST one durable pledge per request, each for another open target from TARGETS
--- (one id per line; threads take disjoint slices), with the collaborator token TOKEN. Prints one
--- TSV line like wrk_queries.lua; a non-2xx answer counts as an error.
+-- (one id per line; threads take disjoint slices), with the collaborator token TOKEN. Prints the summary
+-- line of wrk_summary.lua; a non-2xx answer counts as an error.
 local token = os.getenv("TOKEN")
 local ids = {}
 for line in io.lines(os.getenv("TARGETS")) do
@@ -22,11 +22,4 @@ function request()
   return wrk.format("POST", "/api/v1/pledges",
     nil, '{"target":"' .. ids[i] .. '","form":"barang","quantity":1}')
 end
-function done(summary, latency, requests)
-  local s = summary.duration / 1e6
-  local e = summary.errors
-  io.write(string.format("WRKSUM\t%.0f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\n",
-    summary.requests / s, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
-    latency:percentile(99) / 1000, latency.mean / 1000, latency.max / 1000, summary.requests,
-    e.connect + e.read + e.write + e.status + e.timeout))
-end
+dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "wrk_summary.lua")

@@ -1,7 +1,6 @@
 -- wrk script: GET one query per request over ../shared/bench/query_points_10k.csv, each thread
 -- starting at its own offset. QUERY is "nearest" (k=10 open targets) or "lookup"; TOKEN, when
--- set, is sent as a bearer token. Prints one TSV line: rps p50_ms p90_ms p99_ms mean_ms max_ms
--- requests non2xx_and_errors.
+-- set, is sent as a bearer token. Prints the summary line of wrk_summary.lua.
 local query = os.getenv("QUERY") or "nearest"
 local token = os.getenv("TOKEN")
 local points = {}
@@ -27,15 +26,4 @@ function request()
   end
   return wrk.format("GET", "/api/v1/targets/nearest?k=10&lon=" .. p[1] .. "&lat=" .. p[2])
 end
-local bad = 0
-function response(status, headers, body)
-  if status ~= 200 and status ~= 404 then bad = bad + 1 end
-end
-function done(summary, latency, requests)
-  local s = summary.duration / 1e6
-  local e = summary.errors
-  io.write(string.format("WRKSUM\t%.0f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\n",
-    summary.requests / s, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
-    latency:percentile(99) / 1000, latency.mean / 1000, latency.max / 1000, summary.requests,
-    e.connect + e.read + e.write + e.status + e.timeout))
-end
+dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "wrk_summary.lua")
