@@ -176,6 +176,13 @@ std::optional<coverage> engine::coverage_of(const std::string& code,
   return coverage_at(code, slot);
 }
 
+std::optional<program_coverage> engine::coverages_of(const std::string& code) const {
+  if (!find_area(code)) return std::nullopt;
+  const std::shared_lock lock(m_lock);
+  const auto it = m_coverage.find(code);
+  return it == m_coverage.end() ? program_coverage{} : it->second;
+}
+
 const coverage& engine::coverage_at(const std::string& code, std::size_t slot) const {
   static const coverage none;
   const auto it = m_coverage.find(code);
@@ -185,6 +192,7 @@ const coverage& engine::coverage_at(const std::string& code, std::size_t slot) c
 void engine::set_status(const target& t, target_status status) {
   const auto i = static_cast<std::size_t>(&t - m_targets.data());
   const std::unique_lock lock(m_lock);
+  ++m_changes;
   count(t, m_status[i], -1);
   m_status[i] = status;
   count(t, status, +1);
@@ -206,6 +214,37 @@ void engine::count(const target& t, target_status status, int sign) {
 std::uint64_t engine::revision_of(const area& a) const {
   const std::shared_lock lock(m_lock);
   return m_revision[static_cast<std::size_t>(&a - m_areas.data())];
+}
+
+std::vector<target_status> engine::statuses_of(std::span<const target* const> targets) const {
+  std::vector<target_status> out;
+  out.reserve(targets.size());
+  const std::shared_lock lock(m_lock);
+  for (const target* t : targets)
+    out.push_back(m_status[static_cast<std::size_t>(t - m_targets.data())]);
+  return out;
+}
+
+engine::revisions engine::revisions_of(std::span<const area* const> areas) const {
+  revisions out;
+  out.of.reserve(areas.size());
+  const std::shared_lock lock(m_lock);
+  for (const area* a : areas)
+    out.of.push_back(m_revision[static_cast<std::size_t>(a - m_areas.data())]);
+  out.changes = m_changes;
+  return out;
+}
+
+std::uint64_t engine::change_count() const {
+  const std::shared_lock lock(m_lock);
+  return m_changes;
+}
+
+bool engine::unchanged(std::span<const std::pair<const area*, std::uint64_t>> recorded) const {
+  const std::shared_lock lock(m_lock);
+  for (const auto& [a, revision] : recorded)
+    if (m_revision[static_cast<std::size_t>(a - m_areas.data())] != revision) return false;
+  return true;
 }
 
 std::vector<const area*> engine::areas_at(admin_level level) const {

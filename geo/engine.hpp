@@ -4,6 +4,7 @@
 #include <limits>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -94,6 +95,8 @@ class engine {
   std::vector<nearby_target> nearest(const nearest_query& query) const;
   const target* find_target(const std::string& id) const;
   target_status status_of(const target& t) const;
+  /// The statuses of many targets as they stood at one moment, in the same order.
+  std::vector<target_status> statuses_of(std::span<const target* const> targets) const;
   /// Located targets whose exact or coarse position lies in `box`, by id.
   std::vector<const target*> targets_in(const bbox& box, precision positions) const;
   /// The targets of an area, by id. Exact: those counted in it (unlocated ones by their
@@ -104,11 +107,25 @@ class engine {
   /// Coverage of an area for a program (nothing: all programs); nothing for an unknown code.
   std::optional<coverage> coverage_of(const std::string& code,
                                       const std::optional<std::string>& program = {}) const;
+  /// Coverage of an area for all programs and each program (program_slot), read at once.
+  std::optional<program_coverage> coverages_of(const std::string& code) const;
   /// Areas of a level with their coverage, filtered and ranked for planners; ties by code.
   std::vector<ranked_area> coverage_ranking(const coverage_query& query) const;
   /// How many times the coverage of an area has changed since loading: what a cache of
   /// anything showing the area compares to know it is still current.
   std::uint64_t revision_of(const area& a) const;
+  /// The revisions of many areas and the count of status changes since loading, read at one
+  /// moment: a cache compares the count read before building something with this one to know
+  /// that no write happened in between.
+  struct revisions {
+    std::vector<std::uint64_t> of;  // in the order of the areas asked
+    std::uint64_t changes = 0;
+  };
+  revisions revisions_of(std::span<const area* const> areas) const;
+  /// The count of status changes since loading, read when no write is half done.
+  std::uint64_t change_count() const;
+  /// True when every area still has the revision recorded with it.
+  bool unchanged(std::span<const std::pair<const area*, std::uint64_t>> recorded) const;
   /// Moves a target to a new status (a pledge made, cancelled or delivered) and updates the
   /// coverage of every area it counts for.
   void set_status(const target& t, target_status status);
@@ -140,6 +157,7 @@ class engine {
   mutable std::shared_mutex m_lock;                              // guards m_status and m_coverage
   std::unordered_map<std::string, program_coverage> m_coverage;  // by area code
   std::vector<std::uint64_t> m_revision;                         // by area position
+  std::uint64_t m_changes = 0;                                   // set_status calls
 };
 
 }  // namespace geo

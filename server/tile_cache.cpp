@@ -10,9 +10,7 @@ std::size_t cost(const std::string& key, const tile_cache::tile& t) {
 }
 
 bool current(const tile_cache::tile& t, const geo::engine& engine) {
-  for (const auto& [area, revision] : t.shown)
-    if (engine.revision_of(*area) != revision) return false;
-  return true;
+  return engine.unchanged(t.shown);
 }
 
 }  // namespace

@@ -17,10 +17,12 @@ struct area;
 namespace server {
 
 /// Built tiles kept in memory, least recently used dropped first beyond `max_bytes`. Each tile
-/// remembers the revision of every area it shows (geo::engine::revision_of) as it was before
-/// the tile was built; a tile whose areas have changed since (a pledge, a cancellation, a
+/// remembers the revision of every area it shows (geo::engine::revision_of) as it was when the
+/// tile was built (the routes keep no tile built while a write happened); a tile whose areas
+/// have changed since (a pledge, a cancellation, a
 /// delivery) is stale and never served: find() drops it. So a write invalidates exactly the
-/// tiles showing an area it changed, at every zoom, in O(1) (the engine bumps a counter), and
+/// tiles showing an area it changed (targets layers show the RW of each target), at every
+/// zoom, in O(1) (the engine bumps a counter), and
 /// a reader right after the write gets a fresh tile.
 class tile_cache {
  public:

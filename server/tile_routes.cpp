@@ -8,6 +8,7 @@
 #include "server/gzip.hpp"
 #include "server/query_params.hpp"
 #include "server/tile_cache.hpp"
+#include "server/tile_viewer.hpp"
 #include "tiles/error.hpp"
 #include "tiles/tile_builder.hpp"
 #include "tiles/tile_source.hpp"
@@ -72,24 +73,37 @@ struct tile_maker {
   tile_cache& cache;
 };
 
-// The revisions of the areas a tile shows are read before it is built, so that a write
-// during the build leaves the kept tile stale rather than wrong.
+// A built tile is kept only when no write happened while it was built (the change count is
+// the same before and after), so its recorded revisions are those its content reflects.
 std::shared_ptr<const tile_cache::tile> current_tile(const tile_maker& m, const tiles::tile_id& id,
                                                      const std::vector<tiles::tile_source>& sources,
                                                      const std::optional<std::string>& program,
+                                                     const principal& caller,
                                                      const std::string& key) {
   if (auto kept = m.cache.find(key, m.engine)) return kept;
+  const std::uint64_t changes_before = m.engine.change_count();
+  tiles::tile_builder::built_tile built =
+      m.builder.build_tile(id, sources, program, tile_viewer_of(caller));
+  const geo::engine::revisions seen = m.engine.revisions_of(built.shown);
   auto made = std::make_shared<tile_cache::tile>();
-  for (tiles::tile_source s : sources)
-    for (const geo::area* a : m.builder.areas_in(id, s))
-      made->shown.emplace_back(a, m.engine.revision_of(*a));
-  made->bytes = m.builder.build(id, sources, program);
+  made->bytes = std::move(built.bytes);
+  for (std::size_t i = 0; i < built.shown.size(); ++i)
+    made->shown.emplace_back(built.shown[i], seen.of[i]);
   if (!made->bytes.empty()) {
     made->etag = etag_of(made->bytes);
     made->gzipped = gzip(made->bytes);
   }
-  m.cache.put(key, made);
+  if (seen.changes == changes_before) m.cache.put(key, made);
   return made;
+}
+
+std::string cache_key(const request& r, const tiles::tile_id& id,
+                      const std::vector<tiles::tile_source>& sources,
+                      const std::optional<std::string>& program) {
+  std::string key = r.param("sources") + "/" + tiles::to_string(id) + "?" + program.value_or("");
+  if (std::find(sources.begin(), sources.end(), tiles::tile_source::targets) != sources.end())
+    key += "|" + tile_viewer_key(r.caller);
+  return key;
 }
 
 response tile(const tile_maker& m, request& r) {
@@ -106,13 +120,16 @@ response tile(const tile_maker& m, request& r) {
   }
   const std::optional<std::string> program = q.program();
   const auto t =
-      current_tile(m, id, sources, program,
-                   r.param("sources") + "/" + tiles::to_string(id) + "?" + program.value_or(""));
+      current_tile(m, id, sources, program, r.caller, cache_key(r, id, sources, program));
   // no-cache: clients keep tiles but ask again (a 304 when unchanged), since a pledge changes
-  // the coverage they show.
-  if (t->bytes.empty()) return {204, "", "", {{"Cache-Control", "no-cache"}}};
+  // the coverage they show. Targets differ by caller: shared caches must not keep them.
+  const std::string cache_control =
+      std::find(sources.begin(), sources.end(), tiles::tile_source::targets) != sources.end()
+          ? "private, no-cache"
+          : "no-cache";
+  if (t->bytes.empty()) return {204, "", "", {{"Cache-Control", cache_control}}};
   if (matches(r.header("if-none-match"), t->etag))
-    return {304, "", "", {{"ETag", t->etag}, {"Cache-Control", "no-cache"}}};
+    return {304, "", "", {{"ETag", t->etag}, {"Cache-Control", cache_control}}};
   // Gzipped once when built, not per request; the edge leaves an encoded body alone.
   if (accepts_gzip(r.header("accept-encoding").value_or("")))
     return {200,
@@ -120,11 +137,33 @@ response tile(const tile_maker& m, request& r) {
             t->gzipped,
             {{"ETag", t->etag.substr(0, t->etag.size() - 1) + "-gzip\""},
              {"Content-Encoding", "gzip"},
-             {"Cache-Control", "no-cache"}}};
+             {"Cache-Control", cache_control}}};
   return {200,
           "application/vnd.mapbox-vector-tile",
           t->bytes,
-          {{"ETag", t->etag}, {"Cache-Control", "no-cache"}}};
+          {{"ETag", t->etag}, {"Cache-Control", cache_control}}};
+}
+
+// What docs/api.md describes for the targets layer (tiles/target_layer.hpp).
+json target_fields() {
+  json fields = {
+      {"kind", "String: target (zoom 14+), cluster (below), rw (anonymous callers: counts per RW)"},
+      {"id", "String: target id (kind target)"},
+      {"program", "String: the target's program (kind target)"},
+      {"need", "String (kind target)"},
+      {"priority", "Number (kind target)"},
+      {"status", "String: open, pledged or delivered (kind target)"},
+      {"position", "String: exact or coarse (~100 m spot), as the caller's role allows"},
+      {"household_size", "Number (kind target, exact positions only)"},
+      {"rt", "String: RT code (kind target, exact positions only)"},
+      {"code", "String: RW code (kind rw)"},
+      {"count", "Number: targets in the cluster or RW (kinds cluster, rw)"},
+      {"status_open", "Number: of count, targets without an active pledge"},
+      {"status_pledged", "Number: of count, targets pledged and not yet delivered"},
+      {"status_delivered", "Number: of count, targets delivered"}};
+  for (std::string_view p : geo::programs)
+    fields["program_" + std::string(p)] = "Number: of count, targets of this program";
+  return fields;
 }
 
 json fields_of(const tiles::source_spec& s) {
@@ -144,6 +183,8 @@ json fields_of(const tiles::source_spec& s) {
       fields["rw"] = "String: RW code";
       fields["kelurahan"] = "String: kelurahan code";
       break;
+    case tiles::tile_source::targets:
+      return target_fields();
   }
   for (const char* n : {"targets", "pledged", "delivered", "unserved", "unmet_priority"})
     fields[n] = "Number: coverage (all programs, or ?program=)";

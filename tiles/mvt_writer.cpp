@@ -142,6 +142,25 @@ bool mvt_layer::add_polygons(std::uint64_t id, std::span<const tile_polygon> pol
   return true;
 }
 
+std::uint32_t mvt_layer::key_index(const std::string& key) {
+  return index_of(key, m_keys, m_key_index);
+}
+
+std::uint32_t mvt_layer::value_index(const property_value& value) {
+  return index_of(value.encoded(), m_values, m_value_index);
+}
+
+std::uint32_t mvt_layer::add_distinct_value(const property_value& value) {
+  m_values.push_back(value.encoded());
+  return static_cast<std::uint32_t>(m_values.size() - 1);
+}
+
+void mvt_layer::add_tagged_point(std::uint64_t id, tile_point point,
+                                 std::span<const std::uint32_t> tags) {
+  const std::uint32_t geometry[] = {command_integer(move_to, 1), zigzag(point.x), zigzag(point.y)};
+  add_feature(id, geom_point, tags, geometry);
+}
+
 std::vector<std::uint32_t> mvt_layer::tags_of(std::span<const property> properties) {
   std::vector<std::uint32_t> tags;
   tags.reserve(properties.size() * 2);
@@ -159,15 +178,52 @@ std::uint32_t mvt_layer::index_of(const std::string& item, std::vector<std::stri
   return at->second;
 }
 
+// Writes the Feature message straight into the layer with its sizes worked out first, not
+// through nested protozero writers, which reserve room for each length and shift the bytes
+// back afterwards: a z14 targets layer holds thousands of small features.
 void mvt_layer::add_feature(std::uint64_t id, std::uint32_t type,
-                            const std::vector<std::uint32_t>& tags,
-                            const std::vector<std::uint32_t>& geometry) {
-  protozero::pbf_writer layer(m_features);
-  protozero::pbf_writer feature(layer, layer_field::features);
-  feature.add_uint64(feature_field::id, id);
-  if (!tags.empty()) feature.add_packed_uint32(feature_field::tags, tags.begin(), tags.end());
-  feature.add_enum(feature_field::type, static_cast<std::int32_t>(type));
-  feature.add_packed_uint32(feature_field::geometry, geometry.begin(), geometry.end());
+                            std::span<const std::uint32_t> tags,
+                            std::span<const std::uint32_t> geometry) {
+  const auto packed_size = [](std::span<const std::uint32_t> values) {
+    std::size_t n = 0;
+    for (const std::uint32_t v : values)
+      n += static_cast<std::size_t>(protozero::length_of_varint(v));
+    return n;
+  };
+  const auto varint_size = [](std::uint64_t v) {
+    return static_cast<std::size_t>(protozero::length_of_varint(v));
+  };
+  const std::size_t tags_size = packed_size(tags);
+  const std::size_t geometry_size = packed_size(geometry);
+  std::size_t size =
+      1 + varint_size(id) + 1 + varint_size(type) + 1 + varint_size(geometry_size) + geometry_size;
+  if (!tags.empty()) size += 1 + varint_size(tags_size) + tags_size;
+
+  const std::size_t start = m_features.size();
+  m_features.resize(start + 1 + varint_size(size) + size);
+  char* at = m_features.data() + start;
+  const auto key = [&at](protozero::pbf_tag_type field, int wire_type) {
+    *at++ = static_cast<char>((field << 3) | static_cast<std::uint32_t>(wire_type));
+  };
+  const auto varint = [&at](std::uint64_t v) { at += protozero::add_varint_to_buffer(at, v); };
+  constexpr int wire_varint = 0;
+  constexpr int wire_length = 2;
+  key(layer_field::features, wire_length);
+  varint(size);
+  key(feature_field::id, wire_varint);
+  varint(id);
+  if (!tags.empty()) {
+    key(feature_field::tags, wire_length);
+    varint(tags_size);
+    for (const std::uint32_t t : tags)
+      varint(t);
+  }
+  key(feature_field::type, wire_varint);
+  varint(type);
+  key(feature_field::geometry, wire_length);
+  varint(geometry_size);
+  for (const std::uint32_t g : geometry)
+    varint(g);
   ++m_feature_count;
 }
 

@@ -53,6 +53,16 @@ class mvt_layer {
   bool add_polygons(std::uint64_t id, std::span<const tile_polygon> polygons,
                     std::span<const property> properties);
 
+  /// The index of a key or a value in the layer's tables, added when new: for many features
+  /// whose tags are worked out once (add_tagged_point).
+  std::uint32_t key_index(const std::string& key);
+  std::uint32_t value_index(const property_value& value);
+  /// Adds a value the caller knows differs from every other value of the layer (a target's
+  /// id, unique and unlike any other property), skipping the look-up.
+  std::uint32_t add_distinct_value(const property_value& value);
+  /// Adds a Point feature of one point whose tags are already indices (key, value, ...).
+  void add_tagged_point(std::uint64_t id, tile_point point, std::span<const std::uint32_t> tags);
+
   const std::string& name() const { return m_name; }
   std::size_t feature_count() const { return m_feature_count; }
   bool empty() const { return m_feature_count == 0; }
@@ -64,8 +74,8 @@ class mvt_layer {
   std::vector<std::uint32_t> tags_of(std::span<const property> properties);
   std::uint32_t index_of(const std::string& item, std::vector<std::string>& items,
                          std::unordered_map<std::string, std::uint32_t>& index);
-  void add_feature(std::uint64_t id, std::uint32_t type, const std::vector<std::uint32_t>& tags,
-                   const std::vector<std::uint32_t>& geometry);
+  void add_feature(std::uint64_t id, std::uint32_t type, std::span<const std::uint32_t> tags,
+                   std::span<const std::uint32_t> geometry);
 
   std::string m_name;
   std::uint32_t m_extent;

@@ -1,5 +1,6 @@
 #include "tiles/tile_builder.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "geo/coverage.hpp"
@@ -69,9 +70,10 @@ std::string code_or_empty(const geo::area* a) {
 
 }  // namespace
 
-tile_builder::tile_builder(const geo::engine& engine) : m_engine(engine) {
+tile_builder::tile_builder(const geo::engine& engine) : m_engine(engine), m_targets(engine) {
   for (const source_spec& spec : tile_sources()) {
-    auto areas = engine.areas_at(spec.level);
+    if (!spec.level) continue;
+    auto areas = engine.areas_at(*spec.level);
     auto entries = entries_of(engine, areas);
     m_sources[static_cast<std::size_t>(spec.source)] =
         std::make_unique<source_areas>(std::move(areas), std::move(entries));
@@ -80,28 +82,48 @@ tile_builder::tile_builder(const geo::engine& engine) : m_engine(engine) {
 
 tile_builder::~tile_builder() = default;
 
-std::string tile_builder::build(const tile_id& tile, std::span<const tile_source> sources,
-                                const std::optional<std::string>& program) const {
+tile_builder::built_tile tile_builder::build_tile(const tile_id& tile,
+                                                  std::span<const tile_source> sources,
+                                                  const std::optional<std::string>& program,
+                                                  const target_viewer& viewer) const {
   if (program && !geo::program_slot(*program))
     throw parameter_error("program '" + *program + "' is not a known program");
+  built_tile out;
   std::vector<mvt_layer> layers;
   layers.reserve(sources.size());
-  for (const tile_source source : sources)
-    layers.push_back(layer_for(tile, source, program));
-  return encode_tile(layers);
+  for (const tile_source source : sources) {
+    if (source == tile_source::targets) {
+      layers.emplace_back(std::string(spec_of(source).name));
+      m_targets.add_to(layers.back(), tile, viewer, program, out.shown);
+    } else {
+      layers.push_back(layer_for(tile, source, program, out.shown));
+    }
+  }
+  out.bytes = encode_tile(layers);
+  std::sort(out.shown.begin(), out.shown.end());
+  out.shown.erase(std::unique(out.shown.begin(), out.shown.end()), out.shown.end());
+  return out;
+}
+
+std::string tile_builder::build(const tile_id& tile, std::span<const tile_source> sources,
+                                const std::optional<std::string>& program,
+                                const target_viewer& viewer) const {
+  return build_tile(tile, sources, program, viewer).bytes;
 }
 
 std::vector<const geo::area*> tile_builder::areas_in(const tile_id& tile,
                                                      tile_source source) const {
-  const geo::bbox box = search_box(tile);
   std::vector<const geo::area*> out;
+  if (!spec_of(source).level) return out;
+  const geo::bbox box = search_box(tile);
   for (const geo::area* a : m_sources[static_cast<std::size_t>(source)]->areas)
     if (a->box.intersects(box)) out.push_back(a);
   return out;
 }
 
 mvt_layer tile_builder::layer_for(const tile_id& tile, tile_source source,
-                                  const std::optional<std::string>& program) const {
+                                  const std::optional<std::string>& program,
+                                  std::vector<const geo::area*>& shown) const {
   const source_spec& spec = spec_of(source);
   mvt_layer layer{std::string(spec.name)};
   if (tile.z < spec.min_zoom || tile.z > spec.max_zoom) return layer;
@@ -112,7 +134,8 @@ mvt_layer tile_builder::layer_for(const tile_id& tile, tile_source source,
     if (!a.box.intersects(box)) continue;
     const std::vector<tile_polygon> polygons = clip_to_tile(s.shapes.at(i, tile.z), tile);
     if (polygons.empty()) continue;
-    layer.add_polygons(feature_id(a.code, i), polygons, properties_of(a, source, program));
+    if (layer.add_polygons(feature_id(a.code, i), polygons, properties_of(a, source, program)))
+      shown.push_back(&a);
   }
   return layer;
 }
@@ -136,6 +159,8 @@ std::vector<property> tile_builder::properties_of(const geo::area& area, tile_so
       out.push_back({"rt", property_value::count(trailing_number(area.code))});
       out.push_back({"rw", property_value::string(code_or_empty(chain.rw))});
       out.push_back({"kelurahan", property_value::string(code_or_empty(chain.kelurahan))});
+      break;
+    case tile_source::targets:
       break;
   }
   add_coverage(out, m_engine.coverage_of(area.code, program).value_or(geo::coverage{}));

@@ -9,6 +9,7 @@
 #include "geo/engine.hpp"
 #include "tiles/mvt_writer.hpp"
 #include "tiles/simplified_areas.hpp"
+#include "tiles/target_layer.hpp"
 #include "tiles/tile_id.hpp"
 #include "tiles/tile_source.hpp"
 
@@ -24,32 +25,47 @@ namespace tiles {
 /// - rt: code, rt (its number), rw (code), kelurahan (code), and the coverage fields.
 /// Coverage fields: targets, pledged, delivered, pledged_ratio, delivered_ratio, unserved,
 /// unmet_priority, for all programs or the program asked. Feature ids are the numeric codes.
+/// - targets: as target_layer makes it, for the viewer given.
 class tile_builder {
  public:
+  /// A tile and the areas it shows: those whose coverage changes (geo::engine::revision_of)
+  /// change the tile. Sorted, each once.
+  struct built_tile {
+    std::string bytes;  // MVT 2.1, not compressed; empty when no source has a feature there
+    std::vector<const geo::area*> shown;
+  };
+
   /// The engine must outlive the builder.
   explicit tile_builder(const geo::engine& engine);
   ~tile_builder();
   tile_builder(const tile_builder&) = delete;
   tile_builder& operator=(const tile_builder&) = delete;
 
-  /// The tile's bytes (MVT 2.1, not compressed), one layer per source with features in
-  /// `sources` order; the empty string when no source has a feature there. `program`
-  /// restricts coverage to one program; parameter_error for an unknown one.
+  /// The tile, one layer per source with features, in `sources` order. `program` restricts
+  /// coverage and targets to one program (parameter_error for an unknown one); `viewer` says
+  /// how the caller may see targets (by default only as counts per RW).
+  built_tile build_tile(const tile_id& tile, std::span<const tile_source> sources,
+                        const std::optional<std::string>& program = std::nullopt,
+                        const target_viewer& viewer = {}) const;
+  /// build_tile's bytes alone.
   std::string build(const tile_id& tile, std::span<const tile_source> sources,
-                    const std::optional<std::string>& program = std::nullopt) const;
+                    const std::optional<std::string>& program = std::nullopt,
+                    const target_viewer& viewer = {}) const;
 
-  /// The areas of a source whose box meets the tile with its buffer, by code.
+  /// The areas of a source whose box meets the tile with its buffer, by code; none for targets.
   std::vector<const geo::area*> areas_in(const tile_id& tile, tile_source source) const;
 
  private:
   struct source_areas;
   mvt_layer layer_for(const tile_id& tile, tile_source source,
-                      const std::optional<std::string>& program) const;
+                      const std::optional<std::string>& program,
+                      std::vector<const geo::area*>& shown) const;
   std::vector<property> properties_of(const geo::area& area, tile_source source,
                                       const std::optional<std::string>& program) const;
 
   const geo::engine& m_engine;
-  std::array<std::unique_ptr<source_areas>, 3> m_sources;  // by tile_source
+  std::array<std::unique_ptr<source_areas>, 3> m_sources;  // by tile_source, areas only
+  target_layer m_targets;
 };
 
 }  // namespace tiles

@@ -9,11 +9,12 @@ namespace tiles {
 namespace {
 
 // RTs are small (a few hundred metres); below zoom 14 they would be specks, and the RW layer
-// already shows the same coverage there.
-constexpr std::array<source_spec, 3> s_sources{{
+// already shows the same coverage there. Targets are clusters below zoom 14 (target_layer).
+constexpr std::array<source_spec, 4> s_sources{{
     {tile_source::kelurahan, "kelurahan", geo::admin_level::kelurahan, 0, max_zoom},
     {tile_source::rw, "rw", geo::admin_level::rw, 0, max_zoom},
     {tile_source::rt, "rt", geo::admin_level::rt, 14, max_zoom},
+    {tile_source::targets, "targets", std::nullopt, 0, max_zoom},
 }};
 
 }  // namespace

@@ -9,13 +9,13 @@
 namespace tiles {
 
 /// The layers a map can ask for; a tile holds one layer per source asked.
-enum class tile_source { kelurahan, rw, rt };
+enum class tile_source { kelurahan, rw, rt, targets };
 
 /// What a source shows and at which zooms (TileJSON's vector_layers come from here).
 struct source_spec {
   tile_source source;
-  std::string_view name;  // the layer's name and the URL's word
-  geo::admin_level level;
+  std::string_view name;                  // the layer's name and the URL's word
+  std::optional<geo::admin_level> level;  // the areas shown; nothing for targets
   std::uint32_t min_zoom;
   std::uint32_t max_zoom;
 };

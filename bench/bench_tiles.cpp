@@ -1,0 +1,96 @@
+// In-process benchmarks of tile building (no HTTP, no cache, no gzip) over the browsing mix of
+// ../shared/bench/tiles_browse_mix.txt, per source and composite, for the ways a caller may
+// see targets. Needs an imported database (scripts/run.sh):
+//   SASARAN_DB=data/sasaran.sqlite build/bench/sasaran_tile_benchmarks
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "geo/engine.hpp"
+#include "geo/error.hpp"
+#include "geo/spatialite_store.hpp"
+#include "tiles/tile_builder.hpp"
+
+namespace {
+
+using tiles::tile_source;
+using mode = tiles::target_viewer::mode;
+
+std::string database() {
+  const char* db = std::getenv("SASARAN_DB");
+  return db && *db ? db : "data/sasaran.sqlite";
+}
+
+std::vector<tiles::tile_id> browse_mix() {
+  const char* datasets = std::getenv("SASARAN_DATASETS");
+  std::ifstream in(std::string(datasets && *datasets ? datasets : SASARAN_DEFAULT_DATASETS) +
+                   "/../bench/tiles_browse_mix.txt");
+  std::vector<tiles::tile_id> out;
+  std::uint32_t z, x, y;
+  char slash;
+  while (in >> z >> slash >> x >> slash >> y)
+    out.push_back({z, x, y});
+  return out;
+}
+
+struct jakarta {
+  geo::spatialite_store store{database()};
+  geo::engine engine{store};
+  tiles::tile_builder builder{engine};
+  std::vector<tiles::tile_id> mix = browse_mix();
+};
+
+const jakarta* data(benchmark::State& state) {
+  static const std::unique_ptr<jakarta> loaded = []() -> std::unique_ptr<jakarta> {
+    try {
+      auto j = std::make_unique<jakarta>();
+      // Simplification is kept per zoom once made: measure tiles, not the first use.
+      for (const tiles::tile_id& t : j->mix)
+        j->builder.build(
+            t, std::vector<tile_source>{tile_source::kelurahan, tile_source::rw, tile_source::rt});
+      return j;
+    } catch (const geo::error&) {
+      return nullptr;
+    }
+  }();
+  if (!loaded || loaded->mix.empty()) {
+    state.SkipWithError("no database or no browse mix: import Jakarta first (scripts/run.sh)");
+    return nullptr;
+  }
+  return loaded.get();
+}
+
+void build_mix(benchmark::State& state, std::vector<tile_source> sources, mode how) {
+  const jakarta* j = data(state);
+  if (!j) return;
+  const tiles::target_viewer viewer{how};
+  std::size_t i = 0, bytes = 0, tiles_built = 0;
+  for (auto _ : state) {
+    const std::string tile = j->builder.build(j->mix[i], sources, std::nullopt, viewer);
+    bytes += tile.size();
+    ++tiles_built;
+    i = (i + 1) % j->mix.size();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(tiles_built));
+  state.counters["bytes_per_tile"] = double(bytes) / double(std::max<std::size_t>(tiles_built, 1));
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(build_mix, kelurahan, {tile_source::kelurahan}, mode::coarse);
+BENCHMARK_CAPTURE(build_mix, rw, {tile_source::rw}, mode::coarse);
+BENCHMARK_CAPTURE(build_mix, rt, {tile_source::rt}, mode::coarse);
+BENCHMARK_CAPTURE(build_mix, targets_anonymous, {tile_source::targets}, mode::counts_per_rw);
+BENCHMARK_CAPTURE(build_mix, targets_coarse, {tile_source::targets}, mode::coarse);
+BENCHMARK_CAPTURE(build_mix, targets_exact, {tile_source::targets}, mode::exact);
+BENCHMARK_CAPTURE(build_mix, map_composite_coarse,
+                  {tile_source::kelurahan, tile_source::rw, tile_source::targets}, mode::coarse);
+BENCHMARK_CAPTURE(build_mix, map_composite_anonymous,
+                  {tile_source::kelurahan, tile_source::rw, tile_source::targets},
+                  mode::counts_per_rw);
+
+BENCHMARK_MAIN();

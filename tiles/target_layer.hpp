@@ -1,0 +1,82 @@
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geo/engine.hpp"
+#include "tiles/mvt_writer.hpp"
+#include "tiles/point_order.hpp"
+#include "tiles/tile_id.hpp"
+
+namespace tiles {
+
+/// The zoom from which targets are single points; below it they are clusters.
+inline constexpr std::uint32_t target_points_from_zoom = 14;
+
+/// How the caller may see targets. The server decides it from the caller's role (DESIGN.md,
+/// privacy); tiles/ only follows it.
+struct target_viewer {
+  enum class mode {
+    counts_per_rw,  // no target: one marker per RW with its counts (anonymous callers)
+    coarse,         // every target at its coarse spot, without household detail
+    exact,          // every target at its position, with detail
+    mixed,          // exactly where `exact_for` says so, coarsely elsewhere (a PIC)
+  };
+  mode how = mode::counts_per_rw;
+  std::function<bool(const geo::target&)> exact_for = nullptr;
+};
+
+/// The `targets` layer of a tile, built from the engine's located targets and live statuses.
+/// - From zoom 14, one point per target at the position the viewer may see, with kind
+///   "target", id, program, need, priority, status, position ("exact" or "coarse"), and for
+///   exact ones household_size and rt.
+/// - Below, kind "cluster": the targets of each eighth of the tile's width and height merged
+///   at their mean position, with count, status_open, status_pledged, status_delivered and
+///   program_<name> per program (only the program asked, with ?program=).
+/// - For counts_per_rw, at every zoom, kind "rw": one marker per RW inside it with the RW's
+///   code and the same counts, unlocated targets included (they count for their declared RT).
+/// Each target (or RW marker) lies in exactly one tile per zoom, so the counts of a zoom's
+/// tiles add up to the whole. Safe from many threads.
+class target_layer {
+ public:
+  /// The engine must outlive the layer.
+  explicit target_layer(const geo::engine& engine);
+
+  /// Adds the tile's features to `layer`, and to `shown` the RWs whose coverage changes them
+  /// (the RW of each target shown), unsorted and possibly repeated.
+  void add_to(mvt_layer& layer, const tile_id& tile, const target_viewer& viewer,
+              const std::optional<std::string>& program,
+              std::vector<const geo::area*>& shown) const;
+
+ private:
+  struct selection;
+  void add_targets(mvt_layer& layer, const tile_id& tile, const target_viewer& viewer,
+                   const std::optional<std::string>& program,
+                   std::vector<const geo::area*>& shown) const;
+  void add_rw_markers(mvt_layer& layer, const tile_id& tile,
+                      const std::optional<std::string>& program,
+                      std::vector<const geo::area*>& shown) const;
+
+  void add_points(mvt_layer& layer, const tile_id& tile, const selection& s,
+                  std::span<const geo::target_status> statuses) const;
+  void add_clusters(mvt_layer& layer, const tile_id& tile, const selection& s,
+                    std::span<const geo::target_status> statuses,
+                    const std::optional<std::string>& program) const;
+
+  const geo::engine& m_engine;
+  // By item of m_exact and m_coarse (a located target):
+  std::vector<const geo::target*> m_located;
+  std::vector<const geo::area*> m_rw_of;     // the RW it counts for
+  std::vector<std::uint64_t> m_feature_id;   // its MVT feature id
+  std::vector<std::uint8_t> m_program_slot;  // geo::program_slot of its program, 0 if none
+  std::vector<std::uint32_t> m_need_number;  // its need's position in m_needs
+  std::vector<std::string> m_needs;          // each need once
+  bool m_ids_distinct = false;               // ids_unlike_other_values
+  point_order m_exact;
+  point_order m_coarse;
+  std::vector<const geo::area*> m_rws;  // by item of m_rw_markers
+  point_order m_rw_markers;
+};
+
+}  // namespace tiles
