@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <numbers>
 
 #include "tests/http/api_test_support.hpp"
@@ -43,9 +44,10 @@ std::string run(const std::string& command) {
 }
 
 // Saves a tile as .../Z/X/Y.pbf, where GDAL's MVT driver knows its place, and returns the path.
-std::string saved(const xyz& t, const std::string& bytes) {
+// `as` keeps the tiles of different callers apart.
+std::string saved(const xyz& t, const std::string& bytes, const std::string& as = "all") {
   const auto dir = std::filesystem::temp_directory_path() /
-                   ("sasaran-tiles-" + std::to_string(getpid())) / std::to_string(t.z) /
+                   ("sasaran-tiles-" + std::to_string(getpid())) / as / std::to_string(t.z) /
                    std::to_string(t.x);
   std::filesystem::create_directories(dir);
   const auto file = dir / (std::to_string(t.y) + ".pbf");
@@ -173,6 +175,153 @@ TEST(Tiles, ARepeatedTileComesFromTheCache) {
   EXPECT_EQ(metric(after, "sasaran_tile_cache_misses"),
             metric(before, "sasaran_tile_cache_misses"));
   EXPECT_GT(metric(after, "sasaran_tile_cache_bytes"), 0);
+}
+
+}  // namespace
+
+namespace {
+
+using namespace api_test;
+
+// Every value of a property in a layer of a saved tile, as GDAL reads it.
+std::vector<std::string> values_of(const std::string& file, const std::string& layer,
+                                   const std::string& name, const std::string& where = "") {
+  const std::string out =
+      run("ogrinfo -ro -q " + (where.empty() ? "" : "-where \"" + where + "\" ") + "'" + file +
+          "' " + layer + " 2>&1");
+  std::vector<std::string> values;
+  for (std::size_t at = out.find("  " + name + " ("); at != std::string::npos;
+       at = out.find("  " + name + " (", at + 1)) {
+    const std::size_t from = out.find("= ", at) + 2;
+    values.push_back(out.substr(from, out.find('\n', from) - from));
+  }
+  return values;
+}
+
+// A located open target of the PIC's kelurahan, as an admin sees it (exact position).
+json located_open_target(test_support::http_client& client, std::size_t skip) {
+  const json page = body_of(
+      get(client, "/api/v1/targets?status=open&limit=100&area=" + env().pic_area(), "admin"));
+  for (const json& t : page["targets"])
+    if (t["located"] == true && skip-- == 0) return t;
+  return nullptr;
+}
+
+TEST(Tiles, TargetsFollowTheCallersRoleAndNoRoleGetsAnothersTile) {
+  test_support::http_client client;
+  const json target = located_open_target(client, 0);
+  ASSERT_FALSE(target.is_null());
+  const std::string id = target["id"];
+  const std::string where = "id = '" + id + "'";
+  std::map<std::string, std::string> file_of;
+  // The admin first, so that a cache keyed by tile alone would hand the exact tile to others.
+  for (const char* role : {"admin", "pic", "collaborator", "planner"}) {
+    // The coarse spot may fall in a neighbouring tile: look in the 3 x 3 around the exact one.
+    const xyz centre = tile_of(target["lon"], target["lat"], 16);
+    for (long dx = -1; dx <= 1; ++dx)
+      for (long dy = -1; dy <= 1; ++dy) {
+        const xyz t{16, centre.x + dx, centre.y + dy};
+        const http_response r = get(client, "/tiles/targets/" + t.path() + ".mvt", role);
+        if (r.status != 200) continue;
+        EXPECT_EQ(r.header("cache-control"), "private, no-cache");
+        const std::string file = saved(t, r.body, role);
+        if (!values_of(file, "targets", "id", where).empty()) file_of[role] = file;
+        if (std::string(role) == "collaborator" || std::string(role) == "planner") {
+          EXPECT_TRUE(values_of(file, "targets", "rt").empty()) << role;
+        }
+      }
+  }
+  ASSERT_EQ(file_of.size(), 4u);
+  EXPECT_EQ(values_of(file_of["admin"], "targets", "position", where),
+            std::vector<std::string>{"exact"});
+  EXPECT_EQ(values_of(file_of["admin"], "targets", "household_size", where),
+            std::vector<std::string>{std::to_string(target["household_size"].get<int>())});
+  EXPECT_EQ(values_of(file_of["pic"], "targets", "position", where),
+            std::vector<std::string>{"exact"});
+  for (const char* role : {"collaborator", "planner"}) {
+    EXPECT_EQ(values_of(file_of[role], "targets", "position", where),
+              std::vector<std::string>{"coarse"});
+    EXPECT_TRUE(values_of(file_of[role], "targets", "household_size").empty());
+  }
+  // Anonymous callers get counts per RW, never a target, from the same tiles.
+  const xyz centre = tile_of(target["lon"], target["lat"], 16);
+  for (long dx = -1; dx <= 1; ++dx)
+    for (long dy = -1; dy <= 1; ++dy) {
+      const xyz t{16, centre.x + dx, centre.y + dy};
+      const http_response r = get(client, "/tiles/targets/" + t.path() + ".mvt");
+      EXPECT_EQ(r.body.find(id), std::string::npos) << t.path();
+      if (r.status == 200) {
+        for (const std::string& kind : values_of(saved(t, r.body), "targets", "kind"))
+          EXPECT_EQ(kind, "rw");
+      }
+    }
+}
+
+TEST(Tiles, ClustersAtZoom10CountEveryLocatedTargetOfJakartaOnce) {
+  test_support::http_client client;
+  const json doc = body_of(get(client, "/tiles/targets.json"));
+  const xyz nw = tile_of(doc["bounds"][0], doc["bounds"][3], 10);
+  const xyz se = tile_of(doc["bounds"][2], doc["bounds"][1], 10);
+  std::uint64_t counted = 0, clusters = 0;
+  for (long x = nw.x; x <= se.x; ++x)
+    for (long y = nw.y; y <= se.y; ++y) {
+      const xyz t{10, x, y};
+      const http_response r = get(client, "/tiles/targets/" + t.path() + ".mvt", "collaborator");
+      if (r.status == 204) continue;
+      ASSERT_EQ(r.status, 200);
+      for (const std::string& n : values_of(saved(t, r.body), "targets", "count")) {
+        counted += std::stoull(n);
+        ++clusters;
+      }
+    }
+  EXPECT_EQ(counted, 248488u);  // located targets (jakarta-expected-counts.json)
+  EXPECT_GT(clusters, 20u);
+}
+
+TEST(Tiles, APledgeShowsAtOnceAsTheTargetsStatusAndInItsCluster) {
+  test_support::http_client client;
+  const json target = located_open_target(client, 5);
+  ASSERT_FALSE(target.is_null());
+  const std::string where = "id = '" + target["id"].get<std::string>() + "'";
+  // An admin sees the target at its exact position, so its tile is known.
+  const xyz point_tile = tile_of(target["lon"], target["lat"], 16);
+  const xyz cluster_tile = tile_of(target["lon"], target["lat"], 12);
+  const auto fetch = [&](const xyz& t) {
+    return get(client, "/tiles/targets/" + t.path() + ".mvt", "admin");
+  };
+  const auto pledged_in_clusters = [&](const http_response& r) {
+    std::uint64_t n = 0;
+    for (const std::string& v : values_of(saved(cluster_tile, r.body), "targets", "status_pledged"))
+      n += std::stoull(v);
+    return n;
+  };
+  const http_response point_before = fetch(point_tile);
+  const http_response cluster_before = fetch(cluster_tile);
+  ASSERT_EQ(values_of(saved(point_tile, point_before.body), "targets", "status", where),
+            std::vector<std::string>{"open"});
+  ASSERT_EQ(post(client, "/api/v1/pledges",
+                 {{"target", target["id"]}, {"form", "barang"}, {"quantity", 2}}, "collaborator")
+                .status,
+            201);
+  const http_response point_after = fetch(point_tile);
+  EXPECT_NE(point_after.header("etag"), point_before.header("etag"));
+  EXPECT_EQ(values_of(saved(point_tile, point_after.body), "targets", "status", where),
+            std::vector<std::string>{"pledged"});
+  EXPECT_EQ(pledged_in_clusters(fetch(cluster_tile)), pledged_in_clusters(cluster_before) + 1);
+}
+
+TEST(Tiles, TileJsonDescribesTheTargetsLayer) {
+  test_support::http_client client;
+  const json doc = body_of(get(client, "/tiles/kelurahan,rw,targets.json?program=pangan"));
+  ASSERT_EQ(doc["vector_layers"].size(), 3u);
+  const json& targets = doc["vector_layers"][2];
+  EXPECT_EQ(targets["id"], "targets");
+  EXPECT_EQ(targets["minzoom"], 0);
+  for (const char* field : {"kind", "id", "program", "need", "priority", "status", "position",
+                            "count", "status_open", "program_pangan"})
+    EXPECT_TRUE(targets["fields"].contains(field)) << field;
+  EXPECT_EQ(doc["tiles"][0],
+            env().base_url() + "/tiles/kelurahan,rw,targets/{z}/{x}/{y}.mvt?program=pangan");
 }
 
 }  // namespace

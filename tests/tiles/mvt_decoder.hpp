@@ -2,6 +2,8 @@
 #include <protozero/pbf_message.hpp>
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,6 +81,48 @@ inline decoded_layer decode_layer(protozero::pbf_reader message) {
     }
   }
   return layer;
+}
+
+// A Value message as text: strings as they are, numbers in decimal, booleans as true/false.
+inline std::string value_text(const std::string& encoded) {
+  protozero::pbf_reader value(encoded);
+  while (value.next()) {
+    switch (value.tag()) {
+      case 1:
+        return value.get_string();
+      case 3:
+        return std::to_string(value.get_double());
+      case 4:
+        return std::to_string(value.get_int64());
+      case 5:
+        return std::to_string(value.get_uint64());
+      case 6:
+        return std::to_string(value.get_sint64());
+      case 7:
+        return value.get_bool() ? "true" : "false";
+      default:
+        value.skip();
+    }
+  }
+  return "";
+}
+
+// A feature's properties by key, values as text.
+inline std::map<std::string, std::string> properties_of(const decoded_layer& layer,
+                                                        const decoded_feature& f) {
+  std::map<std::string, std::string> out;
+  for (std::size_t i = 0; i + 1 < f.tags.size(); i += 2)
+    out[layer.keys.at(f.tags[i])] = value_text(layer.values.at(f.tags[i + 1]));
+  return out;
+}
+
+// The point of a one-point Point feature (MoveTo(1) x y), or nothing for any other geometry.
+inline std::optional<std::pair<std::int64_t, std::int64_t>> single_point(const decoded_feature& f) {
+  if (f.type != 1 || f.geometry.size() != 3 || f.geometry[0] != 9) return std::nullopt;
+  const auto param = [](std::uint32_t v) {
+    return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+  };
+  return std::pair{param(f.geometry[1]), param(f.geometry[2])};
 }
 
 inline std::vector<decoded_layer> decode_tile(const std::string& bytes) {
