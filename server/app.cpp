@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "geo/engine.hpp"
 #include "geo/error.hpp"
@@ -81,6 +82,12 @@ class app::parts {
   router routes;
   api_context context;
   pistache_edge edge;
+  // Simplifies every zoom's areas while the server already answers, so that the first tile
+  // of a zoom does not wait for it; stopped between zooms when the server stops early.
+  std::jthread prepare_tiles{[this](const std::stop_token& stop) {
+    for (std::uint32_t z = 0; z <= tiles::max_zoom && !stop.stop_requested(); ++z)
+      tile_maker.prepare_zooms(z, z);
+  }};
 };
 
 app::app(const app_options& options) : m_parts(std::make_unique<parts>(options)) {}

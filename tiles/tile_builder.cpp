@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "geo/coverage.hpp"
+#include "tiles/box_grid.hpp"
 #include "tiles/error.hpp"
 #include "tiles/polygon_clip.hpp"
 
@@ -12,9 +13,18 @@ namespace tiles {
 struct tile_builder::source_areas {
   std::vector<const geo::area*> areas;  // by code, as the engine lists them
   simplified_areas shapes;              // same positions
+  box_grid boxes;                       // same positions
 
   source_areas(std::vector<const geo::area*> list, std::vector<simplified_areas::entry> entries)
-      : areas(std::move(list)), shapes(std::move(entries)) {}
+      : areas(std::move(list)), shapes(std::move(entries)), boxes(boxes_of(areas)) {}
+
+  static std::vector<geo::bbox> boxes_of(const std::vector<const geo::area*>& areas) {
+    std::vector<geo::bbox> out;
+    out.reserve(areas.size());
+    for (const geo::area* a : areas)
+      out.push_back(a->box);
+    return out;
+  }
 };
 
 namespace {
@@ -111,13 +121,19 @@ std::string tile_builder::build(const tile_id& tile, std::span<const tile_source
   return build_tile(tile, sources, program, viewer).bytes;
 }
 
+void tile_builder::prepare_zooms(std::uint32_t first, std::uint32_t last) const {
+  for (std::uint32_t z = first; z <= std::min(last, max_zoom); ++z)
+    for (const auto& s : m_sources)
+      if (s && !s->areas.empty()) s->shapes.at(0, z);
+}
+
 std::vector<const geo::area*> tile_builder::areas_in(const tile_id& tile,
                                                      tile_source source) const {
   std::vector<const geo::area*> out;
   if (!spec_of(source).level) return out;
-  const geo::bbox box = search_box(tile);
-  for (const geo::area* a : m_sources[static_cast<std::size_t>(source)]->areas)
-    if (a->box.intersects(box)) out.push_back(a);
+  const source_areas& s = *m_sources[static_cast<std::size_t>(source)];
+  for (const std::uint32_t i : s.boxes.meeting(search_box(tile)))
+    out.push_back(s.areas[i]);
   return out;
 }
 
@@ -128,10 +144,8 @@ mvt_layer tile_builder::layer_for(const tile_id& tile, tile_source source,
   mvt_layer layer{std::string(spec.name)};
   if (tile.z < spec.min_zoom || tile.z > spec.max_zoom) return layer;
   const source_areas& s = *m_sources[static_cast<std::size_t>(source)];
-  const geo::bbox box = search_box(tile);
-  for (std::size_t i = 0; i < s.areas.size(); ++i) {
+  for (const std::uint32_t i : s.boxes.meeting(search_box(tile))) {
     const geo::area& a = *s.areas[i];
-    if (!a.box.intersects(box)) continue;
     const std::vector<tile_polygon> polygons = clip_to_tile(s.shapes.at(i, tile.z), tile);
     if (polygons.empty()) continue;
     if (layer.add_polygons(feature_id(a.code, i), polygons, properties_of(a, source, program)))
