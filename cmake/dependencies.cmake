@@ -11,5 +11,7 @@ find_package(CLI11 CONFIG REQUIRED)
 find_package(Threads REQUIRED)
 pkg_check_modules(SPATIALITE REQUIRED IMPORTED_TARGET spatialite)
 pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
+# Whole-buffer gzip, several times faster than zlib: tiles are gzipped each time one is built.
+pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)
 # protozero is header-only and ships no CMake config (../shared/STACK-NOTES.md).
 find_path(PROTOZERO_INCLUDE_DIR protozero/pbf_writer.hpp REQUIRED)

@@ -1,6 +1,6 @@
 #include "server/gzip.hpp"
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <memory>
 #include <stdexcept>
@@ -25,18 +25,17 @@ bool is_zero_quality(std::string_view params) {
   return value.empty();
 }
 
-struct deflate_stream {
-  z_stream z{};
-  deflate_stream() {
-    // 15 + 16: a gzip header and trailer instead of zlib's; level 5 trades little size for
-    // twice the speed of level 9 on JSON.
-    if (deflateInit2(&z, 5, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-      throw std::runtime_error("zlib: deflateInit2 failed");
-  }
-  ~deflate_stream() { deflateEnd(&z); }
-  deflate_stream(const deflate_stream&) = delete;
-  deflate_stream& operator=(const deflate_stream&) = delete;
-};
+// libdeflate's level 6 packs about as tightly as zlib's 6 in a fraction of the time. A
+// compressor holds its work tables, so each thread keeps one rather than making one per call.
+libdeflate_compressor* thread_compressor() {
+  struct compressor {
+    libdeflate_compressor* handle = libdeflate_alloc_compressor(6);
+    ~compressor() { libdeflate_free_compressor(handle); }
+  };
+  thread_local const compressor mine;
+  if (!mine.handle) throw std::runtime_error("libdeflate: no memory for a compressor");
+  return mine.handle;
+}
 
 }  // namespace
 
@@ -57,15 +56,12 @@ bool accepts_gzip(std::string_view header) {
 }
 
 std::string gzip(std::string_view data) {
-  deflate_stream stream;
-  std::string out(deflateBound(&stream.z, static_cast<uLong>(data.size())), '\0');
-  stream.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.z.avail_in = static_cast<uInt>(data.size());
-  stream.z.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.z.avail_out = static_cast<uInt>(out.size());
-  if (deflate(&stream.z, Z_FINISH) != Z_STREAM_END)
-    throw std::runtime_error("zlib: deflate did not finish");
-  out.resize(stream.z.total_out);
+  libdeflate_compressor* compressor = thread_compressor();
+  std::string out(libdeflate_gzip_compress_bound(compressor, data.size()), '\0');
+  const std::size_t size =
+      libdeflate_gzip_compress(compressor, data.data(), data.size(), out.data(), out.size());
+  if (size == 0) throw std::runtime_error("libdeflate: gzip output did not fit its bound");
+  out.resize(size);
   return out;
 }
 
