@@ -46,7 +46,7 @@ struct jakarta {
   std::vector<tiles::tile_id> mix = browse_mix();
 };
 
-const jakarta* data(benchmark::State& state) {
+jakarta* data(benchmark::State& state) {
   static const std::unique_ptr<jakarta> loaded = []() -> std::unique_ptr<jakarta> {
     try {
       auto j = std::make_unique<jakarta>();
@@ -82,8 +82,45 @@ void build_mix(benchmark::State& state, std::vector<tile_source> sources, mode h
   state.counters["bytes_per_tile"] = double(bytes) / double(std::max<std::size_t>(tiles_built, 1));
 }
 
+// What a pledge costs the tiles: set_status bumps a counter per area the target counts in,
+// which is the whole invalidation (cached tiles compare counters when next asked for).
+void invalidation_by_status_change(benchmark::State& state) {
+  jakarta* j = data(state);
+  if (!j) return;
+  const auto located =
+      j->engine.targets_in(geo::bbox{-180, -90, 180, 90}, geo::engine::precision::exact);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const geo::target& t = *located[i++ % located.size()];
+    const geo::target_status was = j->engine.status_of(t);
+    j->engine.set_status(t, geo::target_status::pledged);
+    j->engine.set_status(t, was);
+  }
+  state.SetItemsProcessed(2 * state.iterations());
+}
+
+// What a cache hit pays to know a tile is still current: the z10 map tile over Jakarta shows
+// every kelurahan and RW, the largest set of areas any tile records.
+void currency_check_of_largest_tile(benchmark::State& state) {
+  const jakarta* j = data(state);
+  if (!j) return;
+  const auto built = j->builder.build_tile(
+      {10, 816, 529},
+      std::vector<tile_source>{tile_source::kelurahan, tile_source::rw, tile_source::targets},
+      std::nullopt, {mode::coarse});
+  const geo::engine::revisions seen = j->engine.revisions_of(built.shown);
+  std::vector<std::pair<const geo::area*, std::uint64_t>> recorded;
+  for (std::size_t k = 0; k < built.shown.size(); ++k)
+    recorded.emplace_back(built.shown[k], seen.of[k]);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(j->engine.unchanged(recorded));
+  state.counters["areas"] = double(recorded.size());
+}
+
 }  // namespace
 
+BENCHMARK(invalidation_by_status_change);
+BENCHMARK(currency_check_of_largest_tile);
 BENCHMARK_CAPTURE(build_mix, kelurahan, {tile_source::kelurahan}, mode::coarse);
 BENCHMARK_CAPTURE(build_mix, rw, {tile_source::rw}, mode::coarse);
 BENCHMARK_CAPTURE(build_mix, rt, {tile_source::rt}, mode::coarse);
