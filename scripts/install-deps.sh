@@ -12,6 +12,9 @@ packages=(
   python3
   "$@"
 )
+# node and npm for the tests in tests/js, only when there is no node: one already installed
+# (NodeSource's nodejs, which bundles npm and conflicts with Debian's npm) is kept.
+command -v node > /dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

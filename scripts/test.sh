@@ -12,6 +12,9 @@ jobs=$(nproc)
 # Formatting is part of the contract (.clang-format); a file out of shape fails the run.
 git ls-files -z '*.cpp' '*.hpp' | xargs -0 clang-format --dry-run -Werror
 
+# The JavaScript decoder the tiles_js_reader test reads tiles with, at the locked versions.
+(cd tests/js && npm ci --no-audit --no-fund)
+
 scripts/build.sh release
 ctest --test-dir build --output-on-failure -j "$jobs"
 
