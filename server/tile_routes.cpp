@@ -175,11 +175,11 @@ json fields_of(const tiles::source_spec& s) {
       fields["kota"] = "String: kota name";
       break;
     case tiles::tile_source::rw:
-      fields["rw"] = "String: RW number";
+      fields["rw"] = "Number: RW number";
       fields["kelurahan"] = "String: kelurahan code";
       break;
     case tiles::tile_source::rt:
-      fields["rt"] = "String: RT number";
+      fields["rt"] = "Number: RT number";
       fields["rw"] = "String: RW code";
       fields["kelurahan"] = "String: kelurahan code";
       break;
