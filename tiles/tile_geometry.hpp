@@ -25,8 +25,10 @@ struct tile_polygon {
 /// that is clockwise on screen (y down), which MVT 2.1 §4.3.4.4 calls an exterior ring.
 std::int64_t doubled_area(const tile_ring& ring);
 
-/// Drops repeated consecutive points and a closing point equal to the first, so no segment
-/// has zero length (MVT 2.1 §4.3.3.3: LineTo must move the cursor).
+/// Drops repeated consecutive points, a closing point equal to the first, and points where
+/// the ring turns straight back (spikes, edges doubled back over themselves, which rounding to
+/// the grid makes), so no segment has zero length (MVT 2.1 §4.3.3.3: LineTo must move the
+/// cursor) and no ring touches itself that way (§4.3.4.4).
 void drop_repeated_points(tile_ring& ring);
 
 /// True when a cleaned ring encloses an area: three distinct points at least and a non-zero
