@@ -30,11 +30,11 @@ const layers = {
   },
   rw: {
     minzoom: 0, type: POLYGON,
-    fields: {code: 'string', rw: 'string', kelurahan: 'string', ...coverage},
+    fields: {code: 'string', rw: 'number', kelurahan: 'string', ...coverage},
   },
   rt: {
     minzoom: 14, type: POLYGON,
-    fields: {code: 'string', rt: 'string', rw: 'string', kelurahan: 'string', ...coverage},
+    fields: {code: 'string', rt: 'number', rw: 'string', kelurahan: 'string', ...coverage},
   },
 };
 const sources = Object.keys(layers);
@@ -331,4 +331,42 @@ test('tile properties agree with /api/v1/areas/{code} for the first and last fea
     }
   }
   assert.equal(compared, 6);
+});
+
+// Anonymous callers see targets only as one point per RW with its counts (docs/api.md): every
+// feature a point inside the tile, the counts adding up, and equal to the RW's coverage.
+const PROGRAMS = ['pangan', 'umkm', 'pendidikan', 'persampahan', 'permukiman', 'ketenagakerjaan'];
+test('the targets layer gives anonymous callers counts per RW and nothing else', async () => {
+  for (const t of [{z: 12, x: 3263, y: 2118}, {z: 16, x: 52218, y: 33900}]) {
+    const r = await get(`/tiles/targets/${t.z}/${t.x}/${t.y}.mvt`);
+    assert.equal(r.status, 200, `${t.z}/${t.x}/${t.y}`);
+    const layer = decode(r.body).layers.targets;
+    assert.ok(layer && layer.length > 0, 'no RW marker');
+    let compared = 0;
+    for (let i = 0; i < layer.length; i++) {
+      const f = layer.feature(i);
+      const p = f.properties;
+      const where = `targets ${t.z}/${t.x}/${t.y} feature ${i}`;
+      assert.equal(f.type, 1, `${where}: not a point`);
+      const g = f.loadGeometry();
+      assert.equal(g.length, 1, `${where}: parts`);
+      assert.equal(g[0].length, 1, `${where}: points`);
+      const {x, y} = g[0][0];
+      assert.ok(x >= 0 && x < EXTENT && y >= 0 && y < EXTENT, `${where}: (${x}, ${y}) outside`);
+      assert.deepEqual(Object.keys(p).sort(), ['kind', 'code', 'count', 'status_open',
+        'status_pledged', 'status_delivered', ...PROGRAMS.map((n) => `program_${n}`)].sort(),
+                       where);
+      assert.equal(p.kind, 'rw', where);
+      assert.equal(p.status_open + p.status_pledged + p.status_delivered, p.count, where);
+      assert.equal(PROGRAMS.reduce((s, n) => s + p[`program_${n}`], 0), p.count, where);
+      if (i < 3) {
+        const all = (await getJson(`/api/v1/areas/${p.code}`)).coverage.all;
+        assert.equal(p.count, all.targets, `${where}: count`);
+        assert.equal(p.status_open, all.targets - all.pledged, `${where}: open`);
+        assert.equal(p.status_delivered, all.delivered, `${where}: delivered`);
+        compared++;
+      }
+    }
+    assert.ok(compared > 0);
+  }
 });
