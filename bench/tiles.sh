@@ -25,7 +25,7 @@ dur=${DUR:-10}
 connections=${CONNECTIONS:-2}
 reps=${REPS:-1}
 with_anchors=${ANCHORS:-0}
-pg_ops=${PG_OPS:-mix_tile_kel mix_tile_rw mix_tile_all}
+pg_ops=${PG_OPS:-mix_tile_kel mix_tile_rw mix_tile_tg mix_tile_all}
 work=$(mktemp -d)
 chmod 755 "$work"  # nginx's workers (nobody) read the tile tree under it
 server_pid=
@@ -65,19 +65,29 @@ start() {  # cache megabytes
   base=$(sed -n 's/^sasaran serve: listening on //p' "$work/serve.out")
   [ -n "$base" ] || { cat "$work/serve.err" >&2; exit 1; }
 }
-measure() {  # label sources connections
-  MIX=$mix WRK_PREFIX="/tiles/$2/" WRK_SUFFIX=.mvt \
-    wrk -t2 -c"$3" -d"${dur}s" --timeout 10s -s "$anchors/wrk_mix.lua" "$base" |
+measure() {  # label sources connections: anonymous, and as a collaborator when the tiles show targets
+  MIX=$mix WRK_PREFIX="/tiles/$2/" WRK_SUFFIX=.mvt WRK_MIX_SCRIPT=$anchors/wrk_mix.lua WRK_TOKEN= \
+    wrk -t2 -c"$3" -d"${dur}s" --timeout 10s -s bench/wrk_tiles.lua "$base" |
     grep WRKSUM | cut -f2- | sed "s/^/$1\t$rep\t$2\t$3\t/"
+  case $2 in *targets*) ;; *) return ;; esac
+  MIX=$mix WRK_PREFIX="/tiles/$2/" WRK_SUFFIX=.mvt WRK_MIX_SCRIPT=$anchors/wrk_mix.lua WRK_TOKEN=$token \
+    wrk -t2 -c"$3" -d"${dur}s" --timeout 10s -s bench/wrk_tiles.lua "$base" |
+    grep WRKSUM | cut -f2- | sed "s/^/$1\t$rep\t$2@collaborator\t$3\t/"
 }
 each_tile() {  # sources output: a curl config fetching every tile of the mix to output/z/x/y.mvt
   awk -v url="$base/tiles/$1/" -v out="$2" \
     '{ print "url = \"" url $1 ".mvt\""
        print "output = \"" (out == "/dev/null" ? out : out "/" $1 ".mvt") "\"" }' "$mix"
 }
-fill() {  # sources [tree]: one pass over the mix; with a tree, keep the gzipped answers as tree/z/x/y.mvt
+fill() {  # sources [tree]: one pass over the mix, anonymous and, for targets, as a collaborator;
+  # with a tree, the gzipped answers (the collaborator's, for targets) are kept as tree/z/x/y.mvt
+  local auth=()
+  case $1 in *targets*)
+    each_tile "$1" /dev/null | curl -s -H 'Accept-Encoding: gzip' -K - > /dev/null
+    auth=(-H "Authorization: Bearer $token") ;;
+  esac
   each_tile "$1" "${2:-/dev/null}" |
-    curl -s --create-dirs -H 'Accept-Encoding: gzip' -K - -w '%{http_code}\n' > "$work/fill.codes"
+    curl -s --create-dirs -H 'Accept-Encoding: gzip' "${auth[@]}" -K - -w '%{http_code}\n' > "$work/fill.codes"
   if grep -qv '^20[04]$' "$work/fill.codes"; then
     echo "tiles of $1: $(sort "$work/fill.codes" | uniq -c | tr -s ' \n' ' ')" >&2
     exit 1
@@ -87,8 +97,8 @@ fill() {  # sources [tree]: one pass over the mix; with a tree, keep the gzipped
     chmod -R a+rX "$2"  # curl --create-dirs makes folders 0750
   fi
 }
-largest() {  # sources
-  each_tile "$1" /dev/null | curl -s -K - -w '%{size_download} %{url_effective}\n' | sort -n | tail -1 |
+largest() {  # sources (as a collaborator, who sees the most of targets short of an admin)
+  each_tile "$1" /dev/null | curl -s -H "Authorization: Bearer $token" -K - -w '%{size_download} %{url_effective}\n' | sort -n | tail -1 |
     sed "s|^\([0-9]*\) $base/tiles/$1/\(.*\)\.mvt|largest\t$rep\t$1\t\1 bytes raw at \2|"
 }
 check_sources() {
@@ -123,7 +133,7 @@ for rep in $(seq 1 "$reps"); do
 
   if [ "$with_anchors" = 1 ]; then
     [ "$rep" = 1 ] && find "$work/tree" -type f -printf '%s\n' | awk -v s="$composite" '{ n++; b += $1 } END {
-      printf "# nginx serves our gzipped %s tiles of the mix: %d files, %.0f bytes each on average\n", s, n, b / n }'
+      printf "# nginx serves our gzipped %s tiles of the mix (as a collaborator sees them): %d files, %.0f bytes each on average\n", s, n, b / n }'
     nginx_bench "$work/tree" "$composite" "$rep" "${conns_warm[@]}" | tee -a "$work/results.tsv"
   fi
 done
@@ -191,8 +201,9 @@ if [ "$with_anchors" = 1 ]; then
   echo "# ratios: rep what sources ratio ours theirs (same sitting; 'median' over the reps)"
   awk -v sources="$sources" -v composite="$composite" -v c="$connections" -v reps="$reps" '
     BEGIN { FS = OFS = "\t"; n = split(sources " " composite, list, " ")
-            op["kelurahan"] = "mix_tile_kel"; op["rw"] = "mix_tile_rw"; op["targets"] = "mix_tile_tg"
-            op[composite] = "mix_tile_all" }
+            op["kelurahan"] = "mix_tile_kel"; op["rw"] = "mix_tile_rw"
+            op["targets@collaborator"] = "mix_tile_tg"; op[composite "@collaborator"] = "mix_tile_all"
+            list[++n] = "targets@collaborator"; list[++n] = composite "@collaborator" }
     $1 ~ /^(cold|warm|nginx)$/ && $12 > 0 { print "# no ratio from a run with errors: " $0 > "/dev/stderr"; next }
     $1 == "cold" && $4 == c { cold[$2, $3] = $5 }
     $1 == "warm" { warm[$2, $3, $4] = $5 }
@@ -203,7 +214,7 @@ if [ "$with_anchors" = 1 ]; then
         for (i = 1; i <= n; i++) {
           s = list[i]
           if ((r, s) in cold && (s in op) && (r, op[s]) in pg) {
-            note = (s == composite && s != "kelurahan,rw,targets") ? s " (PostGIS: kelurahan+rw+targets)" : s
+            note = s ~ /^kelurahan,rw,targets/ || s !~ /,/ ? s : s " (PostGIS: kelurahan+rw+targets)"
             ours = cold[r, s]; theirs = pg[r, op[s]]
             print r, "ours_cold_c" c "/postgis_2_clients", note, sprintf("%.2f", ours / theirs), ours, theirs
           }
@@ -211,9 +222,12 @@ if [ "$with_anchors" = 1 ]; then
         for (k = 0; k < 2; k++) {
           cc = k == 0 ? c : 50
           if (k == 1 && cc == c) continue
-          if (!((r, composite, cc) in warm && (r, cc) in ngx)) continue
-          ours = warm[r, composite, cc]; theirs = ngx[r, cc]
-          print r, "ours_warm/nginx_c" cc, composite, sprintf("%.2f", ours / theirs), ours, theirs
+          for (v = 0; v < 2; v++) {
+            cs = v == 0 ? composite : composite "@collaborator"
+            if (!((r, cs, cc) in warm && (r, cc) in ngx)) continue
+            ours = warm[r, cs, cc]; theirs = ngx[r, cc]
+            print r, "ours_warm/nginx_c" cc, cs, sprintf("%.2f", ours / theirs), ours, theirs
+          }
         }
       }
     }' "$work/results.tsv" | sed 's/^/ratio\t/' > "$work/ratios.tsv"

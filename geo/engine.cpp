@@ -92,6 +92,10 @@ engine::engine(store& s) {
   }
   for (std::size_t i = 0; i < m_targets.size(); ++i)
     count(m_targets[i], m_status[i], +1);
+  // Every area gets its entry now, so the map never grows later and these stay valid.
+  m_coverage_of_area.reserve(m_areas.size());
+  for (const area& a : m_areas)
+    m_coverage_of_area.push_back(&m_coverage[a.code]);
 }
 
 const area* engine::find_area(const std::string& code) const {
@@ -174,6 +178,11 @@ std::optional<coverage> engine::coverage_of(const std::string& code,
   }
   const std::shared_lock lock(m_lock);
   return coverage_at(code, slot);
+}
+
+coverage engine::coverage_of(const area& a, std::size_t slot) const {
+  const std::shared_lock lock(m_lock);
+  return (*m_coverage_of_area[static_cast<std::size_t>(&a - m_areas.data())])[slot];
 }
 
 std::optional<program_coverage> engine::coverages_of(const std::string& code) const {

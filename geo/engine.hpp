@@ -107,6 +107,9 @@ class engine {
   /// Coverage of an area for a program (nothing: all programs); nothing for an unknown code.
   std::optional<coverage> coverage_of(const std::string& code,
                                       const std::optional<std::string>& program = {}) const;
+  /// Coverage of an area of this engine for a program slot (0: all programs; program_slot),
+  /// without looking its code up: for tiles, which read it for thousands of areas.
+  coverage coverage_of(const area& a, std::size_t slot) const;
   /// Coverage of an area for all programs and each program (program_slot), read at once.
   std::optional<program_coverage> coverages_of(const std::string& code) const;
   /// Areas of a level with their coverage, filtered and ranked for planners; ties by code.
@@ -156,6 +159,7 @@ class engine {
   std::unordered_map<std::string, std::vector<std::uint32_t>> m_targets_by_area;  // positions
   mutable std::shared_mutex m_lock;                              // guards m_status and m_coverage
   std::unordered_map<std::string, program_coverage> m_coverage;  // by area code
+  std::vector<const program_coverage*> m_coverage_of_area;       // by area position
   std::vector<std::uint64_t> m_revision;                         // by area position
   std::uint64_t m_changes = 0;                                   // set_status calls
 };

@@ -67,11 +67,34 @@ tile_ring rounded(const std::vector<tile_pixel>& ring) {
   return out;
 }
 
-std::vector<tile_pixel> projected(const geo::ring& ring, const tile_projection& project) {
+template <typename Project>
+std::vector<tile_pixel> projected(const geo::ring& ring, const Project& project) {
   std::vector<tile_pixel> out;
   out.reserve(ring.size() / 2);
   for (std::size_t i = 0; i + 1 < ring.size(); i += 2)
     out.push_back(project(ring[i], ring[i + 1]));
+  return out;
+}
+
+template <typename Project>
+std::vector<tile_polygon> clip_projected(const geo::multipolygon& shape, const Project& project,
+                                         std::uint32_t buffer) {
+  const double low = -double(buffer);
+  const double high = double(tile_extent) + buffer;
+  std::vector<tile_polygon> out;
+  for (const geo::polygon& polygon : shape) {
+    tile_polygon clipped;
+    for (std::size_t i = 0; i < polygon.rings.size(); ++i) {
+      tile_ring ring = clip_ring(projected(polygon.rings[i], project), low, high);
+      if (!encloses_area(ring)) {
+        if (i == 0) break;  // no exterior left: its holes go with it
+        continue;
+      }
+      orient(ring, i == 0);
+      clipped.rings.push_back(std::move(ring));
+    }
+    if (!clipped.rings.empty()) out.push_back(std::move(clipped));
+  }
   return out;
 }
 
@@ -93,24 +116,20 @@ tile_ring clip_ring(const std::vector<tile_pixel>& ring, double low, double high
 
 std::vector<tile_polygon> clip_to_tile(const geo::multipolygon& shape, const tile_id& tile,
                                        std::uint32_t buffer) {
-  const tile_projection project(tile);
-  const double low = -double(buffer);
-  const double high = double(tile_extent) + buffer;
-  std::vector<tile_polygon> out;
-  for (const geo::polygon& polygon : shape) {
-    tile_polygon clipped;
-    for (std::size_t i = 0; i < polygon.rings.size(); ++i) {
-      tile_ring ring = clip_ring(projected(polygon.rings[i], project), low, high);
-      if (!encloses_area(ring)) {
-        if (i == 0) break;  // no exterior left: its holes go with it
-        continue;
-      }
-      orient(ring, i == 0);
-      clipped.rings.push_back(std::move(ring));
-    }
-    if (!clipped.rings.empty()) out.push_back(std::move(clipped));
-  }
-  return out;
+  return clip_projected(shape, tile_projection(tile), buffer);
+}
+
+std::vector<tile_polygon> clip_world_to_tile(const geo::multipolygon& world_shape,
+                                             const tile_id& tile, std::uint32_t buffer) {
+  const double scale = std::ldexp(double(tile_extent), static_cast<int>(tile.z));
+  const double origin_x = double(tile.x) * tile_extent;
+  const double origin_y = double(tile.y) * tile_extent;
+  return clip_projected(
+      world_shape,
+      [&](double x, double y) {
+        return tile_pixel{x * scale - origin_x, y * scale - origin_y};
+      },
+      buffer);
 }
 
 }  // namespace tiles

@@ -18,6 +18,12 @@ namespace tiles {
 std::vector<tile_polygon> clip_to_tile(const geo::multipolygon& shape, const tile_id& tile,
                                        std::uint32_t buffer = tile_buffer);
 
+/// The same for a shape already in Web Mercator world fractions (world_fraction), as
+/// simplified_areas keeps them: no projection per tile.
+std::vector<tile_polygon> clip_world_to_tile(const geo::multipolygon& world_shape,
+                                             const tile_id& tile,
+                                             std::uint32_t buffer = tile_buffer);
+
 /// The same clip for a ring already in tile units (open or closed), as a separate step for
 /// tests and for callers that project themselves; the result is rounded but not oriented.
 tile_ring clip_ring(const std::vector<tile_pixel>& ring, double low, double high);

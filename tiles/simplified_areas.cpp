@@ -201,6 +201,18 @@ std::size_t simplified_areas::index_of(const std::string& code) const {
   return it == m_index.end() ? m_areas.size() : it->second;
 }
 
+// Projected once per zoom here rather than per vertex and tile: a tile then only scales.
+geo::multipolygon simplified_areas::in_world_fractions(geo::multipolygon shape) {
+  for (geo::polygon& polygon : shape)
+    for (geo::ring& ring : polygon.rings)
+      for (std::size_t i = 0; i + 1 < ring.size(); i += 2) {
+        const tile_pixel w = world_fraction(ring[i], ring[i + 1]);
+        ring[i] = w.x;
+        ring[i + 1] = w.y;
+      }
+  return shape;
+}
+
 const geo::multipolygon& simplified_areas::at(std::size_t index, std::uint32_t zoom) const {
   zoom = std::min(zoom, max_zoom);
   std::call_once(m_once[zoom], [&] { compute(zoom); });
@@ -212,7 +224,7 @@ void simplified_areas::compute(std::uint32_t zoom) const {
   std::vector<geo::multipolygon> shapes;
   shapes.reserve(m_areas.size());
   for (const entry& area : m_areas)
-    shapes.push_back(simplify(*area.shape, unit));
+    shapes.push_back(in_world_fractions(simplify(*area.shape, unit)));
   m_by_zoom[zoom] = std::move(shapes);
   ++m_zooms_computed;
 }

@@ -41,13 +41,15 @@ class simplified_areas {
   const std::string& code(std::size_t index) const { return m_areas[index].code; }
   /// The position of an area's code, or size() for an unknown one.
   std::size_t index_of(const std::string& code) const;
-  /// Area `index`'s shape at `zoom` (0..22; higher zooms take 22's).
+  /// Area `index`'s shape at `zoom` (0..22; higher zooms take 22's), in Web Mercator world
+  /// fractions (world_fraction), for clip_world_to_tile.
   const geo::multipolygon& at(std::size_t index, std::uint32_t zoom) const;
   /// How many zooms have been simplified so far (each once).
   std::size_t zooms_computed() const { return m_zooms_computed.load(); }
 
  private:
   void compute(std::uint32_t zoom) const;
+  static geo::multipolygon in_world_fractions(geo::multipolygon shape);
 
   std::vector<entry> m_areas;
   std::unordered_map<std::string, std::size_t> m_index;

@@ -146,7 +146,7 @@ mvt_layer tile_builder::layer_for(const tile_id& tile, tile_source source,
   const source_areas& s = *m_sources[static_cast<std::size_t>(source)];
   for (const std::uint32_t i : s.boxes.meeting(search_box(tile))) {
     const geo::area& a = *s.areas[i];
-    const std::vector<tile_polygon> polygons = clip_to_tile(s.shapes.at(i, tile.z), tile);
+    const std::vector<tile_polygon> polygons = clip_world_to_tile(s.shapes.at(i, tile.z), tile);
     if (polygons.empty()) continue;
     if (layer.add_polygons(feature_id(a.code, i), polygons, properties_of(a, source, program)))
       shown.push_back(&a);
@@ -177,7 +177,7 @@ std::vector<property> tile_builder::properties_of(const geo::area& area, tile_so
     case tile_source::targets:
       break;
   }
-  add_coverage(out, m_engine.coverage_of(area.code, program).value_or(geo::coverage{}));
+  add_coverage(out, m_engine.coverage_of(area, program ? *geo::program_slot(*program) : 0));
   return out;
 }
 

@@ -78,6 +78,10 @@ tile_pixel tile_projection::operator()(double lon, double lat) const {
   return {world_x(lon) * m_scale - m_origin_x, world_y(lat) * m_scale - m_origin_y};
 }
 
+tile_pixel world_fraction(double lon, double lat) {
+  return {world_x(lon), world_y(lat)};
+}
+
 tile_pixel to_tile_pixel(const tile_id& tile, double lon, double lat) {
   return tile_projection(tile)(lon, lat);
 }

@@ -44,6 +44,10 @@ geo::bbox lon_lat_bounds(const tile_id& tile);
 /// Latitudes beyond Web Mercator's ±85.0511° are clamped to its edge.
 tile_pixel to_tile_pixel(const tile_id& tile, double lon, double lat);
 
+/// Where (lon, lat) lies in the Web Mercator world as fractions of its width and height, from
+/// its north-west corner (0, 0) to its south-east one (1, 1).
+tile_pixel world_fraction(double lon, double lat);
+
 /// Converts lon/lat to a tile's units with the tile's constants computed once, for loops over
 /// many points of one tile.
 class tile_projection {

@@ -65,4 +65,27 @@ TEST(PolygonClip, DropsAHoleThatCollapsesAndKeepsItsExterior) {
   EXPECT_EQ(polygons[0].rings.size(), 1u);
 }
 
+TEST(PolygonClip, ClipsAShapeInWorldFractionsAsTheSameShapeInLonLat) {
+  // A kelurahan-sized square around Jakarta with a hole, across the edge of tile 14/13053/8474.
+  const geo::ring outer{106.81, -6.21, 106.83, -6.21, 106.83, -6.19, 106.81, -6.19, 106.81, -6.21};
+  const geo::ring hole{106.815, -6.205, 106.815, -6.2,    106.82,
+                       -6.2,    106.82, -6.205,  106.815, -6.205};
+  const geo::multipolygon lon_lat{lon_lat_polygon({outer, hole})};
+  geo::multipolygon world = lon_lat;
+  for (geo::ring& ring : world[0].rings)
+    for (std::size_t i = 0; i + 1 < ring.size(); i += 2) {
+      const tiles::tile_pixel w = tiles::world_fraction(ring[i], ring[i + 1]);
+      ring[i] = w.x;
+      ring[i + 1] = w.y;
+    }
+  for (const tiles::tile_id tile : {tiles::tile_id{14, 13053, 8474}, tiles::tile_id{12, 3263, 2118},
+                                    tiles::tile_id{17, 104426, 67797}}) {
+    const auto expected = tiles::clip_to_tile(lon_lat, tile);
+    const auto got = tiles::clip_world_to_tile(world, tile);
+    ASSERT_EQ(got.size(), expected.size()) << tiles::to_string(tile);
+    for (std::size_t p = 0; p < got.size(); ++p)
+      EXPECT_EQ(got[p].rings, expected[p].rings) << tiles::to_string(tile);
+  }
+}
+
 }  // namespace

@@ -72,7 +72,7 @@ TEST(SimplifiedAreas, ShowsEveryAreaAtEveryZoom) {
     const auto x = static_cast<std::uint32_t>((106.81 + 180) / 360 * n);
     const auto y = static_cast<std::uint32_t>(
         (1 - std::log(std::tan(lat) + 1 / std::cos(lat)) / std::numbers::pi) / 2 * n);
-    EXPECT_EQ(tiles::clip_to_tile(areas.at(0, z), {z, x, y}).size(), 1u) << "zoom " << z;
+    EXPECT_EQ(tiles::clip_world_to_tile(areas.at(0, z), {z, x, y}).size(), 1u) << "zoom " << z;
   }
 }
 
