@@ -193,6 +193,20 @@ json fields_of(const tiles::source_spec& s) {
   return fields;
 }
 
+// Where most kelurahan are: the median of their box centres, so that far islands (Kepulauan
+// Seribu, 45 km out at sea) widen the bounds but do not move the map's first view to the sea.
+json center_of(const geo::engine& engine) {
+  std::vector<double> lons, lats;
+  for (const geo::area* k : engine.areas_at(geo::admin_level::kelurahan)) {
+    lons.push_back((k->box.min_x + k->box.max_x) / 2);
+    lats.push_back((k->box.min_y + k->box.max_y) / 2);
+  }
+  if (lons.empty()) return json::array({0, 0, 11});
+  std::nth_element(lons.begin(), lons.begin() + long(lons.size() / 2), lons.end());
+  std::nth_element(lats.begin(), lats.begin() + long(lats.size() / 2), lats.end());
+  return json::array({lons[lons.size() / 2], lats[lats.size() / 2], 11});
+}
+
 response tilejson(const geo::engine& engine, request& r) {
   const query_params q(r, {"program"});
   const std::string& file = r.param("file");
@@ -217,19 +231,18 @@ response tilejson(const geo::engine& engine, request& r) {
   const std::optional<std::string> program = q.program();
   const std::string url =
       r.base_url + "/tiles/" + names + "/{z}/{x}/{y}.mvt" + (program ? "?program=" + *program : "");
-  return response::json(dump(
-      {{"tilejson", "3.0.0"},
-       {"name", "Sasaran " + names},
-       {"tiles", json::array({url})},
-       {"vector_layers", std::move(layers)},
-       {"minzoom", min_zoom},
-       {"maxzoom", max_zoom},
-       {"bounds", bbox_json(bounds)},
-       {"center",
-        json::array({(bounds.min_x + bounds.max_x) / 2, (bounds.min_y + bounds.max_y) / 2, 11})},
-       {"attribution",
-        "Kelurahan boundaries: BPS via OCHA HDX (CC BY-IGO); RW and RT boundaries: synthetic"},
-       {"scheme", "xyz"}}));
+  return response::json(
+      dump({{"tilejson", "3.0.0"},
+            {"name", "Sasaran " + names},
+            {"tiles", json::array({url})},
+            {"vector_layers", std::move(layers)},
+            {"minzoom", min_zoom},
+            {"maxzoom", max_zoom},
+            {"bounds", bbox_json(bounds)},
+            {"center", center_of(engine)},
+            {"attribution",
+             "Kelurahan boundaries: BPS via OCHA HDX (CC BY-IGO); RW and RT boundaries: synthetic"},
+            {"scheme", "xyz"}}));
 }
 
 }  // namespace

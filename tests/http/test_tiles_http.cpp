@@ -77,6 +77,12 @@ TEST(Tiles, TileJsonDescribesTheLayersBoundsAndAttribution) {
   EXPECT_TRUE(doc["vector_layers"][1]["fields"].contains("unserved"));
   EXPECT_GT(doc["bounds"][0].get<double>(), 106.3);
   EXPECT_LT(doc["bounds"][2].get<double>(), 107.2);
+  // The first view opens on the city (a kelurahan is there), not at sea.
+  const http_response there = get(
+      client, "/api/v1/lookup?lon=" + doc["center"][0].dump() + "&lat=" + doc["center"][1].dump());
+  ASSERT_EQ(there.status, 200) << there.body;
+  EXPECT_FALSE(body_of(there)["kelurahan"].is_null()) << doc["center"].dump();
+  EXPECT_EQ(doc["center"][2], 11);
   EXPECT_NE(doc["attribution"].get<std::string>().find("BPS"), std::string::npos);
   EXPECT_NE(doc["attribution"].get<std::string>().find("HDX"), std::string::npos);
   EXPECT_EQ(get(client, "/tiles/kelurahan,lakes.json").status, 404);
