@@ -57,6 +57,9 @@ class app::parts {
                    [this] { return double(tiles_kept.size()); });
     counters.gauge("sasaran_tile_cache_hits", "Tiles served from memory since start.",
                    [this] { return double(tiles_kept.hits()); });
+    counters.gauge("sasaran_tile_zooms_prepared",
+                   "Zooms whose areas are simplified for tiles (23: all; done in the background).",
+                   [this] { return double(tile_maker.zooms_prepared()); });
     counters.gauge("sasaran_tile_cache_misses", "Tiles built (absent or stale) since start.",
                    [this] { return double(tiles_kept.misses()); });
   }

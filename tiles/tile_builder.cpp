@@ -127,6 +127,13 @@ void tile_builder::prepare_zooms(std::uint32_t first, std::uint32_t last) const 
       if (s && !s->areas.empty()) s->shapes.at(0, z);
 }
 
+std::size_t tile_builder::zooms_prepared() const {
+  std::size_t fewest = max_zoom + 1;
+  for (const auto& s : m_sources)
+    if (s) fewest = std::min(fewest, s->shapes.zooms_computed());
+  return fewest;
+}
+
 std::vector<const geo::area*> tile_builder::areas_in(const tile_id& tile,
                                                      tile_source source) const {
   std::vector<const geo::area*> out;

@@ -55,6 +55,8 @@ class tile_builder {
   /// Simplifies every area source for zooms `first` to `last` now rather than at the first
   /// tile of each zoom, so no map request waits for it.
   void prepare_zooms(std::uint32_t first, std::uint32_t last) const;
+  /// How many zooms every area source has simplified so far (23 when all are).
+  std::size_t zooms_prepared() const;
 
   /// The areas of a source whose box meets the tile with its buffer, by code; none for targets.
   std::vector<const geo::area*> areas_in(const tile_id& tile, tile_source source) const;
