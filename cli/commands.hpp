@@ -61,6 +61,7 @@ struct serve_options {
   std::uint16_t port = 8080;
   std::size_t threads = 2;
   std::size_t tile_cache_mb = 256;
+  std::string web = "web/dist";  // the built web map (scripts/build-web.sh), served at /
 };
 int run_serve(const serve_options& options);
 

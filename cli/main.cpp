@@ -111,6 +111,9 @@ int main(int argc, char** argv) {
   srv->add_option("--tile-cache-mb", serve.tile_cache_mb,
                   "Memory for built tiles, MiB (0: build every tile on request)")
       ->capture_default_str();
+  srv->add_option("--web", serve.web,
+                  "Folder of the built web map, served at / (scripts/build-web.sh makes it)")
+      ->capture_default_str();
   srv->footer(
       "Prints 'sasaran serve: listening on http://HOST:PORT' on stdout once ready. Exit codes: "
       "0 stopped by a signal; 1 could not start (no database, port in use).");

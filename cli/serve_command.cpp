@@ -8,6 +8,7 @@
 #include "geo/error.hpp"
 #include "server/app.hpp"
 #include "server/pistache_edge.hpp"
+#include "server/static_routes.hpp"
 
 namespace cli {
 namespace {
@@ -34,6 +35,10 @@ int run_serve(const serve_options& options) {
     o.edge.port = options.port;
     o.edge.threads = options.threads;
     o.tile_cache_bytes = options.tile_cache_mb << 20;
+    o.web_dir = options.web;
+    if (!server::has_web_map(options.web))
+      std::cerr << "sasaran serve: no web map in " << options.web
+                << " (no index.html; run scripts/build-web.sh); serving the API only" << std::endl;
     std::cerr << "sasaran serve: loading " << options.db << std::endl;
     server::app app(o);
     std::cerr << "sasaran serve: loaded in " << app.load_seconds() << " s" << std::endl;

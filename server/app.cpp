@@ -11,6 +11,7 @@
 #include "geo/sqlite_db.hpp"
 #include "server/api_routes.hpp"
 #include "server/ogc_features.hpp"
+#include "server/static_routes.hpp"
 #include "server/tile_cache.hpp"
 #include "server/tile_routes.hpp"
 #include "server/token_authenticator.hpp"
@@ -43,6 +44,7 @@ class app::parts {
     add_audit_routes(routes, context);
     add_ogc_routes(routes, engine);
     add_tile_routes(routes, engine, tile_maker, tiles_kept);
+    add_static_routes(routes, o.web_dir);  // last: /{file} must not take /healthz or /metrics
     counters.gauge("sasaran_areas", "Areas in the engine.",
                    [this] { return double(engine.area_count()); });
     counters.gauge("sasaran_targets", "Targets in the engine.",

@@ -1,0 +1,69 @@
+// Requests to the Sasaran server (same origin as the page). Refusals arrive as
+// application/problem+json (RFC 9457); they become an ApiError whose message is the server's
+// `detail` (else its `title`), so the page shows what the server said. A request that gets no
+// answer at all becomes a NetworkError.
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem ?? {};
+  }
+}
+
+export class NetworkError extends Error {
+  constructor(cause) {
+    super(cause?.message || String(cause));
+    this.name = 'NetworkError';
+  }
+}
+
+/**
+ * A client for the API under `base` (the page's own folder, so the page also works behind a
+ * proxy that mounts it under a path). `getToken` gives the bearer token of the session, or ''.
+ */
+export function createApiClient({base, getToken}) {
+  async function request(method, path, {query, body, headers = {}, token} = {}) {
+    const url = new URL(path.replace(/^\//, ''), base);
+    for (const [name, value] of Object.entries(query ?? {}))
+      if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, String(value));
+    const sent = {Accept: 'application/json, application/geo+json, application/problem+json', ...headers};
+    const bearer = token ?? getToken();
+    if (bearer) sent.Authorization = `Bearer ${bearer}`;
+    if (body !== undefined) sent['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: sent,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',  // answers change with every pledge; never reuse one
+      });
+    } catch (cause) {
+      throw new NetworkError(cause);
+    }
+    const text = await response.text().catch(() => '');
+    let data = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      data = null;  // not JSON (a proxy's error page): the status tells what happened
+    }
+    if (!response.ok) throw new ApiError(response.status, data);
+    return {status: response.status, data, headers: response.headers};
+  }
+
+  return {
+    base,
+    request,
+    /** The JSON of a GET. */
+    async get(path, query, options = {}) {
+      return (await request('GET', path, {...options, query})).data;
+    },
+    /** A POST of JSON; the whole answer (status, data, headers). */
+    post(path, body, options = {}) {
+      return request('POST', path, {...options, body});
+    },
+  };
+}

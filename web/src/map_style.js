@@ -1,0 +1,192 @@
+// The map's style, built here from our own vector tiles only: no basemap, glyph, sprite or font
+// host is needed (a deployment may have none). Names are shown in the HTML panels, so there are
+// no symbol layers; targets and clusters are circles.
+
+export const TILE_LAYERS = 'kelurahan,rw,targets';
+export const ATTRIBUTION = 'BPS / OCHA HDX (CC BY-IGO)';
+
+export const COLORS = {
+  ratioStops: [
+    [0, '#d73027'],
+    [0.1, '#fc8d59'],
+    [0.2, '#fee08b'],
+    [0.4, '#d9ef8b'],
+    [0.7, '#91cf60'],
+    [1, '#1a9850'],
+  ],
+  noTargets: '#d9d9d9',
+  kelurahanLine: '#3d3d3d',
+  status: {open: '#0b3c8c', pledged: '#8e44ad', delivered: '#111111'},
+  cluster: '#34495e',
+  selection: '#00a6d6',
+  scope: '#7b2cbf',
+  nearest: '#ff7f00',
+};
+
+const EMPTY = {type: 'FeatureCollection', features: []};
+
+function statusColor() {
+  return ['match', ['get', 'status'],
+    'pledged', COLORS.status.pledged,
+    'delivered', COLORS.status.delivered,
+    COLORS.status.open];
+}
+
+/** Sources (the composite tiles and a few GeoJSON overlays) and layers, bottom to top. */
+export function buildStyle({tilesUrl, bounds}) {
+  const ratioRamp = ['interpolate', ['linear'], ['coalesce', ['get', 'pledged_ratio'], 0],
+    ...COLORS.ratioStops.flat()];
+  return {
+    version: 8,
+    sources: {
+      sasaran: {
+        type: 'vector',
+        tiles: [tilesUrl],
+        minzoom: 0,
+        // Above 16 MapLibre scales z16 tiles: shapes are simplified to a tile unit, which at z16
+        // is under a metre, and exact target positions keep that precision.
+        maxzoom: 16,
+        ...(bounds ? {bounds} : {}),
+        attribution: ATTRIBUTION,
+      },
+      clicked: {type: 'geojson', data: EMPTY},
+      nearest: {type: 'geojson', data: EMPTY},
+      chosen: {type: 'geojson', data: EMPTY},
+      'pic-targets': {type: 'geojson', data: EMPTY},
+      scope: {type: 'geojson', data: EMPTY},
+    },
+    layers: [
+      {id: 'background', type: 'background', paint: {'background-color': '#e8eef3'}},
+      {
+        id: 'kelurahan-fill', type: 'fill', source: 'sasaran', 'source-layer': 'kelurahan',
+        paint: {'fill-color': '#fbfaf7'},
+      },
+      {
+        id: 'rw-fill', type: 'fill', source: 'sasaran', 'source-layer': 'rw',
+        paint: {
+          'fill-color': ['case', ['<=', ['coalesce', ['get', 'targets'], 0], 0], COLORS.noTargets, ratioRamp],
+          'fill-opacity': 0.78,
+        },
+      },
+      {
+        id: 'rw-line', type: 'line', source: 'sasaran', 'source-layer': 'rw', minzoom: 11,
+        paint: {
+          'line-color': '#ffffff',
+          'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.3, 15, 1.2],
+        },
+      },
+      {
+        id: 'kelurahan-line', type: 'line', source: 'sasaran', 'source-layer': 'kelurahan',
+        paint: {
+          'line-color': COLORS.kelurahanLine,
+          'line-width': ['interpolate', ['linear'], ['zoom'], 9, 0.4, 14, 1.6],
+        },
+      },
+      {
+        id: 'scope-kelurahan-line', type: 'line', source: 'sasaran', 'source-layer': 'kelurahan',
+        filter: ['==', ['get', 'code'], '__none__'],
+        paint: {'line-color': COLORS.scope, 'line-width': 3.5},
+      },
+      {
+        id: 'scope-rw-line', type: 'line', source: 'sasaran', 'source-layer': 'rw',
+        filter: ['==', ['get', 'code'], '__none__'],
+        paint: {'line-color': COLORS.scope, 'line-width': 3.5},
+      },
+      {
+        id: 'scope-shape-line', type: 'line', source: 'scope',
+        paint: {'line-color': COLORS.scope, 'line-width': 3.5},
+      },
+      {
+        id: 'selected-kelurahan-line', type: 'line', source: 'sasaran', 'source-layer': 'kelurahan',
+        filter: ['==', ['get', 'code'], '__none__'],
+        paint: {'line-color': COLORS.selection, 'line-width': 2.5, 'line-dasharray': [2, 1]},
+      },
+      {
+        id: 'selected-rw-line', type: 'line', source: 'sasaran', 'source-layer': 'rw',
+        filter: ['==', ['get', 'code'], '__none__'],
+        paint: {'line-color': COLORS.selection, 'line-width': 3.5},
+      },
+      {
+        // Anonymous callers: the number of targets per RW, never a target.
+        id: 'rw-counts', type: 'circle', source: 'sasaran', 'source-layer': 'targets', minzoom: 13,
+        filter: ['==', ['get', 'kind'], 'rw'],
+        paint: {
+          'circle-color': COLORS.status.open,
+          'circle-opacity': 0.35,
+          'circle-radius': ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', 'count'], 0]], 0, 0, 40, 22],
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 1,
+        },
+      },
+      {
+        id: 'target-clusters', type: 'circle', source: 'sasaran', 'source-layer': 'targets',
+        filter: ['==', ['get', 'kind'], 'cluster'],
+        paint: {
+          'circle-color': COLORS.cluster,
+          'circle-opacity': 0.5,
+          'circle-radius': ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', 'count'], 0]], 1, 3, 40, 20],
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 1,
+        },
+      },
+      {
+        id: 'target-points', type: 'circle', source: 'sasaran', 'source-layer': 'targets',
+        filter: ['==', ['get', 'kind'], 'target'],
+        paint: {
+          'circle-color': statusColor(),
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 14, 3, 18, 7],
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 1,
+        },
+      },
+      {
+        id: 'pic-target-points', type: 'circle', source: 'pic-targets',
+        paint: {
+          'circle-color': statusColor(),
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 3, 17, 7],
+          'circle-stroke-color': COLORS.scope,
+          'circle-stroke-width': 2,
+        },
+      },
+      {
+        id: 'nearest-points', type: 'circle', source: 'nearest',
+        paint: {
+          'circle-color': COLORS.nearest,
+          'circle-radius': 7,
+          'circle-stroke-color': '#000000',
+          'circle-stroke-width': 1.5,
+        },
+      },
+      {
+        id: 'chosen-point', type: 'circle', source: 'chosen',
+        paint: {
+          'circle-opacity': 0,
+          'circle-radius': 12,
+          'circle-stroke-color': '#000000',
+          'circle-stroke-width': 3,
+        },
+      },
+      {
+        id: 'clicked-point', type: 'circle', source: 'clicked',
+        paint: {
+          'circle-color': '#ffffff',
+          'circle-radius': 5,
+          'circle-stroke-color': COLORS.selection,
+          'circle-stroke-width': 3,
+        },
+      },
+    ],
+  };
+}
+
+/** Features of `points` ({lon, lat, ...properties}) that have a position. */
+export function pointCollection(points) {
+  return {
+    type: 'FeatureCollection',
+    features: points
+      .filter((p) => p.lon !== null && p.lon !== undefined && p.lat !== null && p.lat !== undefined)
+      .map((p) => ({type: 'Feature', geometry: {type: 'Point', coordinates: [p.lon, p.lat]}, properties: {...p}})),
+  };
+}
+
+export const EMPTY_COLLECTION = EMPTY;

@@ -1,0 +1,126 @@
+// The MapLibre map: Jakarta from our composite vector tiles (kelurahan, rw, targets), with the
+// overlays the panels draw (clicked point, nearest targets, the chosen one, a PIC's area and
+// targets, the selected place). Tiles carry the session's bearer token (transformRequest), so
+// the targets layer shows what the caller's role may see; a program filter or a write reloads
+// them (they answer Cache-Control: no-cache with ETags, so unchanged tiles cost a 304).
+import {
+  AttributionControl,
+  Map as MapLibreMap,
+  NavigationControl,
+  ScaleControl,
+  setWorkerUrl,
+} from 'maplibre-gl';
+import {buildStyle, EMPTY_COLLECTION, pointCollection, TILE_LAYERS} from './map_style.js';
+
+/** Jakarta when the server's TileJSON cannot be read: the page still shows a map. */
+export const FALLBACK_VIEW = {center: [106.8456, -6.2088], zoom: 10.5, bounds: null};
+
+const NONE = ['==', ['get', 'code'], '__none__'];
+
+/** The first view from the TileJSON of our composite source: its centre and bounds. */
+export async function readTileJson(api) {
+  const tilejson = await api.get(`tiles/${TILE_LAYERS}.json`);
+  const [lon, lat, zoom] = tilejson.center ?? FALLBACK_VIEW.center.concat(FALLBACK_VIEW.zoom);
+  return {center: [lon, lat], zoom: zoom ?? 11, bounds: tilejson.bounds ?? null};
+}
+
+export function createMapView({container, base, getToken, view, onTileError}) {
+  // MapLibre 6 runs its worker as a module file of its own, served beside the page.
+  setWorkerUrl(new URL('maplibre-gl-worker.mjs', base).href);
+  const tilesPrefix = `${base}tiles/`;
+  let program = '';
+  // Built as text: URL() would percent-encode the {z}/{x}/{y} placeholders.
+  const tilesUrl = () =>
+    `${tilesPrefix}${TILE_LAYERS}/{z}/{x}/{y}.mvt` + (program ? `?program=${encodeURIComponent(program)}` : '');
+
+  const narrow = container.clientWidth < 600;
+  const map = new MapLibreMap({
+    container,
+    style: buildStyle({tilesUrl: tilesUrl(), bounds: view.bounds}),
+    center: view.center,
+    zoom: narrow ? Math.max(view.zoom - 1, 9) : view.zoom,
+    attributionControl: false,
+    dragRotate: false,
+    pitchWithRotate: false,
+    touchPitch: false,
+    transformRequest: (url) => {
+      const token = getToken();
+      if (token && url.startsWith(tilesPrefix)) return {url, headers: {Authorization: `Bearer ${token}`}};
+      return undefined;
+    },
+  });
+  map.touchZoomRotate.disableRotation();
+  map.addControl(new NavigationControl({showCompass: false}), 'top-right');
+  map.addControl(new ScaleControl({unit: 'metric'}), 'bottom-left');
+  // Never collapsed: the data's attribution stays readable at phone width too.
+  map.addControl(new AttributionControl({compact: false}), 'bottom-right');
+  map.on('error', (event) => onTileError(event.error ?? event));
+
+  const styleReady = new Promise((resolve) => map.once('load', resolve));
+  const whenReady = (action) => styleReady.then(action);
+
+  return {
+    map,
+    styleReady,
+    program: () => program,
+
+    setProgram(value) {
+      program = value;
+      this.reloadTiles();
+    },
+
+    /** Asks for every shown tile again: after a write, a sign-in or a program change. */
+    reloadTiles() {
+      whenReady(() => map.getSource('sasaran').setTiles([tilesUrl()]));
+    },
+
+    setPoints(sourceId, points) {
+      whenReady(() => map.getSource(sourceId).setData(pointCollection(points)));
+    },
+
+    setShapes(sourceId, collection) {
+      whenReady(() => map.getSource(sourceId).setData(collection ?? EMPTY_COLLECTION));
+    },
+
+    /** Outlines the selected kelurahan and RW (codes, or null). */
+    select({kelurahan = null, rw = null} = {}) {
+      whenReady(() => {
+        map.setFilter('selected-kelurahan-line', kelurahan ? ['==', ['get', 'code'], kelurahan] : NONE);
+        map.setFilter('selected-rw-line', rw ? ['==', ['get', 'code'], rw] : NONE);
+      });
+    },
+
+    /**
+     * Outlines a PIC's area: kelurahan of the given kota, kecamatan or kelurahan codes (BPS codes
+     * nest, so a kelurahan's code starts with theirs), the given RWs, and other shapes (RTs).
+     */
+    setScope({prefixes = [], rwCodes = [], shapes = null} = {}) {
+      whenReady(() => {
+        map.setFilter('scope-kelurahan-line', prefixes.length
+          ? ['any', ...prefixes.map((p) => ['==', ['slice', ['get', 'code'], 0, p.length], p])]
+          : NONE);
+        map.setFilter('scope-rw-line', rwCodes.length ? ['in', ['get', 'code'], ['literal', rwCodes]] : NONE);
+        map.getSource('scope').setData(shapes ?? EMPTY_COLLECTION);
+      });
+    },
+
+    /** Zooms to [minLon, minLat, maxLon, maxLat]. */
+    fitBbox(bbox, maxZoom = 16) {
+      if (!Array.isArray(bbox) || bbox.length !== 4) return;
+      map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], {padding: 40, maxZoom, duration: 500});
+    },
+
+    flyTo(lon, lat, zoom) {
+      map.easeTo({center: [lon, lat], zoom: Math.max(map.getZoom(), zoom), duration: 500});
+    },
+
+    center() {
+      const c = map.getCenter();
+      return {lon: c.lng, lat: c.lat};
+    },
+
+    onClick(listener) {
+      map.on('click', (event) => listener({lon: event.lngLat.lng, lat: event.lngLat.lat}));
+    },
+  };
+}
