@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SASARAN_DATASETS=${SASARAN_DATASETS:-$(cd .. && pwd)/shared/datasets}
-scripts/install-deps.sh clang-format
+scripts/install-deps.sh clang-format chromium
 jobs=$(nproc)
 
 # Formatting is part of the contract (.clang-format); a file out of shape fails the run.
@@ -14,6 +14,10 @@ git ls-files -z '*.cpp' '*.hpp' | xargs -0 clang-format --dry-run -Werror
 
 # The JavaScript decoder the tiles_js_reader test reads tiles with, at the locked versions.
 (cd tests/js && npm ci --no-audit --no-fund)
+# The web map the browser_journeys test opens, and its driver, playwright-core, at the locked
+# version (it drives Debian's chromium, installed above; it downloads no browser of its own).
+scripts/build-web.sh
+(cd tests/browser && npm ci --no-audit --no-fund)
 
 scripts/build.sh release
 ctest --test-dir build --output-on-failure -j "$jobs"
@@ -22,5 +26,9 @@ scripts/build.sh asan
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
-# The oracle is plain SQL, already run above; under the sanitizers only our code is new.
-ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE oracle
+# The oracle is plain SQL, already run above; under the sanitizers only our code is new. The
+# browser journeys are left out there too: the requests they make reach the routes that
+# http_api and tiles_js_reader already drive under the sanitizers (and the static files have
+# their unit tests), so they would add only minutes of a slowed server behind a
+# software-rendered Chromium, which is not instrumented.
+ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE "oracle|browser"
