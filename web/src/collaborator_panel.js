@@ -68,8 +68,8 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
     Object.assign(rwCoverage.dataset, {rwCode: rwArea.area.code, pledged: c.pledged, targets: c.targets});
     rwCoverage.append(
       el('h3', {}, t('rwcov.title')),
-      el('p', {}, el('strong', {}, rwArea.area.name), ': ', coverageLine(c)),
-      rwArea.approximate ? el('p', {class: 'hint'}, t('rwcov.approx')) : null);
+      el('p', {}, el('strong', {}, rwArea.area.name), ': ', coverageLine(c)));
+    if (rwArea.approximate) rwCoverage.append(el('p', {class: 'hint'}, t('rwcov.approx')));
   }
 
   function renderPledges() {

@@ -123,8 +123,8 @@ export function buildStyle({tilesUrl, bounds}) {
         filter: ['==', ['get', 'kind'], 'cluster'],
         paint: {
           'circle-color': COLORS.cluster,
-          'circle-opacity': 0.5,
-          'circle-radius': ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', 'count'], 0]], 1, 3, 40, 20],
+          'circle-opacity': 0.3,
+          'circle-radius': ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', 'count'], 0]], 1, 2, 40, 13],
           'circle-stroke-color': '#ffffff',
           'circle-stroke-width': 1,
         },

@@ -46,8 +46,9 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
     const inside = where.inside;
     whereLine.dataset.inside = String(inside);
     const name = [where.found.rt?.name, where.found.rw?.name, where.found.kelurahan?.name].filter(Boolean).join(', ');
-    whereLine.append(el('p', {}, name), isPic() ? el('p', {class: inside ? 'ok' : 'warn'},
-      t(inside ? 'pic.where.inside' : 'pic.where.outside')) : null);
+    whereLine.append(el('p', {}, name));
+    if (isPic())
+      whereLine.append(el('p', {class: inside ? 'ok' : 'warn'}, t(inside ? 'pic.where.inside' : 'pic.where.outside')));
   }
 
   function targetItem(target) {
