@@ -28,6 +28,7 @@ async function start() {
 
   byTestId('lang').addEventListener('click', toggleLanguage);
 
+  performance.mark('sasaran:start');
   let view = FALLBACK_VIEW;
   try {
     view = await readTileJson(api);
@@ -46,14 +47,20 @@ async function start() {
       const now = Date.now();
       if (now - lastTileError < TILE_ERROR_QUIET_MS) return;
       lastTileError = now;
-      messages.error(new Error(t('error.tiles', {reason: error?.message ?? String(error)})), () => mapView.reloadTiles());
+      const reason = error?.status ? `HTTP ${error.status}` : t('error.noanswer');
+      messages.error(new Error(t('error.tiles', {reason})), () => mapView.reloadTiles());
     },
   });
   const map = mapView.map;
   window.sasaranMap = map;
-  map.once('load', () => map.once('idle', () => {
-    document.body.dataset.ready = 'true';
-  }));
+  // Marks for measuring the first render (performance.getEntriesByType('mark')).
+  map.once('load', () => {
+    performance.mark('sasaran:style-loaded');
+    map.once('idle', () => {
+      performance.mark('sasaran:ready');
+      document.body.dataset.ready = 'true';
+    });
+  });
 
   const filters = createProgramFilter({select: byTestId('program')});
   const place = createPlacePanel({root: byTestId('place'), api, mapView, messages, filters});

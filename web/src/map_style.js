@@ -69,7 +69,7 @@ export function buildStyle({tilesUrl, bounds}) {
         },
       },
       {
-        id: 'rw-line', type: 'line', source: 'sasaran', 'source-layer': 'rw', minzoom: 11,
+        id: 'rw-line', type: 'line', source: 'sasaran', 'source-layer': 'rw', minzoom: 12,
         paint: {
           'line-color': '#ffffff',
           'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.3, 15, 1.2],

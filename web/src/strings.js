@@ -156,7 +156,8 @@ export const strings = {
     'delivery.pending': 'Belum ada jawaban server untuk komitmen ini; kirim lagi memakai kunci yang sama.',
 
     'error.network': 'Server tidak dapat dihubungi ({reason}). Periksa koneksi lalu coba lagi.',
-    'error.tiles': 'Sebagian peta gagal dimuat: {reason}',
+    'error.tiles': 'Sebagian peta gagal dimuat ({reason}). Peta yang sudah tampil tetap bisa dipakai.',
+    'error.noanswer': 'server tidak menjawab',
     'error.retry': 'Coba lagi',
     'error.geolocation': 'Lokasi perangkat tidak tersedia ({reason}); memakai titik tengah peta.',
     'error.tilejson': 'Keterangan peta tidak dapat dimuat ({reason}); memakai tampilan Jakarta bawaan.',
@@ -318,7 +319,8 @@ export const strings = {
     'delivery.pending': 'No answer from the server yet for this pledge; send again with the same key.',
 
     'error.network': 'The server cannot be reached ({reason}). Check the connection and try again.',
-    'error.tiles': 'Part of the map failed to load: {reason}',
+    'error.tiles': 'Part of the map failed to load ({reason}). What is shown can still be used.',
+    'error.noanswer': 'no answer from the server',
     'error.retry': 'Try again',
     'error.geolocation': 'The device location is not available ({reason}); using the map centre.',
     'error.tilejson': 'The map description could not be loaded ({reason}); using the default Jakarta view.',
