@@ -18,6 +18,24 @@ void add_service_routes(router& routes, api_context& context) {
     const query_params q(r, {});
     return response{200, "text/plain; version=0.0.4", context.counters.text(), {}};
   });
+  // Who the bearer token is, so a client (the web map) knows what to offer without probing
+  // endpoints for 403s.
+  routes.add("GET", "/api/v1/me", [&context](request& r) {
+    const query_params q(r, {});
+    json areas = json::array();
+    for (const std::string& code : r.caller.areas) {
+      const geo::area* a = context.engine.find_area(code);
+      areas.push_back({{"code", code},
+                       {"name", a ? json(a->name) : json(nullptr)},
+                       {"level", a ? json(std::string(geo::to_string(a->level))) : json(nullptr)}});
+    }
+    return response::json(
+        dump({{"role", std::string(geo::role_name(r.caller.who))},
+              {"token", r.caller.token_id.empty() ? json(nullptr) : json(r.caller.token_id)},
+              {"collaborator",
+               r.caller.collaborator_id.empty() ? json(nullptr) : json(r.caller.collaborator_id)},
+              {"areas", std::move(areas)}}));
+  });
   routes.add("GET", "/api/v1", [](request& r) {
     const query_params q(r, {});
     const std::string v1 = r.base_url + "/api/v1";
@@ -30,6 +48,7 @@ void add_service_routes(router& routes, api_context& context) {
                 {{"rel", "areas"}, {"href", v1 + "/areas?q={name}"}},
                 {{"rel", "coverage"}, {"href", v1 + "/coverage?level=rw&sort=unserved"}},
                 {{"rel", "pledges"}, {"href", v1 + "/pledges"}},
+                {{"rel", "me"}, {"href", v1 + "/me"}},
                 {{"rel", "features"}, {"href", r.base_url + "/ogc"}},
                 {{"rel", "health"}, {"href", r.base_url + "/healthz"}},
                 {{"rel", "metrics"}, {"href", r.base_url + "/metrics"}}}}}));

@@ -270,3 +270,30 @@ TEST(ApiReads, AreasShowTheirChainChildrenAndCoverageAndSearchIgnoresCaseAndAcce
 }
 
 }  // namespace
+
+namespace {
+
+using namespace api_test;
+
+TEST(ApiReads, MeTellsTheRoleScopeAndCollaboratorOfTheCaller) {
+  test_support::http_client client;
+  const json anonymous = body_of(get(client, "/api/v1/me"));
+  EXPECT_EQ(anonymous, (json{{"role", "anonymous"},
+                             {"token", nullptr},
+                             {"collaborator", nullptr},
+                             {"areas", json::array()}}));
+  const json collaborator = body_of(get(client, "/api/v1/me", "collaborator"));
+  EXPECT_EQ(collaborator["role"], "collaborator");
+  EXPECT_EQ(collaborator["collaborator"], env().collaborator_of("collaborator"));
+  EXPECT_TRUE(collaborator["token"].get<std::string>().starts_with("tok_"));
+  const json pic = body_of(get(client, "/api/v1/me", "pic"));
+  EXPECT_EQ(pic["role"], "pic");
+  ASSERT_EQ(pic["areas"].size(), 1u);
+  EXPECT_EQ(pic["areas"][0]["code"], env().pic_area());
+  EXPECT_EQ(pic["areas"][0]["level"], "kelurahan");
+  EXPECT_EQ(pic["areas"][0]["name"],
+            body_of(get(client, "/api/v1/areas/" + env().pic_area()))["name"]);
+  EXPECT_EQ(body_of(get(client, "/api/v1/me", "admin"))["role"], "admin");
+}
+
+}  // namespace
