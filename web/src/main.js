@@ -109,7 +109,7 @@ async function start() {
     mapView.reloadTiles();
     collaborator.setActive(role === 'collaborator' || role === 'aggregator');
     planner.setActive(role === 'planner' || role === 'admin');
-    pic.setRole(role);
+    pic.setRole(role, session.areas());
   });
   onChange(showRole);
   showRole();

@@ -4,11 +4,11 @@
 // (POST /api/v1/pledges/{id}/realizations). A delivery's Idempotency-Key is made once per pledge
 // and reused on every retry until the server answers (idempotency_keys.js), so a delivery sent
 // twice over a bad connection is recorded once. Admins get the delivery form for any pledge.
+import {ApiError} from './api_client.js';
 import {byTestId, clearChildren, el} from './dom.js';
 import {currentPosition} from './geolocation.js';
 import {formatNumber, formatRupiah, onChange, t} from './i18n.js';
 import {pendingKey, postOnce} from './idempotency_keys.js';
-import {discoverScope} from './pic_scope.js';
 
 const DELIVERED_BY_KEY = 'sasaran.delivered_by';
 const MAX_PAGES = 20;
@@ -139,10 +139,20 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
     }
   }
 
-  async function loadScope(ticket) {
+  // An area of the scope with its box and coverage; one gone from the data keeps its code.
+  async function describe(area) {
     try {
-      const found = await discoverScope(api);
-      const described = await Promise.all(found.map(async (a) => ({...a, ...(await api.get(`api/v1/areas/${a.code}`))})));
+      return {...area, ...(await api.get(`api/v1/areas/${encodeURIComponent(area.code)}`))};
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return {...area, name: area.name ?? area.code};
+      throw error;
+    }
+  }
+
+  // The areas come with the session (GET /api/v1/me); each is read once more for its box.
+  async function loadScope(scope, ticket) {
+    try {
+      const described = await Promise.all(scope.map((a) => describe(a)));
       if (ticket !== generation) return;
       areas = described;
       if (!form.elements.delivered_by.value && areas.length)
@@ -155,7 +165,7 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
           Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))], 16);
       await loadAreaData(ticket);
     } catch (error) {
-      if (ticket === generation) messages.error(error, () => loadScope(ticket));
+      if (ticket === generation) messages.error(error, () => loadScope(scope, ticket));
     }
   }
 
@@ -230,8 +240,8 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
   onChange(render);
 
   return {
-    /** Shown for PICs (their area) and admins (the delivery form); hidden otherwise. */
-    setRole(newRole) {
+    /** Shown for PICs (their areas) and admins (the delivery form); hidden otherwise. */
+    setRole(newRole, scope = []) {
       role = newRole;
       const ticket = ++generation;
       root.hidden = !(role === 'pic' || role === 'admin');
@@ -251,7 +261,7 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
       }
       form.elements.delivered_by.value = remembered;
       render();
-      if (role === 'pic') loadScope(ticket);
+      if (role === 'pic') loadScope(scope, ticket);
     },
   };
 }

@@ -125,9 +125,9 @@ export const strings = {
     'summary.kecamatan.show': 'Tampilkan {count} kecamatan',
 
     'pic.title': 'Wilayah tugas saya',
-    'pic.finding': 'Mencari wilayah tugas Anda…',
+    'pic.finding': 'Memuat wilayah tugas Anda…',
     'pic.scope': 'Wilayah Anda: {names}',
-    'pic.noscope': 'Tidak ada sasaran di wilayah tugas Anda, jadi wilayahnya tidak dapat ditampilkan.',
+    'pic.noscope': 'Token ini tidak punya wilayah tugas.',
     'pic.admin': 'Admin: semua wilayah.',
     'pic.whereami': 'Di mana saya?',
     'pic.where.inside': 'Anda berada di wilayah tugas Anda.',
@@ -288,9 +288,9 @@ export const strings = {
     'summary.kecamatan.show': 'Show {count} kecamatan',
 
     'pic.title': 'My area',
-    'pic.finding': 'Finding your area…',
+    'pic.finding': 'Loading your area…',
     'pic.scope': 'Your area: {names}',
-    'pic.noscope': 'Your area has no targets, so it cannot be shown.',
+    'pic.noscope': 'This token has no area.',
     'pic.admin': 'Admin: every area.',
     'pic.whereami': 'Where am I?',
     'pic.where.inside': 'You are inside your area.',
