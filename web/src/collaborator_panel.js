@@ -104,6 +104,7 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
     rwArea = null;
     renderNearest();
     renderChosen();
+    formSelect.focus({preventScroll: false});
     mapView.setPoints('chosen', [target]);
     if (target.lon === null || target.lon === undefined) return;
     try {

@@ -85,7 +85,12 @@ async function start() {
   const pic = createPicPanel({root: document.getElementById('pic-panel'), api, mapView, messages, choosePoint});
   createSearchPanel({
     input: byTestId('search'), results: byTestId('search-results'), api, mapView, messages,
-    onChoose: (area) => place.showArea(area),
+    onChoose: (area) => {
+      place.showArea(area);
+      // Without a pointer (keyboard, screen reader), a found area is where to look for targets.
+      if (isGiver() && area.bbox)
+        collaborator.showNearest({lon: (area.bbox[0] + area.bbox[2]) / 2, lat: (area.bbox[1] + area.bbox[3]) / 2});
+    },
   });
 
   mapView.onClick((point) => choosePoint(point));
