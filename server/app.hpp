@@ -10,7 +10,7 @@ struct app_options {
   std::string db;
   edge_options edge;
   std::size_t tile_cache_bytes = 256u << 20;  // 0: no tile cache
-  std::string web_dir = "web/dist";            // the built web map, served at /
+  std::string web_dir = "web/dist";           // the built web map, served at /
 };
 
 /// The whole server: the store, the engine and ledger loaded from it, every route, and the
