@@ -36,7 +36,8 @@ export function createPlannerPanel({root, api, mapView, messages, filters, onCho
     }
     matchedLine.textContent = t('planner.matched', {returned: ranking.items.length, matched: ranking.number_matched});
     for (const item of ranking.items) {
-      const kelurahan = item.parents?.find((p) => p.level === 'kelurahan')?.name ?? '';
+      // The RW's name holds its kelurahan's; the kecamatan places it in the city.
+      const kecamatan = item.parents?.find((p) => p.level === 'kecamatan')?.name ?? '';
       tbody.append(el('tr', {
         dataset: {testid: 'ranking-row', code: item.code, unserved: item.unserved, unmetPriority: item.unmet_priority},
         onclick: () => chooseRow(item),
@@ -45,7 +46,7 @@ export function createPlannerPanel({root, api, mapView, messages, filters, onCho
       el('td', {}, el('button', {type: 'button', class: 'link', onclick: (event) => {
         event.stopPropagation();
         chooseRow(item);
-      }}, item.name), el('div', {class: 'meta'}, kelurahan)),
+      }}, item.name), el('div', {class: 'meta'}, kecamatan)),
       el('td', {class: 'num'}, formatNumber(item.unserved)),
       el('td', {class: 'num'}, formatNumber(item.unmet_priority)),
       el('td', {class: 'num'}, formatPercent(item.pledged_ratio))));
