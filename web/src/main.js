@@ -107,6 +107,12 @@ async function start() {
     roleWord.dataset.role = role;
     roleName.textContent = signedIn ? `(${t(`role.${role}`)})` : t('signin.anonymous');
     signout.hidden = !signedIn;
+    // Signed in, the token box only gets in the way; signing out brings it back.
+    for (const id of ['signin-token', 'signin', 'signin-hint']) {
+      const element = id === 'signin' ? byTestId(id) : document.getElementById(id);
+      element.hidden = signedIn;
+    }
+    document.querySelector('label[for=signin-token]').hidden = signedIn;
     document.body.dataset.role = role;
   }
   session.onChange(({role}) => {
