@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/etag.hpp"
 #include "server/gzip.hpp"
 
 namespace server {
@@ -34,26 +35,6 @@ struct static_file {
 bool is_compressible(std::string_view content_type) {
   return content_type.starts_with("text/") || content_type.starts_with("application/json") ||
          content_type.starts_with("image/svg+xml");
-}
-
-// A strong validator: FNV-1a of the exact bytes.
-std::string etag_of(const std::string& bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : bytes)
-    h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  char tag[24];
-  std::snprintf(tag, sizeof tag, "\"%016llx\"", static_cast<unsigned long long>(h));
-  return tag;
-}
-
-// RFC 9110 §13.1.2: If-None-Match lists tags (or "*"); either form of ours matches, since a
-// client that got the gzipped body revalidates with the -gzip tag.
-bool matches(const std::optional<std::string>& if_none_match, const std::string& etag) {
-  if (!if_none_match) return false;
-  if (*if_none_match == "*") return true;
-  const std::string gzip_tag = etag.substr(0, etag.size() - 1) + "-gzip\"";
-  return if_none_match->find(etag) != std::string::npos ||
-         if_none_match->find(gzip_tag) != std::string::npos;
 }
 
 std::string read_whole(const fs::path& path) {
@@ -94,7 +75,7 @@ class static_files {
     made->bytes = read_whole(path);
     // A file rewritten while read keeps its new size, so the next request reads it again.
     made->size = made->bytes.size();
-    made->etag = etag_of(made->bytes);
+    made->etag = strong_etag(made->bytes);
     if (made->bytes.size() >= min_gzip_bytes && is_compressible(made->content_type))
       made->gzipped = gzip(made->bytes);
     const std::lock_guard lock(m_lock);
@@ -113,9 +94,9 @@ response answer_file(const static_file& f, const request& r) {
   std::vector<std::pair<std::string, std::string>> headers = {
       {"Cache-Control", "no-cache"}, {"X-Content-Type-Options", "nosniff"}};
   const bool gzipped = !f.gzipped.empty() && accepts_gzip(r.header("accept-encoding").value_or(""));
-  const std::string etag = gzipped ? f.etag.substr(0, f.etag.size() - 1) + "-gzip\"" : f.etag;
+  const std::string etag = gzipped ? gzip_etag(f.etag) : f.etag;
   headers.emplace_back("ETag", etag);
-  if (matches(r.header("if-none-match"), f.etag)) return {304, "", "", std::move(headers)};
+  if (none_match(r.header("if-none-match"), f.etag)) return {304, "", "", std::move(headers)};
   // Gzipped once when read, not per request; the edge leaves an encoded body alone.
   if (gzipped) {
     headers.emplace_back("Content-Encoding", "gzip");

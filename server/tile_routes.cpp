@@ -5,6 +5,7 @@
 
 #include "geo/engine.hpp"
 #include "server/api_json.hpp"
+#include "server/etag.hpp"
 #include "server/gzip.hpp"
 #include "server/query_params.hpp"
 #include "server/tile_cache.hpp"
@@ -48,25 +49,6 @@ std::int64_t tile_number(std::string_view text, const char* name) {
   return value;
 }
 
-// A strong validator: the same bytes always give the same tag.
-std::string etag_of(const std::string& bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : bytes)
-    h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  char tag[24];
-  std::snprintf(tag, sizeof tag, "\"%016llx\"", static_cast<unsigned long long>(h));
-  return tag;
-}
-
-bool matches(const std::optional<std::string>& if_none_match, const std::string& etag) {
-  if (!if_none_match) return false;
-  if (*if_none_match == "*") return true;
-  // The edge marks gzipped answers by a suffix inside the quotes; either form matches.
-  const std::string plain = etag.substr(0, etag.size() - 1);
-  return if_none_match->find(etag) != std::string::npos ||
-         if_none_match->find(plain + "-gzip\"") != std::string::npos;
-}
-
 struct tile_maker {
   const geo::engine& engine;
   const tiles::tile_builder& builder;
@@ -90,7 +72,7 @@ std::shared_ptr<const tile_cache::tile> current_tile(const tile_maker& m, const 
   for (std::size_t i = 0; i < built.shown.size(); ++i)
     made->shown.emplace_back(built.shown[i], seen.of[i]);
   if (!made->bytes.empty()) {
-    made->etag = etag_of(made->bytes);
+    made->etag = strong_etag(made->bytes);
     made->gzipped = gzip(made->bytes);
   }
   if (seen.changes == changes_before) m.cache.put(key, made);
@@ -128,14 +110,14 @@ response tile(const tile_maker& m, request& r) {
           ? "private, no-cache"
           : "no-cache";
   if (t->bytes.empty()) return {204, "", "", {{"Cache-Control", cache_control}}};
-  if (matches(r.header("if-none-match"), t->etag))
+  if (none_match(r.header("if-none-match"), t->etag))
     return {304, "", "", {{"ETag", t->etag}, {"Cache-Control", cache_control}}};
   // Gzipped once when built, not per request; the edge leaves an encoded body alone.
   if (accepts_gzip(r.header("accept-encoding").value_or("")))
     return {200,
             "application/vnd.mapbox-vector-tile",
             t->gzipped,
-            {{"ETag", t->etag.substr(0, t->etag.size() - 1) + "-gzip\""},
+            {{"ETag", gzip_etag(t->etag)},
              {"Content-Encoding", "gzip"},
              {"Cache-Control", cache_control}}};
   return {200,
