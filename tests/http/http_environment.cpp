@@ -223,9 +223,10 @@ void http_environment::create_tokens() {
 }
 
 void http_environment::start_server() {
-  const child c =
-      spawn_sasaran({"serve", "--db", m_db, "--host", "127.0.0.1", "--port", "0", "--threads", "2"},
-                    m_dir + "/serve.log");
+  // A web folder that holds no page, wherever the tests run from: WebMapUnbuilt relies on it.
+  const child c = spawn_sasaran({"serve", "--db", m_db, "--host", "127.0.0.1", "--port", "0",
+                                 "--threads", "2", "--web", m_dir + "/web-not-built"},
+                                m_dir + "/serve.log");
   ASSERT_GT(c.pid, 0) << "cannot start " << SASARAN_BINARY;
   m_pid = c.pid;
   m_stdout = c.stdout_fd;
