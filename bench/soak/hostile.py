@@ -67,7 +67,7 @@ class stats:
         if reply.status == 503 and "retry-after" not in reply.headers:
             self.no_retry_after += 1
             self.example("503_without_retry_after", variant, reply)
-        if reply.status >= 500 and reply.status != 503:
+        if reply.status >= 500 and reply.status not in (501, 503, 505):
             self.example("5xx", variant, reply)
 
     def other(self, variant, outcome, note=None):

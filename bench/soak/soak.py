@@ -25,6 +25,9 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 CLASSES = ("coverage", "areas", "huge", "json", "malformed", "idle", "slowloris", "slowbody")
 HELD = ("idle", "slowloris", "slowbody")  # classes whose point is to be closed
 LOST = ("closed_without_answer", "truncated_answer", "no_answer_in_time", "garbled_answer")
+# 5xx statuses that refuse a request rather than fail at it: 501 (method), 505 (HTTP version)
+# and 503 (load shedding, with Retry-After). Any other 5xx (500, 502, 504...) is a failure.
+REFUSING_5XX = ("501", "503", "505")
 
 
 def log(*parts):
@@ -44,6 +47,16 @@ def proc_status(pid, field):
     except (OSError, ValueError):
         return None
     return None
+
+
+def cpu_seconds(pid):
+    """User plus system CPU seconds of a process so far (None once it is gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def open_fds(pid):
@@ -308,6 +321,12 @@ def main():
         stdin=subprocess.DEVNULL)
     honest = {w: start_wrk(args, w, args.duration, srv.port, "loaded") for w in ("tiles", "lookup")}
     load = list(hostile.values()) + [prober] + list(honest.values())
+    # Who used the two cores: the server and each load process (last reading while alive).
+    users = {"server": pid, "healthz prober": prober.pid}
+    users.update({"hostile " + c: proc.pid for c, proc in hostile.items()})
+    users.update({"wrk " + w: proc.pid for w, proc in honest.items()})
+    cpu_start = cpu_seconds(pid) or 0.0
+    cpu = {}
 
     rss = []  # (second of the mix, KiB)
     rss_warm = None
@@ -328,6 +347,10 @@ def main():
                 if rss_warm is None and now - mix_start >= warmup:
                     rss_warm = kib
             fds_max = max(fds_max, open_fds(pid) or 0)
+            for who, p_id in users.items():
+                c = cpu_seconds(p_id)
+                if c is not None:
+                    cpu[who] = c
             next_sample += 1
         if now >= next_progress:
             log("%3.0f/%d s: server up, RSS %s MB, %d open files" % (
@@ -350,10 +373,13 @@ def main():
         "died_after_s": round(srv.died_at - mix_start, 1) if srv.died_at else None,
         "exit": describe_exit(srv.proc.returncode) if not alive else None,
         "stop": stopped, "stop_s": stop_s, "fds_max": fds_max,
+        "cpu_s_in_mix": round(cpu.get("server", cpu_start) - cpu_start, 1),
         "stderr_tail": tail(srv.err, 8),
         "last_words": last_words(srv.err) if not alive else [],
     }
     rss_end = rss[-1][1] if rss else None
+    report["cpu_s"] = {who: round(c - (cpu_start if who == "server" else 0), 1)
+                       for who, c in cpu.items()}
     report["rss_mb"] = {"before_mix": mb(rss_before), "after_warmup": mb(rss_warm),
                         "warmup_s": warmup, "end": mb(rss_end),
                         "end_at_s": rss[-1][0] if rss else None, "after_rest": mb(rss_rest),
@@ -386,7 +412,7 @@ def evaluate(args, report):
             [k for k in healthz.values() if isinstance(k, dict)]:
         for st, n in s.get("statuses", {}).items():
             statuses[st] = statuses.get(st, 0) + n
-    five = {st: n for st, n in statuses.items() if st.startswith("5") and st != "503"}
+    five = {st: n for st, n in statuses.items() if st[0] == "5" and st not in REFUSING_5XX}
     not_pjson = sum(s.get("not_problem_json", 0) for s in hostile.values()) + \
         sum(r["loaded"].get("not_problem_json", 0) for r in honest.values())
     no_ra = sum(s.get("no_retry_after_503", 0) for s in hostile.values()) + \
@@ -395,7 +421,7 @@ def evaluate(args, report):
     def where(key):
         def has(s):
             if key == "5xx":
-                return any(st[0] == "5" and st != "503" for st in s.get("statuses", {}))
+                return any(st[0] == "5" and st not in REFUSING_5XX for st in s.get("statuses", {}))
             return s.get(key)
         out = [c for c, s in hostile.items() if has(s)]
         out += ["honest " + w for w, r in honest.items() if has(r["loaded"])]
@@ -417,9 +443,9 @@ def evaluate(args, report):
     aims.append(("0 answers lost", sum(lost.values()) + honest_lost == 0,
                  "hostile: %s; honest wrk read errors and timeouts: %d" % (
                      ", ".join("%s %d" % (c, n) for c, n in lost.items()), honest_lost)))
-    aims.append(("every refusal a problem+json 4xx or a 503 with Retry-After",
+    aims.append(("every refusal a problem+json 4xx (501, 505) or a 503 with Retry-After",
                  not five and not not_pjson and not no_ra,
-                 "5xx other than 503: %s; not problem+json: %d; 503 without Retry-After: %d" % (
+                 "other 5xx: %s; not problem+json: %d; 503 without Retry-After: %d" % (
                      five or 0, not_pjson, no_ra)))
     for kind in ("keep_alive", "new_connection"):
         k = healthz.get(kind, {})
@@ -444,7 +470,7 @@ def evaluate(args, report):
     if args.short:
         checks.append(("the server did not crash", not srv["crashed"],
                        crash if srv["crashed"] else "alive after %d s of the mix" % args.duration))
-        checks.append(("no 5xx other than 503", not five,
+        checks.append(("no 5xx other than 503 (and 501, 505)", not five,
                        ("%s (%s)%s" % (five, where("5xx"), example("5xx"))) if five else "none"))
         checks.append(("no 503 without Retry-After", not no_ra,
                        "%d (%s)%s" % (no_ra, where("no_retry_after_503"),
@@ -487,6 +513,9 @@ def print_report(report):
         print("server: alive at the end; SIGTERM: %s after %s s; at most %d open files" % (
             srv["stop"], srv["stop_s"], srv["fds_max"]))
     r = report["rss_mb"]
+    print("CPU seconds in the mix (%d cores: %d s available): %s" % (
+        os.cpu_count(), os.cpu_count() * report["duration_s"],
+        ", ".join("%s %s" % kv for kv in report["cpu_s"].items())))
     print("RSS MB: before the mix %s, after warm-up (%s s) %s, end %s (%s%%), after 2 s rest %s, "
           "peak %s" % (r["before_mix"], r["warmup_s"], r["after_warmup"], r["end"],
                        r["growth_pct"], r["after_rest"], r["peak"]))
