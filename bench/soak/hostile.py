@@ -10,7 +10,8 @@ Classes (concurrency = connections, or clients per variant where a class has var
                and as an admin, so the body is read), nested arrays and objects, 1 MiB bodies
   malformed    Content-Length -1 and 99999999999999999999, unknown method, HTTP/2.0 request
                line, a space in the URL, bare-LF lines, a header line without a colon
-  idle         connections that send nothing
+  idle         connections that send nothing (an answer to them, such as a bare 408 before
+               closing, is counted but need not be problem+json)
   slowloris    request headers trickled one byte per interval, never finished
   slowbody     a POST whose 100 KB body is trickled one byte per interval
 
@@ -57,11 +58,13 @@ class stats:
             e["note"] = note
         self.examples[kind] = e
 
-    def answered(self, variant, reply, seconds):
+    def answered(self, variant, reply, seconds, judged=True):
+        """An answer; `judged`: whether a refusal must be problem+json (not for connections
+        that sent nothing, where a bare 408 before closing is as good as closing)."""
         self.statuses[str(reply.status)] += 1
         self.by_variant[variant][str(reply.status)] += 1
         self.times.append(seconds)
-        if reply.status >= 400 and reply.content_type() != "application/problem+json":
+        if judged and reply.status >= 400 and reply.content_type() != "application/problem+json":
             self.not_problem_json += 1
             self.example("not_problem_json", variant, reply)
         if reply.status == 503 and "retry-after" not in reply.headers:
@@ -257,7 +260,8 @@ class run:
             if reading.done():
                 try:
                     reply = reading.result()
-                    self.stats.answered(variant, reply, time.monotonic() - opened)
+                    self.stats.answered(variant, reply, time.monotonic() - opened,
+                                        judged=bool(head or trickle))
                 except (h.ended_early, ConnectionError, OSError):
                     self.stats.other(variant, h.CLOSED_BY_SERVER)
                     self.stats.close_times.append(time.monotonic() - opened)
@@ -267,6 +271,8 @@ class run:
                 reading.cancel()
                 self.stats.other(variant, h.OPEN_AT_END)
             h.close(writer)
+            if self.before_deadline():
+                await asyncio.sleep(self.args.reopen_pause)
 
     async def main(self):
         args = self.args
@@ -335,6 +341,8 @@ def main():
     p.add_argument("--pause", type=float, default=0, help="seconds between a client's requests")
     p.add_argument("--interval", type=float, default=1,
                    help="seconds between trickled bytes (slowloris, slowbody)")
+    p.add_argument("--reopen-pause", type=float, default=0.5,
+                   help="seconds before a held connection the server closed is opened again")
     p.add_argument("--ramp", type=float, default=0.002,
                    help="seconds between opening held connections (idle, slow)")
     p.add_argument("--areas-words", type=int, default=50000)

@@ -30,6 +30,27 @@ LOST = ("closed_without_answer", "truncated_answer", "no_answer_in_time", "garbl
 REFUSING_5XX = ("501", "503", "505")
 
 
+CHILDREN = []  # every process started, stopped on the way out whatever happens
+
+
+def spawn(*popen_args, **popen_kwargs):
+    proc = subprocess.Popen(*popen_args, **popen_kwargs)
+    CHILDREN.append(proc)
+    return proc
+
+
+def stop_children():
+    for proc in CHILDREN:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in CHILDREN:
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def log(*parts):
     print("soak:", *parts, flush=True)
 
@@ -113,7 +134,7 @@ class server:
             cmd += ["--tile-cache-mb", str(self.args.tile_cache_mb)]
         with open(self.out, "w") as out, open(self.err, "w") as err:
             # In its own folder: no web/dist there, so it serves the API only.
-            self.proc = subprocess.Popen(cmd, cwd=self.args.workdir, stdout=out, stderr=err,
+            self.proc = spawn(cmd, cwd=self.args.workdir, stdout=out, stderr=err,
                                          stdin=subprocess.DEVNULL)
         prefix = "sasaran serve: listening on http://127.0.0.1:"
         limit = time.monotonic() + self.args.start_timeout
@@ -177,7 +198,7 @@ def wrk_command(args, what, seconds, port):
 def start_wrk(args, what, seconds, port, label):
     cmd, env = wrk_command(args, what, seconds, port)
     out = open(os.path.join(args.workdir, "wrk_%s_%s.out" % (what, label)), "w")
-    return subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
+    return spawn(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL)
 
 
@@ -312,9 +333,9 @@ def main():
                              args.answer_timeout, "--grace", args.grace, "--out",
                              os.path.join(args.workdir, "hostile_%s.json" % c), *tokens, *extra)
         err = open(os.path.join(args.workdir, "hostile_%s.err" % c), "w")
-        hostile[c] = subprocess.Popen(cmd, stdout=err, stderr=subprocess.STDOUT,
+        hostile[c] = spawn(cmd, stdout=err, stderr=subprocess.STDOUT,
                                       stdin=subprocess.DEVNULL)
-    prober = subprocess.Popen(
+    prober = spawn(
         python_command("probe.py", "--port", srv.port, "--duration", args.duration,
                        "--out", os.path.join(args.workdir, "healthz.json")),
         stdout=open(os.path.join(args.workdir, "healthz.err"), "w"), stderr=subprocess.STDOUT,
@@ -442,7 +463,7 @@ def evaluate(args, report):
     aims.append(("0 crashes", not srv["crashed"], crash if srv["crashed"] else "none"))
     aims.append(("0 answers lost", sum(lost.values()) + honest_lost == 0,
                  "hostile: %s; honest wrk read errors and timeouts: %d" % (
-                     ", ".join("%s %d" % (c, n) for c, n in lost.items()), honest_lost)))
+                     ", ".join("%s %d" % (c, n) for c, n in lost.items()) or "-", honest_lost)))
     aims.append(("every refusal a problem+json 4xx (501, 505) or a 503 with Retry-After",
                  not five and not not_pjson and not no_ra,
                  "other 5xx: %s; not problem+json: %d; 503 without Retry-After: %d" % (
@@ -465,7 +486,7 @@ def evaluate(args, report):
     slow = {c: s.get("answer_seconds", {}).get("max") for c, s in requests.items()}
     aims.append(("each hostile request pattern answered in under 1 s",
                  all(v is not None and v < 1 for v in slow.values()) and not sum(lost.values()),
-                 ", ".join("%s max %s s" % (c, v) for c, v in slow.items())))
+                 ", ".join("%s max %s s" % (c, v) for c, v in slow.items()) or "-"))
 
     if args.short:
         checks.append(("the server did not crash", not srv["crashed"],
@@ -587,4 +608,11 @@ def finish(args, report, early_checks):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM as Ctrl-C
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        log("interrupted; stopping the server and the load")
+        sys.exit(130)
+    finally:
+        stop_children()
