@@ -383,6 +383,19 @@ expect "a chunked POST reaches the server" "$(c chunked "$https/api/v1/pledges" 
   -H 'Transfer-Encoding: chunked' --data-binary '{}')" 400
 expect "... which read its body" "$(json chunked 'd["detail"]')" "target: required"
 
+# nginx's body limit is the server's: a body of exactly 1 MiB reaches the server, one byte more
+# is nginx's 413.
+python3 -c 'import sys; n = int(sys.argv[1]); sys.stdout.write("{\"target\":\"" + "a" * (n - 13) + "\"}")' \
+  1048576 > "$work/out/mib.json"
+python3 -c 'import sys; n = int(sys.argv[1]); sys.stdout.write("{\"target\":\"" + "a" * (n - 13) + "\"}")' \
+  1048577 > "$work/out/mib1.json"
+mib_status=$(c mib "$https/api/v1/pledges" -H "Authorization: Bearer $collaborator" \
+  -H 'Content-Type: application/json' --data-binary "@$work/out/mib.json")
+expect "a body of 1 MiB reaches the server ($mib_status)" "$(json mib 'd.get("instance")')" /api/v1/pledges
+expect "a body of 1 MiB + 1 byte: nginx's 413" "$(c mib1 "$https/api/v1/pledges" \
+  -H "Authorization: Bearer $collaborator" -H 'Content-Type: application/json' \
+  --data-binary "@$work/out/mib1.json")|$(json mib1 'd.get("instance")')" "413|None"
+
 # --- Tiles: cached by ETag, gzip passed through, never across roles -----------------------------
 
 tile=/tiles/kelurahan,rw,targets/12/3263/2118.mvt
