@@ -152,6 +152,45 @@ class server:
             time.sleep(0.1)
         return "it did not say it was listening within %d s" % self.args.start_timeout
 
+    def get(self, path):
+        url = "http://127.0.0.1:%d%s" % (self.port, path)
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.read().decode()
+
+    def wait_ready(self):
+        """Waits until the store is loaded: a 'sasaran serve: ready' line after the listening
+        one (servers that bind before loading print it) or a lookup answered 200 (older ones
+        listen once loaded). None, or why not."""
+        limit = time.monotonic() + self.args.start_timeout
+        while time.monotonic() < limit:
+            if not self.alive():
+                return "it %s while loading: %s" % (describe_exit(self.proc.returncode),
+                                                    " | ".join(tail(self.err, 5)))
+            with open(self.out) as f:
+                if "sasaran serve: ready" in f.read():
+                    return None
+            try:
+                if self.get("/api/v1/lookup?lon=106.8272&lat=-6.1754")[0] == 200:
+                    return None
+            except (OSError, ValueError):
+                pass  # urllib raises HTTPError (an OSError) for a 503 while loading
+            time.sleep(0.2)
+        return "the store was not loaded within %d s" % self.args.start_timeout
+
+    def wait_tiles_prepared(self, limit_s=120):
+        """The server simplifies every zoom in the background from start (as bench/tiles.sh
+        notes): measure after it, not beside it (when it reports it in /metrics)."""
+        limit = time.monotonic() + limit_s
+        while time.monotonic() < limit and self.alive():
+            try:
+                text = "\n" + self.get("/metrics")[1]
+                if "\nsasaran_tile_zooms_prepared " not in text or \
+                        "\nsasaran_tile_zooms_prepared 23\n" in text:
+                    return
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.2)
+
     def alive(self):
         if self.proc.poll() is None:
             return True
@@ -172,11 +211,6 @@ class server:
             self.proc.wait()
             return "did not stop within %d s of SIGTERM (killed)" % limit, None
         return describe_exit(self.proc.returncode), round(time.monotonic() - began, 2)
-
-    def metrics(self):
-        url = "http://127.0.0.1:%d/metrics" % self.port
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return r.read().decode()
 
 
 def wrk_command(args, what, seconds, port):
@@ -293,18 +327,13 @@ def main():
         report["server"] = {"started": False, "why": why}
         return finish(args, report, [("the server starts and listens", False, why)])
     pid = srv.proc.pid
+    why = srv.wait_ready()
+    if why:
+        log("the server did not get ready:", why)
+        report["server"] = {"started": False, "why": why}
+        return finish(args, report, [("the server loads the store and answers", False, why)])
     log("server pid %d on port %d (%s)" % (pid, srv.port, " ".join(tail(srv.err, 1))))
-
-    # The server simplifies every zoom in the background from start (as bench/tiles.sh
-    # notes): measure after it, not beside it.
-    limit = time.monotonic() + 120
-    while time.monotonic() < limit and srv.alive():
-        try:
-            if "\nsasaran_tile_zooms_prepared 23\n" in "\n" + srv.metrics():
-                break
-        except OSError:
-            pass
-        time.sleep(0.2)
+    srv.wait_tiles_prepared()
 
     log("unloaded honest traffic, %d s" % args.unloaded)
     procs = [start_wrk(args, w, args.unloaded, srv.port, "unloaded") for w in ("tiles", "lookup")]
@@ -314,6 +343,12 @@ def main():
     for w in unloaded:
         log("  %s: %s req/s" % (w, unloaded[w].get("ok_rps")))
     rss_before = proc_status(pid, "VmRSS")
+    if not srv.alive():
+        why = "server died under the unloaded honest traffic (%s): %s" % (
+            describe_exit(srv.proc.returncode), " | ".join(last_words(srv.err)))
+        log(why)
+        report["server"] = {"crashed": True, "why": why}
+        return finish(args, report, [("the server did not crash", False, why)])
 
     log("hostile mix for %d s: %s" % (args.duration, ", ".join(
         "%s %d" % (c, getattr(args, c)) for c in CLASSES if getattr(args, c) > 0)))
@@ -333,8 +368,7 @@ def main():
                              args.answer_timeout, "--grace", args.grace, "--out",
                              os.path.join(args.workdir, "hostile_%s.json" % c), *tokens, *extra)
         err = open(os.path.join(args.workdir, "hostile_%s.err" % c), "w")
-        hostile[c] = spawn(cmd, stdout=err, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL)
+        hostile[c] = spawn(cmd, stdout=err, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     prober = spawn(
         python_command("probe.py", "--port", srv.port, "--duration", args.duration,
                        "--out", os.path.join(args.workdir, "healthz.json")),
