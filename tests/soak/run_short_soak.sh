@@ -9,7 +9,10 @@
 # 4xx/5xx that is not application/problem+json, a /healthz not answered 200 within 1 s, or a
 # server that does not stop on SIGTERM; its last line is "N passed, M failed". Speed is
 # judged only by those limits; the time limits below guard against hangs.
-# Needs wrk and python3 (standard library only). Usage: run_short_soak.sh <sasaran-binary>
+# Needs wrk and python3 (standard library only). The logs stay in a temporary folder when it
+# fails (its path is printed). SOAK_DURATION=seconds of mix (60); DB=an imported database to
+# copy instead of importing; REPORT=file.json for the report as JSON.
+# Usage: run_short_soak.sh <sasaran-binary>
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/../.." && pwd)
