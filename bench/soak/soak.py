@@ -115,6 +115,9 @@ def last_words(path):
     for i, line in enumerate(lines):
         if line.startswith("sasaran serve: loaded in"):
             lines = lines[i + 1:]
+    for i in range(len(lines) - 1, -1, -1):  # from an abort's own message, when there is one
+        if lines[i].startswith(("terminate called", "==")) or "Sanitizer" in lines[i]:
+            return lines[i:i + 3]
     return lines[-3:]
 
 
