@@ -39,7 +39,7 @@ sqlite3 "$db" "SELECT id FROM targets WHERE id NOT IN
 
 $sasaran serve --db "$db" --port 0 --threads "${THREADS:-2}" > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
-for _ in $(seq 1 100); do grep -q listening "$work/serve.out" && break; sleep 0.2; done
+for _ in $(seq 1 600); do grep -q '^sasaran serve: ready' "$work/serve.out" && break; sleep 0.2; done
 base=$(sed -n 's/^sasaran serve: listening on //p' "$work/serve.out")
 [ -n "$base" ] || { cat "$work/serve.err" >&2; exit 1; }
 echo "# server: $base ($(grep loaded "$work/serve.err"))"

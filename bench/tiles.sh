@@ -61,7 +61,7 @@ fi
 start() {  # cache megabytes
   $sasaran serve --db "$db" --port 0 --tile-cache-mb "$1" > "$work/serve.out" 2> "$work/serve.err" &
   server_pid=$!
-  for _ in $(seq 1 100); do grep -q listening "$work/serve.out" && break; sleep 0.2; done
+  for _ in $(seq 1 600); do grep -q '^sasaran serve: ready' "$work/serve.out" && break; sleep 0.2; done
   base=$(sed -n 's/^sasaran serve: listening on //p' "$work/serve.out")
   [ -n "$base" ] || { cat "$work/serve.err" >&2; exit 1; }
   # The server simplifies every zoom in the background from start (a one-time cost, like

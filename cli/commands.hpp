@@ -60,6 +60,7 @@ struct serve_options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::size_t threads = 2;
+  std::size_t max_connections = 4096;
   std::size_t tile_cache_mb = 256;
   std::string web = "web/dist";  // the built web map (scripts/build-web.sh), served at /
 };

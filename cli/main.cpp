@@ -105,8 +105,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   srv->add_option("--port", serve.port, "Port; 0 picks a free one and prints it")
       ->capture_default_str();
-  srv->add_option("--threads", serve.threads, "Worker threads answering requests")
-      ->check(CLI::Range(1, 256))
+  srv->add_option("--threads", serve.threads,
+                  "I/O threads, which also answer light requests (lookups, tiles); lists and "
+                  "searches run on threads/2 more, writes on one more")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  srv->add_option("--max-connections", serve.max_connections,
+                  "Connections kept open at once; past it the longest idle ones are closed "
+                  "(lowered to fit the file descriptor limit)")
+      ->check(CLI::Range(16, 1000000))
       ->capture_default_str();
   srv->add_option("--tile-cache-mb", serve.tile_cache_mb,
                   "Memory for built tiles, MiB (0: build every tile on request)")
@@ -115,8 +122,10 @@ int main(int argc, char** argv) {
                   "Folder of the built web map, served at / (scripts/build-web.sh makes it)")
       ->capture_default_str();
   srv->footer(
-      "Prints 'sasaran serve: listening on http://HOST:PORT' on stdout once ready. Exit codes: "
-      "0 stopped by a signal; 1 could not start (no database, port in use).");
+      "Prints 'sasaran serve: listening on http://HOST:PORT' on stdout once the port is bound "
+      "(/healthz answers; other routes answer 503 while loading), then 'sasaran serve: ready' "
+      "once the store is loaded (/readyz answers 200). Exit codes: 0 stopped by a signal; 1 "
+      "could not start (no database, port in use, unreadable store).");
 
   try {
     app.parse(argc, argv);

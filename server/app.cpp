@@ -22,8 +22,9 @@ namespace server {
 
 class app::parts {
  public:
-  explicit parts(const app_options& o)
-      : store(checked(o.db)),
+  parts(const app_options& o, metrics& shared_counters)
+      : counters(shared_counters),
+        store(checked(o.db)),
         engine((started = std::chrono::steady_clock::now(), store)),
         ledger(store, engine),
         tile_maker(engine),
@@ -32,9 +33,7 @@ class app::parts {
         checkpoints((store.db().exec("PRAGMA wal_autocheckpoint = 0"), o.db),
                     std::chrono::milliseconds(500)),
         authenticate(o.db),
-        context{engine, ledger, store, writes, counters},
-        edge(o.edge, routes, counters,
-             [this](const std::optional<std::string>& h) { return authenticate(h); }) {
+        context{engine, ledger, store, writes, counters} {
     add_service_routes(routes, context);
     add_lookup_routes(routes, context);
     add_area_routes(routes, context);
@@ -73,6 +72,7 @@ class app::parts {
     return db;
   }
 
+  metrics& counters;
   std::chrono::steady_clock::time_point started;
   geo::spatialite_store store;
   geo::engine engine;
@@ -83,10 +83,8 @@ class app::parts {
   wal_checkpointer checkpoints;
   token_authenticator authenticate;
   std::mutex writes;
-  metrics counters;
   router routes;
   api_context context;
-  pistache_edge edge;
   // Simplifies every zoom's areas while the server already answers, so that the first tile
   // of a zoom does not wait for it; stopped between zooms when the server stops early.
   std::jthread prepare_tiles{[this](const std::stop_token& stop) {
@@ -95,23 +93,34 @@ class app::parts {
   }};
 };
 
-app::app(const app_options& options) : m_parts(std::make_unique<parts>(options)) {}
-app::~app() = default;
+app::app(app_options options) : m_options(std::move(options)), m_edge(m_options.edge, m_counters) {}
+
+app::~app() {
+  // The edge's threads run the routes, which use the parts: they stop first.
+  m_edge.stop(std::chrono::milliseconds(0));
+}
 
 void app::start() {
-  m_parts->edge.start();
+  m_edge.start();
+}
+
+void app::load() {
+  m_parts = std::make_unique<parts>(m_options, m_counters);
+  m_edge.serve(m_parts->routes, [p = m_parts.get()](const std::optional<std::string>& h) {
+    return p->authenticate(h);
+  });
 }
 
 std::uint16_t app::port() const {
-  return m_parts->edge.port();
+  return m_edge.port();
 }
 
-void app::stop() {
-  m_parts->edge.stop();
+void app::stop(std::chrono::milliseconds drain) {
+  m_edge.stop(drain);
 }
 
 double app::load_seconds() const {
-  return m_parts->loaded;
+  return m_parts ? m_parts->loaded : 0;
 }
 
 }  // namespace server

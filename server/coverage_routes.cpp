@@ -97,9 +97,12 @@ response summaries(api_context& context, const request& r) {
 }  // namespace
 
 void add_coverage_routes(router& routes, api_context& context) {
-  routes.add("GET", "/api/v1/coverage", [&context](request& r) { return ranking(context, r); });
-  routes.add("GET", "/api/v1/coverage/summary",
-             [&context](request& r) { return summaries(context, r); });
+  routes.add(
+      "GET", "/api/v1/coverage", [&context](request& r) { return ranking(context, r); },
+      route_cost::heavy);
+  routes.add(
+      "GET", "/api/v1/coverage/summary", [&context](request& r) { return summaries(context, r); },
+      route_cost::heavy);
 }
 
 }  // namespace server

@@ -5,17 +5,70 @@
 #include "server/query_params.hpp"
 
 namespace server {
+namespace {
+
+constexpr std::size_t max_depth = 16;
+
+// A first pass over the body that names the member at fault, which nlohmann's DOM parser does
+// not: a number out of the range of a double (1e400) and nesting deeper than any body we take.
+class body_checker final : public nlohmann::json::json_sax_t {
+ public:
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return enter(); }
+  bool end_object() override { return leave(); }
+  bool start_array(std::size_t) override { return enter(); }
+  bool end_array() override { return leave(); }
+  bool key(string_t& name) override {
+    if (m_depth == 1) m_member = name;
+    return true;
+  }
+  bool parse_error(std::size_t byte, const std::string&,
+                   const nlohmann::json::exception& e) override {
+    const std::string member = m_member.empty() ? "body" : m_member;
+    if (e.id == 406)  // out_of_range.406: number overflow
+      m_fault = http_error(400, member + ": number out of range", member);
+    else
+      m_fault = http_error(400, "body: not valid JSON (byte " + std::to_string(byte) + ")", "body");
+    return false;
+  }
+  const std::optional<http_error>& fault() const { return m_fault; }
+
+ private:
+  bool enter() {
+    if (++m_depth <= max_depth) return true;
+    const std::string member = m_member.empty() ? "body" : m_member;
+    m_fault = http_error(
+        400, member + ": nested deeper than " + std::to_string(max_depth) + " levels", member);
+    return false;
+  }
+  bool leave() {
+    --m_depth;
+    return true;
+  }
+  std::size_t m_depth = 0;
+  std::string m_member;  // the top-level member being read
+  std::optional<http_error> m_fault;
+};
+
+}  // namespace
 
 json_body::json_body(const request& r, std::initializer_list<std::string_view> members) {
   if (r.body.empty()) {
     m_doc = nlohmann::json::object();
     return;
   }
-  try {
-    m_doc = nlohmann::json::parse(r.body);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw http_error(400, "body: not valid JSON (byte " + std::to_string(e.byte) + ")", "body");
+  body_checker checker;
+  if (!nlohmann::json::sax_parse(r.body, &checker)) {
+    if (checker.fault()) throw *checker.fault();
+    throw http_error(400, "body: not valid JSON", "body");
   }
+  m_doc = nlohmann::json::parse(r.body);
   if (!m_doc.is_object()) throw http_error(400, "body: expected a JSON object", "body");
   for (const auto& [name, value] : m_doc.items())
     if (std::find(members.begin(), members.end(), name) == members.end()) {

@@ -69,9 +69,10 @@ void add_ogc_routes(router& routes, const geo::engine& engine) {
     check_format_only(r);
     return response::json(collection_document(r, c));
   });
-  routes.add("GET", "/ogc/collections/{id}/items", [all](request& r) {
-    return items_response(collection_named(*all, r.param("id")), r);
-  });
+  routes.add(
+      "GET", "/ogc/collections/{id}/items",
+      [all](request& r) { return items_response(collection_named(*all, r.param("id")), r); },
+      route_cost::heavy);
   routes.add("GET", "/ogc/collections/{id}/items/{fid}", [all](request& r) {
     return item_response(collection_named(*all, r.param("id")), r, r.param("fid"));
   });

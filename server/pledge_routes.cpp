@@ -149,7 +149,9 @@ response one(api_context& context, request& r) {
 // A collaborator's own pledges; planners and admins may ask for anyone's; a PIC lists the
 // active pledges of the targets of an area in their scope.
 response list(api_context& context, request& r) {
-  const query_params q(r, {"collaborator", "area"});
+  const query_params q(r, {"collaborator", "area", "limit", "offset"});
+  const std::size_t limit = q.count("limit", 1000, 1, 10000);
+  const std::size_t offset = q.count("offset", 0, 0, 100000000);
   std::vector<geo::pledge> found;
   if (const std::optional<std::string> code = q.text("area")) {
     const geo::area* a = context.engine.find_area(*code);
@@ -168,21 +170,29 @@ response list(api_context& context, request& r) {
     found = context.ledger.of_collaborator(who);
   }
   json items = json::array();
-  for (const geo::pledge& p : found)
-    items.push_back(pledge_json(p));
-  return response::json(dump({{"number_returned", items.size()}, {"pledges", std::move(items)}}));
+  for (std::size_t i = offset; i < found.size() && i < offset + limit; ++i)
+    items.push_back(pledge_json(found[i]));
+  return response::json(dump({{"number_matched", found.size()},
+                              {"number_returned", items.size()},
+                              {"pledges", std::move(items)}}));
 }
 
 }  // namespace
 
 void add_pledge_routes(router& routes, api_context& context) {
-  routes.add("POST", "/api/v1/pledges", [&context](request& r) { return create(context, r); });
-  routes.add("GET", "/api/v1/pledges", [&context](request& r) { return list(context, r); });
+  routes.add(
+      "POST", "/api/v1/pledges", [&context](request& r) { return create(context, r); },
+      route_cost::write);
+  routes.add(
+      "GET", "/api/v1/pledges", [&context](request& r) { return list(context, r); },
+      route_cost::heavy);
   routes.add("GET", "/api/v1/pledges/{id}", [&context](request& r) { return one(context, r); });
-  routes.add("POST", "/api/v1/pledges/{id}/cancel",
-             [&context](request& r) { return cancel(context, r); });
-  routes.add("POST", "/api/v1/pledges/{id}/realizations",
-             [&context](request& r) { return realize(context, r); });
+  routes.add(
+      "POST", "/api/v1/pledges/{id}/cancel", [&context](request& r) { return cancel(context, r); },
+      route_cost::write);
+  routes.add(
+      "POST", "/api/v1/pledges/{id}/realizations",
+      [&context](request& r) { return realize(context, r); }, route_cost::write);
 }
 
 }  // namespace server

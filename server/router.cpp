@@ -24,9 +24,10 @@ bool is_parameter(const std::string& segment) {
 
 }  // namespace
 
-void router::add(std::string method, std::string pattern, handler h) {
+void router::add(std::string method, std::string pattern, handler h, route_cost cost) {
   std::vector<std::string> segments = split_path(pattern);
-  m_routes.push_back({std::move(method), std::move(pattern), std::move(segments), std::move(h)});
+  m_routes.push_back(
+      {std::move(method), std::move(pattern), std::move(segments), std::move(h), cost});
 }
 
 router::match router::find(std::string_view method, std::string_view path,
@@ -46,6 +47,7 @@ router::match router::find(std::string_view method, std::string_view path,
     if (r.method == method && !found.run) {
       found.run = &r.run;
       found.route = r.pattern;
+      found.cost = r.cost;
       for (std::size_t i = 0; i < segments.size(); ++i)
         if (is_parameter(r.segments[i]))
           params[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];

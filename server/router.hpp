@@ -10,6 +10,12 @@ namespace server {
 
 using handler = std::function<response(request&)>;
 
+/// How much a route may cost, which decides where it runs (server/pistache_edge): `light`
+/// routes answer in bounded, small time on the I/O threads; `write` routes wait for the disk
+/// and `heavy` ones (lists, searches, exports) for the CPU, on their own bounded queues that
+/// refuse with 503 when full, so neither can hold up the light ones.
+enum class route_cost { light, write, heavy };
+
 /// Maps method and path to a handler. Patterns are literal segments and `{name}` segments,
 /// e.g. /api/v1/areas/{code}; a `{name}` segment matches one non-empty segment.
 class router {
@@ -19,9 +25,10 @@ class router {
     std::string route;                 // the pattern, for metrics ("unmatched" when none)
     bool path_known = false;           // the path matched some route, with another method
     std::vector<std::string> allowed;  // methods of the path's routes, for 405 and OPTIONS
+    route_cost cost = route_cost::light;
   };
 
-  void add(std::string method, std::string pattern, handler h);
+  void add(std::string method, std::string pattern, handler h, route_cost cost = route_cost::light);
   /// Finds the route; fills `params` with the `{name}` segments.
   match find(std::string_view method, std::string_view path,
              std::unordered_map<std::string, std::string>& params) const;
@@ -32,6 +39,7 @@ class router {
     std::string pattern;
     std::vector<std::string> segments;
     handler run;
+    route_cost cost;
   };
   std::vector<route> m_routes;
 };

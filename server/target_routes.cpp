@@ -102,7 +102,9 @@ response one(api_context& context, const request& r) {
 void add_target_routes(router& routes, api_context& context) {
   routes.add("GET", "/api/v1/targets/nearest",
              [&context](request& r) { return nearest(context, r); });
-  routes.add("GET", "/api/v1/targets", [&context](request& r) { return list(context, r); });
+  routes.add(
+      "GET", "/api/v1/targets", [&context](request& r) { return list(context, r); },
+      route_cost::heavy);
   routes.add("GET", "/api/v1/targets/{id}", [&context](request& r) { return one(context, r); });
 }
 

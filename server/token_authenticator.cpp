@@ -5,6 +5,22 @@
 #include "server/http.hpp"
 
 namespace server {
+namespace {
+
+// RFC 9110 11.4: the scheme is case-insensitive and one or more spaces end it.
+std::optional<std::string_view> bearer_secret(std::string_view header) {
+  constexpr std::string_view scheme = "bearer";
+  if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return std::nullopt;
+  for (std::size_t i = 0; i < scheme.size(); ++i)
+    if ((header[i] | 0x20) != scheme[i]) return std::nullopt;
+  header.remove_prefix(scheme.size());
+  while (!header.empty() && header.front() == ' ')
+    header.remove_prefix(1);
+  if (header.empty() || header.find(' ') != std::string_view::npos) return std::nullopt;
+  return header;
+}
+
+}  // namespace
 
 token_authenticator::token_authenticator(const std::string& db_path,
                                          std::chrono::seconds remember_for)
@@ -14,10 +30,9 @@ token_authenticator::~token_authenticator() = default;
 
 principal token_authenticator::operator()(const std::optional<std::string>& authorization) {
   if (!authorization) return {};
-  constexpr std::string_view scheme = "Bearer ";
-  if (!authorization->starts_with(scheme) || authorization->size() == scheme.size())
-    throw http_error(401, "Authorization: expected 'Bearer <token>'", "Authorization");
-  const std::string hash = geo::hash_secret(std::string_view(*authorization).substr(scheme.size()));
+  const std::optional<std::string_view> secret = bearer_secret(*authorization);
+  if (!secret) throw http_error(401, "Authorization: expected 'Bearer <token>'", "Authorization");
+  const std::string hash = geo::hash_secret(*secret);
   const auto now = std::chrono::steady_clock::now();
   const std::lock_guard lock(m_mutex);
   if (const auto it = m_seen.find(hash); it != m_seen.end() && it->second.until > now)

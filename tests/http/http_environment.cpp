@@ -242,6 +242,18 @@ void http_environment::start_server() {
            << tail(m_dir + "/serve.log");
   }
   m_base_url = line->substr(prefix.size());
+  // The port is bound before the store is loaded; the second line says every route answers.
+  // The wait only guards against a hang: loading takes over a minute under the sanitizers.
+  const std::optional<std::string> ready =
+      read_line(m_stdout, clock_type::now() + std::chrono::minutes(10), why);
+  if (!ready || *ready != "sasaran serve: ready") {
+    const std::string state = child_state(m_pid);
+    if (state != "running") m_pid = -1;
+    FAIL() << "the server did not say it was ready ("
+           << (ready ? "second line: '" + *ready + "'" : why) << "; the server is " << state
+           << "):\n"
+           << tail(m_dir + "/serve.log");
+  }
 }
 
 void http_environment::stop_server() {

@@ -167,7 +167,7 @@ TEST(ApiEdge, KeepsHttp11ConnectionsAliveUnlessTheClientAsksToClose) {
   while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
     out.append(buffer, n);
   pclose(pipe);
-  EXPECT_NE(out.find("< Connection: Keep-Alive"), std::string::npos) << out;
+  EXPECT_NE(out.find("< Connection: keep-alive"), std::string::npos) << out;
   EXPECT_NE(out.find("Re-using existing connection"), std::string::npos) << out;
   const std::string closing = "curl -sv -o /dev/null -H 'Connection: close' '" + url + "' 2>&1";
   pipe = popen(closing.c_str(), "r");
@@ -176,7 +176,7 @@ TEST(ApiEdge, KeepsHttp11ConnectionsAliveUnlessTheClientAsksToClose) {
   while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
     out.append(buffer, n);
   pclose(pipe);
-  EXPECT_NE(out.find("< Connection: Close"), std::string::npos) << out;
+  EXPECT_NE(out.find("< Connection: close"), std::string::npos) << out;
 }
 
 }  // namespace

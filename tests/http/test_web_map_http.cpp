@@ -92,18 +92,28 @@ class WebMapHttp : public ::testing::Test {
     ASSERT_GT(s_pid, 0);
     // The first line on stdout says where it listens.
     std::string line;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    // Two lines: the port, then "ready" once the store is loaded. The deadline only guards
+    // against a hang (loading takes over a minute under the sanitizers).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+    std::string first;
     while (std::chrono::steady_clock::now() < deadline) {
       pollfd p{out, POLLIN, 0};
       if (poll(&p, 1, 200) <= 0) continue;
       char c = 0;
-      if (read(out, &c, 1) != 1 || c == '\n') break;
-      line += c;
+      if (read(out, &c, 1) != 1) break;
+      if (c != '\n') {
+        line += c;
+      } else if (first.empty()) {
+        first = std::exchange(line, {});
+      } else {
+        break;
+      }
     }
     close(out);
     const std::string prefix = "sasaran serve: listening on ";
-    ASSERT_TRUE(line.starts_with(prefix)) << "first line: '" << line << "'";
-    s_base = line.substr(prefix.size());
+    ASSERT_TRUE(first.starts_with(prefix)) << "first line: '" << first << "'";
+    ASSERT_EQ(line, "sasaran serve: ready");
+    s_base = first.substr(prefix.size());
   }
 
   static void TearDownTestSuite() {
@@ -172,7 +182,8 @@ TEST_F(WebMapHttp, NeverServesAFileOutsideTheFolderNorAHiddenOne) {
         "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/secret.txt", "/.env", "/sub", "/sub/x.css",
         "/sub%2fx.css", "/app.js%00.css", "/%5c..%5csecret.txt"}) {
     const http_response r = fetch(path);
-    EXPECT_EQ(r.status, 404) << path;
+    // A control character (the NUL) makes the path malformed (400) rather than unknown.
+    EXPECT_EQ(r.status, path.find("%00") != std::string::npos ? 400 : 404) << path;
     EXPECT_EQ(r.header("content-type"), "application/problem+json") << path;
     EXPECT_EQ(r.body.find("not for the web"), std::string::npos) << path;
     EXPECT_EQ(r.body.find("root:"), std::string::npos) << path;

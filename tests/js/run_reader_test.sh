@@ -99,6 +99,16 @@ for _ in $(seq 1800); do
   sleep 0.1
 done
 [ -n "$base_url" ] || fail "the server did not say it was listening within 3 minutes"
+# The second line says the store is loaded and every route answers (the port is bound first).
+# The wait only guards against a hang: loading takes over a minute under the sanitizers.
+for _ in $(seq 6000); do
+  [ "$(sed -n 2p "$dir/serve.out")" = "sasaran serve: ready" ] && break
+  alive "$server_pid" ||
+    fail "the server ended before it was ready:"$'\n'"$(tail -n 20 "$dir/serve.log")"
+  sleep 0.1
+done
+[ "$(sed -n 2p "$dir/serve.out")" = "sasaran serve: ready" ] ||
+  fail "the server did not say it was ready within 10 minutes"
 echo "run_reader_test: serving on $base_url"
 
 status=0

@@ -43,3 +43,22 @@ TEST(JsonBody, RefusesWhatIsNotAnObjectOfKnownMembersOfTheRightType) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(JsonBody, ANumberOutOfRangeIs400NamingTheMember) {
+  EXPECT_EQ(refusal(R"({"quantity":1e400})"), "400 quantity: quantity: number out of range");
+  EXPECT_EQ(refusal(R"({"target":"T1","quantity":-1e400})"),
+            "400 quantity: quantity: number out of range");
+  EXPECT_EQ(refusal(R"({"x":1e309})"), "400 x: x: number out of range");
+  EXPECT_EQ(refusal(R"({"x":[1,{"y":1e999}]})"), "400 x: x: number out of range");
+}
+
+TEST(JsonBody, NestingDeeperThanAnyBodyWeTakeIs400) {
+  EXPECT_EQ(refusal(std::string(100000, '[') + std::string(100000, ']')),
+            "400 body: body: nested deeper than 16 levels");
+  EXPECT_EQ(refusal(R"({"target":)" + std::string(20, '[') + std::string(20, ']') + "}"),
+            "400 target: target: nested deeper than 16 levels");
+}
+
+}  // namespace
