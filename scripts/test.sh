@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SASARAN_DATASETS=${SASARAN_DATASETS:-$(cd .. && pwd)/shared/datasets}
-scripts/install-deps.sh clang-format chromium
+# clang-format checks the code; chromium runs the browser journeys; nginx-light, openssl and
+# systemd (for systemd-analyze, not as init) test deploy/; wrk drives the short soak test.
+scripts/install-deps.sh clang-format chromium nginx-light openssl systemd wrk
 jobs=$(nproc)
 
 # Formatting is part of the contract (.clang-format); a file out of shape fails the run.
@@ -27,8 +29,10 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 # The oracle is plain SQL, already run above; under the sanitizers only our code is new. The
-# browser journeys are left out there too: the requests they make reach the routes that
+# deployment test checks nginx's and systemd's configuration, which the sanitizers do not see,
+# and the soak test measures answer times, which the sanitizers slow tenfold. The browser
+# journeys are left out there too: the requests they make reach the routes that
 # http_api and tiles_js_reader already drive under the sanitizers (and the static files have
 # their unit tests), so they would add only minutes of a slowed server behind a
 # software-rendered Chromium, which is not instrumented.
-ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE "oracle|browser"
+ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE "oracle|browser|deploy|soak"

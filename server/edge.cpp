@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <iostream>
 #include <random>
 
@@ -104,6 +105,36 @@ std::vector<std::pair<std::string, std::string>> query_of(std::string_view query
   return parse_query(query);
 }
 
+// RFC 9110 7.2: uri-host [":" port]; checked because links in answers (and answers a proxy
+// caches) are built from it.
+bool is_host(std::string_view host) {
+  return !host.empty() && host.size() <= 255 && std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+           c == '[' || c == ']' || c == '_';
+  });
+}
+
+// Links name the scheme the client used: a proxy in front that ends TLS says so in
+// X-Forwarded-Proto (deploy/nginx sets it).
+std::string base_url_of(const request& r, const std::string& fallback_host) {
+  const std::string host = r.header("host").value_or(fallback_host);
+  if (!is_host(host)) throw http_error(400, "Host: not a host name or address", "Host");
+  const std::string proto = lowercase(r.header("x-forwarded-proto").value_or("http"));
+  return (proto == "https" ? "https://" : "http://") + host;
+}
+
+// A proxy in front names requests in its own log; answering with its id ties both logs
+// together. Only a plain token is taken, so that the id is safe to echo and log.
+void adopt_request_id(request& r) {
+  const std::optional<std::string> given = r.header("x-request-id");
+  if (!given || given->empty() || given->size() > 64) return;
+  if (std::all_of(given->begin(), given->end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == ':' ||
+               c == '-';
+      }))
+    r.request_id = *given;
+}
+
 // Statuses for the errors geo/ and tiles/ raise; anything else is a bug and becomes a 500.
 std::optional<http_error> mapped(const std::exception& e) {
   if (const auto* h = dynamic_cast<const http_error*>(&e)) return *h;
@@ -151,7 +182,8 @@ exchange edge::accept(wire_request&& wire) const {
     std::string_view target = origin_form(wire.target);
     x.r.path = std::string(target.substr(0, target.find('?')));  // raw until decoded
     x.r.headers = headers_of(wire);
-    x.r.base_url = "http://" + x.r.header("host").value_or(m_host + ":" + std::to_string(m_port));
+    adopt_request_id(x.r);
+    x.r.base_url = base_url_of(x.r, m_host + ":" + std::to_string(m_port));
     if (target == "*" && wire.method == "OPTIONS") {
       x.route = "preflight";
       x.answer = {204, "", "", {{"Allow", "GET, HEAD, POST, OPTIONS"}}};
@@ -289,9 +321,11 @@ std::string edge::finish(exchange& x) const {
     headers.emplace_back("Access-Control-Allow-Origin", "*");
     headers.emplace_back("Access-Control-Expose-Headers", "ETag, Link, Location, X-Request-Id");
   }
+  // RFC 9110 15.4.5: a 304 repeats the Vary the 200 would have sent.
+  if (!out.body.empty() || out.status == 304)
+    headers.emplace_back("Vary", "Accept-Encoding, Authorization");
   if (!out.body.empty()) {
     headers.emplace_back("Content-Type", out.content_type);
-    headers.emplace_back("Vary", "Accept-Encoding, Authorization");
     const bool encoded = std::any_of(out.headers.begin(), out.headers.end(), [](const auto& h) {
       return lowercase(h.first) == "content-encoding";
     });

@@ -206,3 +206,46 @@ TEST_F(EdgeTest, ABodyMustBeJson) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(EdgeTest, LinksNameTheSchemeAProxyInFrontSaysAndAMalformedHostIs400) {
+  m_routes.add("GET", "/base",
+               [](server::request& r) { return server::response::json("\"" + r.base_url + "\""); });
+  serve();
+  EXPECT_EQ(answer("GET /base HTTP/1.1\r\nHost: maps.example.org\r\n\r\n").body,
+            "\"http://maps.example.org\"");
+  EXPECT_EQ(
+      answer("GET /base HTTP/1.1\r\nHost: maps.example.org\r\nX-Forwarded-Proto: https\r\n\r\n")
+          .body,
+      "\"https://maps.example.org\"");
+  EXPECT_EQ(
+      answer("GET /base HTTP/1.1\r\nHost: [::1]:8080\r\nX-Forwarded-Proto: gopher\r\n\r\n").body,
+      "\"http://[::1]:8080\"");
+  expect_problem(answer("GET /base HTTP/1.1\r\nHost: evil.org/x?\r\n\r\n"), 400);
+}
+
+TEST_F(EdgeTest, TakesAPlainRequestIdFromTheProxyInFront) {
+  serve();
+  EXPECT_EQ(answer("GET /api/v1/lookup?lon=1&lat=2 HTTP/1.1\r\nHost: h\r\nX-Request-Id: "
+                   "nginx-42.a:b_c\r\n\r\n")
+                .headers.at("x-request-id"),
+            "nginx-42.a:b_c");
+  EXPECT_NE(
+      answer("GET /api/v1/lookup?lon=1&lat=2 HTTP/1.1\r\nHost: h\r\nX-Request-Id: a b\r\n\r\n")
+          .headers.at("x-request-id"),
+      "a b");
+}
+
+TEST_F(EdgeTest, ANotModifiedAnswerRepeatsVary) {
+  m_routes.add("GET", "/tile", [](server::request&) {
+    return server::response{304, "application/vnd.mapbox-vector-tile", "", {{"ETag", "\"x\""}}};
+  });
+  serve();
+  const wire_answer a = answer("GET /tile HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_EQ(a.status, 304);
+  EXPECT_EQ(a.headers.at("vary"), "Accept-Encoding, Authorization");
+  EXPECT_FALSE(a.headers.contains("content-length"));
+}
+
+}  // namespace
