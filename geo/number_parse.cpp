@@ -54,7 +54,7 @@ std::optional<parsed_decimal> parse_decimal(std::string_view text) {
 
 bool is_iso_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+  for (const std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
     if (text[i] < '0' || text[i] > '9') return false;
   const auto year = parse_integer(text.substr(0, 4));
   const auto month = parse_integer(text.substr(5, 2));

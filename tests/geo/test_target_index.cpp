@@ -52,7 +52,8 @@ TEST(TargetIndex, FindsTheSameNearestAsABruteForceGeodesicSearch) {
     const auto expected = brute_force(points, x, y, 100, 1e300, {});
     for (std::size_t k : {1u, 10u, 100u})
       ASSERT_EQ(index.nearest(x, y, k),
-                std::vector<target_index::hit>(expected.begin(), expected.begin() + k))
+                std::vector<target_index::hit>(expected.begin(),
+                                               expected.begin() + static_cast<std::ptrdiff_t>(k)))
           << "query " << q << " at " << x << ", " << y << " k " << k;
   }
 }
