@@ -38,19 +38,20 @@ std::string read_plain(const std::string& path) {
   std::string text;
   // The size is only a hint: pipes and /proc files report 0 and are read to the end anyway,
   // and the extra byte lets the first read see end-of-file without growing the string.
+  std::size_t wanted = chunk_size;
   struct stat info {};
-  if (fstat(fileno(file.get()), &info) == 0 && info.st_size > 0) {
-    text.reserve(static_cast<std::size_t>(info.st_size) + 1);
-  }
+  if (fstat(fileno(file.get()), &info) == 0 && info.st_size > 0)
+    wanted = static_cast<std::size_t>(info.st_size) + 1;
   for (;;) {
     const std::size_t old_size = text.size();
-    const std::size_t wanted = std::max(text.capacity() - old_size, chunk_size);
     text.resize(old_size + wanted);
     const std::size_t got = std::fread(text.data() + old_size, 1, wanted, file.get());
     text.resize(old_size + got);
-    if (got == wanted) continue;
-    if (std::ferror(file.get())) fail("cannot read", path, std::strerror(errno));
-    return text;
+    if (got < wanted) {
+      if (std::ferror(file.get())) fail("cannot read", path, std::strerror(errno));
+      return text;
+    }
+    wanted = std::max(text.capacity() - text.size(), chunk_size);
   }
 }
 

@@ -25,6 +25,21 @@ TEST(TextFile, ReadsPlainFile) {
   EXPECT_EQ(geo::read_text_file(data_dir + "/text-hello.txt"), "hello\n");
 }
 
+// Found by the fuzz targets reading small files (tests/fuzz): every read of a plain file took a
+// zero-filled 256 KB buffer and the text kept it, whatever the file's size.
+TEST(TextFile, ReadsSmallPlainFileIntoTextOfItsSize) {
+  const std::string text = geo::read_text_file(data_dir + "/text-hello.txt");
+  EXPECT_EQ(text, "hello\n");
+  EXPECT_LT(text.capacity(), 64u);
+}
+
+TEST(TextFile, ReadsFileThatReportsNoSizeToItsEnd) {
+  // /proc files report size 0: the reader cannot size its buffer and reads until end-of-file.
+  const std::string text = geo::read_text_file("/proc/self/maps");
+  EXPECT_GT(text.size(), 0u);
+  EXPECT_EQ(text.back(), '\n');
+}
+
 TEST(TextFile, ReadsGzipCompressedFile) {
   EXPECT_EQ(geo::read_text_file(data_dir + "/text-hello.txt.gz"), "hello\n");
 }
