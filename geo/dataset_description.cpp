@@ -72,6 +72,7 @@ class description_reader {
     area_layer_spec spec;
     spec.level = level(j.value("level", json()), where);
     spec.layer = j.value("layer", std::string(to_string(spec.level)));
+    if (spec.layer.empty()) fail(where + ".layer", "expected a name, got \"\"");
     spec.path = resolve(j.value("file", json()), where + ".file");
     spec.code = rule(j.value("code", json()), where + ".code");
     if (spec.code.empty()) fail(where + ".code", "a code rule is required");
@@ -91,7 +92,46 @@ class description_reader {
     // Dissolving goes upwards: kecamatan before kota.
     std::sort(spec.derive.begin(), spec.derive.end(),
               [](const auto& a, const auto& b) { return a.level > b.level; });
+    // The importer dissolves each derived level from the one just below it and stops at the
+    // first that is not, so a gap (kota from kelurahan alone) would leave levels out silently.
+    admin_level below = spec.level;
+    for (const derived_level_spec& derived : spec.derive) {
+      const std::optional<admin_level> above = parent_level(below);
+      if (above != derived.level)
+        fail(where + ".derive",
+             "cannot derive " + std::string(to_string(derived.level)) + " from " +
+                 std::string(to_string(below)) + "; " +
+                 (above ? "the level above " + std::string(to_string(below)) + " is " +
+                              std::string(to_string(*above))
+                        : "no level lies above " + std::string(to_string(below))));
+      below = derived.level;
+    }
     return spec;
+  }
+
+  // The store keeps one set of areas per layer name and replaces it when that name is written
+  // again, so two layers of one name (given, or derived and named after their level) would
+  // leave only the last one's areas.
+  void check_layer_names(const std::vector<area_layer_spec>& areas) const {
+    const auto given = [&](admin_level level) {
+      return std::any_of(areas.begin(), areas.end(),
+                         [&](const auto& a) { return a.level == level; });
+    };
+    std::vector<std::pair<std::string, std::string>> named;  // name, what has it
+    const auto add = [&](const std::string& name, const std::string& what) {
+      for (const auto& [other_name, other] : named)
+        if (other_name == name)
+          fail(what, "layer name '" + name + "' is already the name of " + other +
+                         "; each layer needs a name of its own");
+      named.emplace_back(name, what);
+    };
+    for (std::size_t i = 0; i < areas.size(); ++i)
+      add(areas[i].layer, "areas[" + std::to_string(i) + "].layer");
+    for (std::size_t i = 0; i < areas.size(); ++i)
+      for (const derived_level_spec& derived : areas[i].derive)
+        if (!given(derived.level))
+          add(std::string(to_string(derived.level)),
+              "areas[" + std::to_string(i) + "].derive." + std::string(to_string(derived.level)));
   }
 
   dataset_description read(const json& j) const {
@@ -100,6 +140,7 @@ class description_reader {
     const json areas = j.value("areas", json::array());
     for (std::size_t i = 0; i < areas.size(); ++i)
       d.areas.push_back(area_layer(areas[i], i));
+    check_layer_names(d.areas);
     if (j.contains("targets")) d.targets = resolve(j["targets"], "targets");
     if (j.contains("collaborators")) d.collaborators = resolve(j["collaborators"], "collaborators");
     if (j.contains("pledges")) d.pledges = resolve(j["pledges"], "pledges");

@@ -129,6 +129,55 @@ TEST(DatasetDescription, NamesMissingDescriptionFile) {
   }
 }
 
+// Found by tests/fuzz/fuzz_dataset_description: the importer derived nothing past a gap and
+// wrote no kota at all for a kelurahan layer deriving kota alone.
+TEST(DatasetDescription, RefusesDerivingALevelThatIsNotTheOneAbove) {
+  EXPECT_EQ(error_loading(R"({"areas": [{"level": "kelurahan", "file": "k", "code": "K",
+    "parent": "P", "derive": {"kota": {"name": "KOTA"}}}]})"),
+            "PATH: areas[0].derive: cannot derive kota from kelurahan; the level above kelurahan "
+            "is kecamatan");
+  EXPECT_EQ(error_loading(R"({"areas": [{"level": "kelurahan", "file": "k", "code": "K",
+    "parent": "P", "derive": {"kecamatan": {}, "rt": {}}}]})"),
+            "PATH: areas[0].derive: cannot derive rt from kelurahan; the level above kelurahan "
+            "is kecamatan");
+  EXPECT_EQ(error_loading(R"({"areas": [{"level": "kota", "file": "k", "code": "K",
+    "derive": {"kota": {}}}]})"),
+            "PATH: areas[0].derive: cannot derive kota from kota; no level lies above kota");
+}
+
+// Found by tests/fuzz/fuzz_dataset_description: the store replaces a layer's areas by name, so
+// a kelurahan layer named "kecamatan" lost all its kelurahan to the kecamatan dissolved from it.
+TEST(DatasetDescription, RefusesLayerNamedLikeALevelItDerives) {
+  EXPECT_EQ(error_loading(R"({"areas": [{"layer": "kecamatan", "level": "kelurahan",
+    "file": "k", "code": "K", "parent": "P", "derive": {"kecamatan": {"name": "KEC"}}}]})"),
+            "PATH: areas[0].derive.kecamatan: layer name 'kecamatan' is already the name of "
+            "areas[0].layer; each layer needs a name of its own");
+}
+
+TEST(DatasetDescription, RefusesTwoLayersOfOneName) {
+  EXPECT_EQ(error_loading(R"({"areas": [
+    {"layer": "rt", "level": "rw", "file": "rw", "code": "C", "parent": "P"},
+    {"level": "rt", "file": "rt", "code": "C", "parent": "P"}]})"),
+            "PATH: areas[1].layer: layer name 'rt' is already the name of areas[0].layer; each "
+            "layer needs a name of its own");
+}
+
+TEST(DatasetDescription, RefusesEmptyLayerName) {
+  EXPECT_EQ(error_loading(R"({"areas": [{"layer": "", "level": "kota", "file": "k",
+    "code": "K"}]})"),
+            "PATH: areas[0].layer: expected a name, got \"\"");
+}
+
+TEST(DatasetDescription, AcceptsDerivedLevelThatALayerGivesUnderItsName) {
+  const description_file file(R"({"areas": [
+    {"level": "kelurahan", "file": "k", "code": "K", "parent": "P",
+     "derive": {"kecamatan": {"name": "KEC"}}},
+    {"level": "kecamatan", "file": "kec", "code": "K", "parent": "P"}]})");
+  const geo::dataset_description d = geo::load_dataset_description(file.path(), "/datasets");
+  ASSERT_EQ(d.areas.size(), 2u);
+  EXPECT_EQ(d.areas[1].layer, "kecamatan");
+}
+
 TEST(DatasetDescription, RefusesNegativePad) {
   EXPECT_NE(error_loading(R"({"areas": [{"level": "kota", "file": "a",
     "code": {"field": "KODE", "pad": -1}}]})"),
