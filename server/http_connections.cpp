@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <vector>
 
@@ -20,6 +21,12 @@ using clock = std::chrono::steady_clock;
 
 // Answers queued on one connection (pipelined requests) before reading waits for them.
 constexpr std::size_t max_outbox_bytes = 4 << 20;
+// Read at once from one connection before the thread turns to the others.
+constexpr std::size_t read_chunk = 64 * 1024;
+constexpr int chunks_per_turn = 4;
+// Read and dropped after a final answer before the connection is cut: enough for a client to
+// finish sending a refused request, less than a flood.
+constexpr std::size_t max_discarded_bytes = 4 << 20;
 
 }  // namespace
 
@@ -37,6 +44,7 @@ struct http_connections::connection {
   bool closing = false;            // no more requests: close once the last answer is out
   bool half_closed = false;
   bool shut = false;
+  std::size_t discarded = 0;  // bytes read and dropped after the final answer
   clock::time_point last_activity = clock::now();
   clock::time_point request_started;
   clock::time_point progress;      // the last bytes sent
@@ -80,10 +88,38 @@ void http_connections::onInput(const char* buffer, size_t len,
   read(*c, std::string_view(buffer, len));
 }
 
+http_connections::read_result http_connections::on_readable(int fd) {
+  const auto it = m_connections.find(fd);
+  if (it == m_connections.end()) return read_result::ended;
+  const std::shared_ptr<connection> c = it->second;
+  // Pistache reads 4 KiB at a time until the socket is empty; a client sending megabytes
+  // would hold the thread for all of it.
+  thread_local std::array<char, read_chunk> buffer;
+  for (int turn = 0; turn < chunks_per_turn; ++turn) {
+    const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+    if (n == 0) return read_result::ended;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno == EAGAIN || errno == EWOULDBLOCK ? read_result::waiting : read_result::ended;
+    }
+    c->last_activity = clock::now();
+    this->read(*c, std::string_view(buffer.data(), std::size_t(n)));
+    if (c->shut) return read_result::waiting;  // Pistache sees the end on the next event
+  }
+  connections_transport().post({connection_mail::kind::read_more, fd, c->id, {}, true});
+  return read_result::waiting;
+}
+
 void http_connections::read(connection& c, std::string_view bytes) {
   const connection_settings& s = m_hub->settings;
   while (!bytes.empty()) {
-    if (c.closing || c.shut) return;  // what follows a final answer is read and dropped
+    if (c.closing || c.shut) {
+      // What follows a final answer is dropped; a client that keeps sending is cut off.
+      c.discarded += bytes.size();
+      m_hub->discarded_bytes += bytes.size();
+      if (c.discarded > max_discarded_bytes) hard_close(c);
+      return;
+    }
     if (c.busy || c.outbox_bytes > max_outbox_bytes) {
       // One answer at a time is made per connection; pipelined requests wait as bytes.
       c.pending.append(bytes);
@@ -128,7 +164,8 @@ void http_connections::dispatch(connection& c, wire_request&& wire) {
     else
       hub->answers.run(*x);
     if (hub->draining) x->keep_alive = false;
-    transport->post({fd, id, hub->answers.finish(*x), x->keep_alive});
+    transport->post(
+        {connection_mail::kind::answer, fd, id, hub->answers.finish(*x), x->keep_alive});
   });
   if (queued) return;
   c.busy = false;
@@ -199,6 +236,12 @@ pistache_transport& http_connections::connections_transport() {
 
 void http_connections::on_mail(connection_mail mail) {
   connection* c = find(mail.fd, mail.peer_id);
+  if (mail.what == connection_mail::kind::read_more) {
+    // The stream's end found here has no epoll event left for Pistache to see: shutting the
+    // socket down makes one.
+    if (c && on_readable(mail.fd) == read_result::ended) hard_close(*c);
+    return;
+  }
   if (!c) {
     --m_hub->unanswered;
     return;

@@ -45,7 +45,8 @@ struct connection_hub {
   std::atomic<bool> draining{false};         // stopping: every answer closes its connection
   std::atomic<std::uint64_t> timeouts{0};
   std::atomic<std::uint64_t> evicted{0};
-  std::atomic<std::uint64_t> dropped{0};  // closed for not reading their answer
+  std::atomic<std::uint64_t> dropped{0};          // closed for not reading their answer
+  std::atomic<std::uint64_t> discarded_bytes{0};  // read and dropped after a final answer
 
   /// More than three quarters of the connections in use: timeouts shorten, so that slow and
   /// idle clients make room for others.
@@ -73,6 +74,13 @@ class http_connections final : public Pistache::Tcp::Handler {
   void on_mail(connection_mail mail);
   /// The socket of `fd` has room again for an answer that did not fit.
   void on_writable(int fd);
+  /// Whether `fd` is one of this thread's connections.
+  bool owns(int fd) const { return m_connections.contains(fd); }
+  enum class read_result { waiting, ended };
+  /// Reads what `fd` has (a bounded amount per call, so that one client cannot hold the thread;
+  /// the rest is read after the other connections' events). `ended`: the stream ended or
+  /// failed, for Pistache to remove the connection.
+  read_result on_readable(int fd);
   void on_tick();
   /// Closes what is left once the I/O threads have stopped.
   void close_all();

@@ -50,15 +50,21 @@ void pistache_transport::onReady(const Aio::FdSet& fds) {
         m_handler->on_tick();
         continue;
       }
-      // Writes are ours (http_connections::pump); Pistache gets the rest of each event.
-      if (entry.isWritable()) m_handler->on_writable(static_cast<int>(tag.value()));
+      // Reads and writes of our connections are ours (http_connections::on_readable, pump);
+      // Pistache gets the end of a stream, to remove the connection, and its own events.
+      const int fd = static_cast<int>(tag.value());
+      const bool ours = m_handler->owns(fd);
+      if (ours && entry.isWritable()) m_handler->on_writable(fd);
+      bool readable = entry.isReadable();
+      if (ours && readable)
+        readable = m_handler->on_readable(fd) == http_connections::read_result::ended;
+      if (ours && !readable) continue;
       Polling::Event event(tag);
-      if (entry.isReadable()) event.flags.setFlag(Polling::NotifyOn::Read);
+      if (readable) event.flags.setFlag(Polling::NotifyOn::Read);
       if (entry.isHangup()) event.flags.setFlag(Polling::NotifyOn::Hangup);
-      if (entry.isReadable() || entry.isHangup() || !entry.isWritable())
-        rest.push_back(std::move(event));
+      rest.push_back(std::move(event));
     }
-    // Reads and new connections.
+    // Ends of streams and new connections.
     Tcp::Transport::onReady(Aio::FdSet(std::move(rest)));
   } catch (const std::exception& e) {
     std::cerr << "sasaran serve: I/O thread: " << e.what() << std::endl;

@@ -13,6 +13,7 @@ class http_connections;
 /// A finished answer from the work pool to one connection, handled on the I/O thread that
 /// owns it.
 struct connection_mail {
+  enum class kind { answer, read_more } what = kind::answer;
   int fd = -1;
   std::size_t peer_id = 0;  // with fd, names the connection; a closed one's mail is dropped
   std::string bytes;        // the answer on the wire
