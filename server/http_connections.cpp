@@ -268,9 +268,20 @@ void http_connections::hard_close(connection& c) {
 
 void http_connections::on_tick() {
   const clock::time_point now = clock::now();
-  for (auto& [fd, c] : m_connections)
+  auto oldest = clock::time_point::max();
+  for (auto& [fd, c] : m_connections) {
     check_timeouts(*c, now);
+    if (is_idle(*c)) oldest = std::min(oldest, c->last_activity);
+  }
+  {
+    const std::lock_guard lock(m_hub->oldest_mutex);
+    m_hub->oldest_idle[this] = oldest;
+  }
   if (m_hub->evict_wanted.load() > 0) evict_idle();
+}
+
+bool http_connections::is_idle(const connection& c) {
+  return !c.shut && !c.busy && !c.closing && c.outbox.empty() && !c.parser.started();
 }
 
 void http_connections::check_timeouts(connection& c, clock::time_point now) {
@@ -308,20 +319,30 @@ void http_connections::check_timeouts(connection& c, clock::time_point now) {
 }
 
 void http_connections::evict_idle() {
-  // The connections that have waited longest without a request in progress go first.
+  // The connections that have waited longest without a request in progress go first, across
+  // the I/O threads: this thread closes only those older than every other thread's oldest.
   std::vector<connection*> idle;
   for (auto& [fd, c] : m_connections)
-    if (!c->shut && !c->busy && !c->closing && c->outbox.empty()) idle.push_back(c.get());
+    if (is_idle(*c)) idle.push_back(c.get());
+  std::sort(idle.begin(), idle.end(), [](const connection* a, const connection* b) {
+    return a->last_activity < b->last_activity;
+  });
+  auto others_oldest = clock::time_point::max();
+  {
+    // Each thread says its oldest at every tick; until all have, nobody evicts.
+    const std::lock_guard lock(m_hub->oldest_mutex);
+    if (m_hub->oldest_idle.size() < m_hub->io_threads) return;
+    for (const auto& [thread, oldest] : m_hub->oldest_idle)
+      if (thread != this) others_oldest = std::min(others_oldest, oldest);
+  }
+  std::size_t older = 0;
+  while (older < idle.size() && idle[older]->last_activity <= others_oldest)
+    ++older;
   std::size_t wanted = m_hub->evict_wanted.load();
   std::size_t take = 0;
   do {
-    take = std::min(wanted, idle.size());
+    take = std::min(wanted, older);
   } while (take > 0 && !m_hub->evict_wanted.compare_exchange_weak(wanted, wanted - take));
-  if (take == 0) return;
-  const auto older = [](const connection* a, const connection* b) {
-    return a->last_activity < b->last_activity;
-  };
-  std::nth_element(idle.begin(), idle.begin() + std::ptrdiff_t(take - 1), idle.end(), older);
   for (std::size_t i = 0; i < take; ++i)
     hard_close(*idle[i]);
   m_hub->evicted += take;

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +39,7 @@ struct connection_hub {
   connection_hub(connection_settings s, const edge& e, work_pool& p)
       : settings(s), answers(e), pool(p) {}
   connection_settings settings;
+  std::size_t io_threads = 1;
   const edge& answers;
   work_pool& pool;
   std::atomic<std::size_t> open{0};          // connections accepted and not yet closed
@@ -47,6 +50,11 @@ struct connection_hub {
   std::atomic<std::uint64_t> evicted{0};
   std::atomic<std::uint64_t> dropped{0};          // closed for not reading their answer
   std::atomic<std::uint64_t> discarded_bytes{0};  // read and dropped after a final answer
+
+  /// The longest-idle connection of each I/O thread, so that eviction closes the oldest ones
+  /// across threads, not each thread's own oldest.
+  std::mutex oldest_mutex;
+  std::map<const void*, std::chrono::steady_clock::time_point> oldest_idle;
 
   /// More than three quarters of the connections in use: timeouts shorten, so that slow and
   /// idle clients make room for others.
@@ -98,6 +106,7 @@ class http_connections final : public Pistache::Tcp::Handler {
   void hard_close(connection& c);
   void check_timeouts(connection& c, std::chrono::steady_clock::time_point now);
   void evict_idle();
+  static bool is_idle(const connection& c);
 
   std::shared_ptr<connection_hub> m_hub;
   std::unordered_map<int, std::shared_ptr<connection>> m_connections;

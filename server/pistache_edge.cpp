@@ -134,7 +134,8 @@ void pistache_edge::start() {
   m.listener = std::make_unique<acceptor>(m.options.host, m.options.port);
   m.answers.set_port(m.listener->port());
   m.reactor = Aio::Reactor::create();
-  m.reactor->init(Aio::AsyncContext(std::max<std::size_t>(1, m.options.threads), "sasaran-io"));
+  m.hub->io_threads = std::max<std::size_t>(1, m.options.threads);
+  m.reactor->init(Aio::AsyncContext(m.hub->io_threads, "sasaran-io"));
   const auto key = m.reactor->addHandler(
       std::make_shared<pistache_transport>(std::make_shared<http_connections>(m.hub)));
   for (const auto& h : m.reactor->handlers(key))

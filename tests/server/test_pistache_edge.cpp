@@ -184,6 +184,7 @@ TEST_F(PistacheEdge, AnswersARequestInFlightWhenStoppedThenClosesTheConnection) 
 
 TEST_F(PistacheEdge, ClosesTheLongestIdleConnectionsToMakeRoomForNewOnes) {
   m_options.connections.max_connections = 20;
+  m_options.connections.idle_timeout = 10min;  // so that only eviction closes them
   start();
   std::vector<std::unique_ptr<raw_connection>> idle;
   for (int i = 0; i < 20; ++i) {
