@@ -45,6 +45,7 @@ struct http_connections::connection {
   bool half_closed = false;
   bool shut = false;
   std::size_t discarded = 0;  // bytes read and dropped after the final answer
+  std::size_t reserved = 0;   // of the hub's buffer budget, for the body being read
   clock::time_point last_activity = clock::now();
   clock::time_point request_started;
   clock::time_point progress;      // the last bytes sent
@@ -76,6 +77,7 @@ void http_connections::onDisconnection(const std::shared_ptr<Tcp::Peer>& peer) {
   const auto it = m_connections.find(peer->fd());
   if (it == m_connections.end() || it->second->id != peer->getID()) return;
   m_hub->unanswered -= it->second->outbox.size();
+  m_hub->buffered -= it->second->outbox_bytes + it->second->reserved;
   m_connections.erase(it);
   --m_hub->open;
 }
@@ -138,7 +140,9 @@ void http_connections::read(connection& c, std::string_view bytes) {
       queue_answer(c, m_hub->answers.refuse_unread(c.parser.fault()), false);
       return;
     }
+    if (c.parser.reading_body() && c.reserved == 0 && !reserve_body(c)) return;
     if (!c.parser.complete()) return;
+    m_hub->buffered -= std::exchange(c.reserved, 0);
     dispatch(c, c.parser.take());
   }
 }
@@ -173,11 +177,33 @@ void http_connections::dispatch(connection& c, wire_request&& wire) {
   queue_answer(c, answers.finish(*x), x->keep_alive);
 }
 
+bool http_connections::reserve_body(connection& c) {
+  const std::size_t length = c.parser.body_length();
+  if (m_hub->buffered.fetch_add(length) + length > m_hub->settings.max_buffered_bytes) {
+    m_hub->buffered -= length;
+    ++m_hub->unanswered;
+    queue_answer(c,
+                 m_hub->answers.refuse_unread(
+                     http_error(503, "too many uploads in progress; retry in a moment")),
+                 false);
+    return false;
+  }
+  c.reserved = length;
+  return true;
+}
+
 void http_connections::queue_answer(connection& c, std::string bytes, bool keep_alive) {
+  if (!c.shut && !c.outbox.empty() &&
+      m_hub->buffered.load() + bytes.size() > m_hub->settings.max_buffered_bytes) {
+    // Answers pile up for a client that does not read them, and memory is short: cut it off.
+    ++m_hub->dropped;
+    hard_close(c);
+  }
   if (c.shut) {
     --m_hub->unanswered;
     return;
   }
+  m_hub->buffered += bytes.size();
   c.outbox_bytes += bytes.size();
   c.outbox.push_back(std::move(bytes));
   if (!keep_alive) c.closing = true;
@@ -207,6 +233,7 @@ void http_connections::pump(connection& c) {
     c.offset += std::size_t(n);
     if (c.offset < front.size()) continue;
     c.outbox_bytes -= front.size();
+    m_hub->buffered -= front.size();
     c.outbox.pop_front();
     c.offset = 0;
     --m_hub->unanswered;
@@ -351,6 +378,7 @@ void http_connections::evict_idle() {
 void http_connections::close_all() {
   for (auto& [fd, c] : m_connections) {
     m_hub->unanswered -= c->outbox.size();
+    m_hub->buffered -= c->outbox_bytes + c->reserved;
     ::close(fd);
   }
   m_connections.clear();

@@ -31,6 +31,9 @@ struct connection_settings {
   std::chrono::milliseconds write_timeout{30000};   // an answer making no progress
   std::chrono::milliseconds linger{2000};           // reading what follows a final answer
   std::size_t max_connections = 4096;               // beyond, the longest idle ones are closed
+  // Request bodies being read and answers waiting for their client, all connections together:
+  // past it, an upload is refused with 503 and a client that does not read its answers is cut.
+  std::size_t max_buffered_bytes = 512u << 20;
 };
 
 /// What the I/O threads share: the edge that answers, the pool for write and heavy routes,
@@ -45,6 +48,7 @@ struct connection_hub {
   std::atomic<std::size_t> open{0};          // connections accepted and not yet closed
   std::atomic<std::size_t> evict_wanted{0};  // idle connections to close to make room
   std::atomic<std::size_t> unanswered{0};    // requests read whose answer is not yet sent
+  std::atomic<std::size_t> buffered{0};      // bytes counted against max_buffered_bytes
   std::atomic<bool> draining{false};         // stopping: every answer closes its connection
   std::atomic<std::uint64_t> timeouts{0};
   std::atomic<std::uint64_t> evicted{0};
@@ -100,6 +104,7 @@ class http_connections final : public Pistache::Tcp::Handler {
   void read(connection& c, std::string_view bytes);
   void dispatch(connection& c, wire_request&& wire);
   void queue_answer(connection& c, std::string bytes, bool keep_alive);
+  bool reserve_body(connection& c);
   void pump(connection& c);
   void resume(connection& c);
   class pistache_transport& connections_transport();

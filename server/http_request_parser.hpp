@@ -56,6 +56,8 @@ class http_request_parser {
   bool started() const { return m_state != state::failed && m_state != state::done && m_seen; }
   /// True while the body is being read.
   bool reading_body() const { return m_state == state::body; }
+  /// The length of the body being read (its Content-Length).
+  std::size_t body_length() const { return m_request.body.size() + m_body_left; }
   /// The complete request; the parser is then ready for the next one.
   wire_request take();
 

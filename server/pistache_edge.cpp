@@ -100,6 +100,9 @@ pistache_edge::pistache_edge(edge_options options, metrics& counters)
   counters.gauge("sasaran_http_connections_evicted",
                  "Idle connections closed to make room for new ones since start.",
                  [&m] { return double(m.hub->evicted.load()); });
+  counters.gauge("sasaran_http_buffered_bytes",
+                 "Request bodies being read and answers waiting for their client, in bytes.",
+                 [&m] { return double(m.hub->buffered.load()); });
   counters.gauge("sasaran_http_timeouts", "Requests that did not arrive in time (408) since start.",
                  [&m] { return double(m.hub->timeouts.load()); });
   counters.gauge("sasaran_http_slow_readers_dropped",

@@ -247,6 +247,33 @@ TEST_F(PistacheEdge, AnswersPipelinedRequestsInOrderAcrossLanes) {
   EXPECT_EQ(get(c, "/light").status, 200) << "the connection stays usable";
 }
 
+TEST_F(PistacheEdge, RefusesAnUploadPastTheBufferBudgetWith503AndServesOthers) {
+  m_options.connections.max_buffered_bytes = 100'000;
+  m_routes.add("POST", "/upload", [](server::request& r) {
+    return server::response::json(std::to_string(r.body.size()));
+  });
+  start();
+  raw_connection big(port());
+  big.send(
+      "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Content-Length: 200000\r\n\r\n[");
+  const std::optional<raw_answer> refused = big.read_answer();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->headers.at("retry-after"), "1");
+  raw_connection small(port());
+  small.send(
+      "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Content-Length: 2\r\n\r\n[]");
+  EXPECT_EQ(small.read_answer()->body, "2");
+  // Everything given back once the answers are out (the count drops just after the send).
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (m_metrics.text().find("sasaran_http_buffered_bytes 0\n") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_NE(m_metrics.text().find("sasaran_http_buffered_bytes 0\n"), std::string::npos);
+}
+
 TEST_F(PistacheEdge, ABusyPortIsAnEdgeErrorAtOnce) {
   start();
   server::edge_options again = m_options;
