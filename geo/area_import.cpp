@@ -32,6 +32,17 @@ std::string lon_lat_fault(const bbox& b) {
   return "longitude " + format_number(b.max_x) + " is above 180";
 }
 
+// The bounds of every coordinate. GEOS bounds a polygon by its shell alone, and the hole of an
+// invalid polygon may lie outside its shell (MakeValid then makes it part of the area).
+bbox bounds_of_every_ring(const multipolygon& shape) {
+  bbox b;
+  for (const polygon& p : shape)
+    for (const ring& r : p.rings)
+      for (std::size_t i = 0; i + 1 < r.size(); i += 2)
+        b.expand(r[i], r[i + 1]);
+  return b;
+}
+
 // Attributes of a feature as "name=value; ..." for the issues table.
 std::string describe_attributes(const gdal_feature& f, const std::vector<std::string>& names) {
   std::string out;
@@ -100,7 +111,7 @@ void check_geometry(area_candidate& c, const geos_context& geos, const proj_tran
                           "geometry is a " + g.type_name() + ", not a Polygon or MultiPolygon");
   if (transform)
     g = g.transformed([transform](double& x, double& y) { transform->to_lon_lat(x, y); });
-  const bbox box = g.envelope();
+  const bbox box = bounds_of_every_ring(to_multipolygon(g));
   if (!fits_lon_lat(box))
     return c.verdict.note(outcome::rejected, "not_lon_lat",
                           "coordinates cannot be lon/lat: " + lon_lat_fault(box));

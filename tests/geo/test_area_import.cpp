@@ -147,6 +147,19 @@ TEST_F(AreaImport, RejectsLatitudeAbove90NamingIt) {
   EXPECT_EQ(c.verdict.message(), "coordinates cannot be lon/lat: latitude 106 is above 90");
 }
 
+// Found by tests/fuzz/fuzz_area_import: GEOS bounds a polygon by its shell, so a hole reaching
+// longitude 81061.5 passed the lon/lat check, and MakeValid made it part of the kept area.
+TEST_F(AreaImport, RejectsPolygonWithAHoleOutsideLonLatNamingTheCoordinate) {
+  const auto candidates =
+      read(rw_spec(data_dir + "/rw-1square-with-hole-reaching-longitude-81061.geojson"));
+  ASSERT_EQ(candidates.size(), 1u);
+  const geo::area_candidate& c = candidates[0];
+  EXPECT_EQ(c.verdict.result(), geo::outcome::rejected);
+  EXPECT_EQ(c.verdict.reason(), "not_lon_lat");
+  EXPECT_EQ(c.verdict.message(), "coordinates cannot be lon/lat: longitude 81061.5 is above 180");
+  EXPECT_FALSE(c.geometry);
+}
+
 TEST_F(AreaImport, RejectsFeatureWhoseCodeAttributesAreEmpty) {
   const geo::area_candidate& c = fault_feature(6);
   EXPECT_EQ(c.verdict.result(), geo::outcome::rejected);
