@@ -36,7 +36,9 @@ server::app_options app_options_of(const serve_options& options) {
   o.edge.port = options.port;
   o.edge.threads = options.threads;
   o.edge.heavy.threads = std::max<std::size_t>(1, options.threads / 2);
-  o.edge.heavy.queue = 2 * o.edge.heavy.threads;
+  // Several at once from one page (the planner's three rankings) must fit; what waits past the
+  // lane's max_wait (1 s) is shed all the same.
+  o.edge.heavy.queue = 8 * o.edge.heavy.threads;
   o.edge.connections.max_connections = options.max_connections;
   o.tile_cache_bytes = options.tile_cache_mb << 20;
   o.web_dir = options.web;

@@ -36,3 +36,7 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 # their unit tests), so they would add only minutes of a slowed server behind a
 # software-rendered Chromium, which is not instrumented.
 ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE "oracle|browser|deploy|soak"
+
+# Every parser of outside input under libFuzzer (clang, ASan+UBSan): a short fixed run of each
+# target over its seeds (tests/fuzz/corpus); scripts/fuzz.sh --time S is the long run.
+scripts/fuzz.sh

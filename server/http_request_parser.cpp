@@ -166,6 +166,12 @@ std::size_t http_request_parser::feed(std::string_view bytes) {
         m_state == state::request_line
             ? m_limits.max_target + 32
             : m_limits.max_header_bytes - std::min(m_header_bytes, m_limits.max_header_bytes);
+    // The method's bytes are checked up to the limit only, so that the outcome is the same
+    // however the bytes arrive.
+    const std::size_t room = limit - std::min(limit, m_line.size());
+    if (m_state == state::request_line && !m_method_read &&
+        !check_method_chars(rest.substr(0, std::min(n, room))))
+      return used + n;
     if (m_line.size() + n > limit) {
       if (m_state == state::request_line)
         fail(414, "the request line is over " + std::to_string(m_limits.max_target) +
@@ -175,8 +181,6 @@ std::size_t http_request_parser::feed(std::string_view bytes) {
                       " bytes in all");
       return used + n;
     }
-    if (m_state == state::request_line && !m_method_read && !check_method_chars(rest.substr(0, n)))
-      return used + n;
     m_line.append(rest.data(), n);
     used += n;
     if (!newline) break;

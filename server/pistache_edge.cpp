@@ -108,9 +108,10 @@ pistache_edge::pistache_edge(edge_options options, metrics& counters)
   counters.gauge("sasaran_http_slow_readers_dropped",
                  "Connections closed for not reading their answer since start.",
                  [&m] { return double(m.hub->dropped.load()); });
-  for (const auto& [cost, name] :
+  for (const auto& lane_of_cost :
        {std::pair{route_cost::write, "write"}, {route_cost::heavy, "heavy"}}) {
-    const std::string lane = name;
+    const route_cost cost = lane_of_cost.first;
+    const std::string lane = lane_of_cost.second;
     counters.gauge("sasaran_work_" + lane + "_waiting",
                    "Requests waiting in the " + lane + " lane.",
                    [&m, cost] { return double(m.pool.counts(cost).waiting); });

@@ -19,7 +19,7 @@ struct edge_options {
   std::size_t threads = 2;    // I/O threads, which also run the light routes
   connection_settings connections;
   work_pool::lane_options writes{1, 64, std::chrono::seconds(10), 0};
-  work_pool::lane_options heavy{1, 2, std::chrono::seconds(1), 10};
+  work_pool::lane_options heavy{1, 8, std::chrono::seconds(1), 10};
 };
 
 /// The HTTP server on Pistache 0.0.5's event loop (its reactor, TCP transport and peers) with

@@ -28,7 +28,7 @@ void pistache_transport::registerPoller(Polling::Epoll& poller) {
   tick.it_interval.tv_nsec = 100'000'000;
   tick.it_value.tv_nsec = 100'000'000;
   ::timerfd_settime(m_timer, 0, &tick, nullptr);
-  poller.addFd(m_timer, Flags<Polling::NotifyOn>(Polling::NotifyOn::Read), Polling::Tag(m_timer));
+  poller.addFd(m_timer, Flags<Polling::NotifyOn>(Polling::NotifyOn::Read), timer_tag());
 }
 
 void pistache_transport::onReady(const Aio::FdSet& fds) {
@@ -44,7 +44,7 @@ void pistache_transport::onReady(const Aio::FdSet& fds) {
           m_handler->on_mail(std::move(*mail));
         continue;
       }
-      if (tag == Polling::Tag(m_timer)) {
+      if (tag == timer_tag()) {
         std::uint64_t ticks = 0;
         [[maybe_unused]] const auto n = ::read(m_timer, &ticks, sizeof ticks);
         m_handler->on_tick();
@@ -69,6 +69,10 @@ void pistache_transport::onReady(const Aio::FdSet& fds) {
   } catch (const std::exception& e) {
     std::cerr << "sasaran serve: I/O thread: " << e.what() << std::endl;
   }
+}
+
+Polling::Tag pistache_transport::timer_tag() const {
+  return Polling::Tag(static_cast<std::uint64_t>(m_timer));
 }
 
 void pistache_transport::watch_writable(int fd, bool on) {

@@ -43,6 +43,8 @@ class pistache_transport final : public Pistache::Tcp::Transport {
   http_connections& connections() { return *m_handler; }
 
  private:
+  Pistache::Polling::Tag timer_tag() const;
+
   std::shared_ptr<http_connections> m_handler;
   Pistache::PollableQueue<connection_mail> m_mailbox;
   int m_timer = -1;

@@ -4,7 +4,7 @@
 // what a client sent, possibly several requests in a row. Small limits (below) make every
 // refusal reachable with short inputs.
 // Checked: feed() never uses more bytes than given; a complete request is taken and the
-// parser then reads the next one; a fault is one of 400, 413, 414, 431, 501, 505; requests
+// parser then reads the next one; a fault is one of 400, 413, 414, 417, 431, 501, 505; requests
 // stay within the limits; and the outcome fed whole is the outcome fed in pieces.
 #include <algorithm>
 #include <vector>
@@ -84,7 +84,7 @@ outcome parse(std::string_view bytes, std::string_view sizes) {
       used_of_piece += used;
       if (parser.failed()) {
         const int s = parser.fault().status();
-        require(s == 400 || s == 413 || s == 414 || s == 431 || s == 501 || s == 505,
+        require(s == 400 || s == 413 || s == 414 || s == 417 || s == 431 || s == 501 || s == 505,
                 "a fault with status " + std::to_string(s) + ": " + parser.fault().what());
         out.fault = s;
         return out;

@@ -138,6 +138,20 @@ TEST(HttpRequestParser, NamesTheStatusForEachMalformedHead) {
   EXPECT_EQ(fault_of("GET /\x7f HTTP/1.1\r\nHost: h\r\n\r\n"), 400);
 }
 
+TEST(HttpRequestParser, GivesTheSameOutcomeHoweverTheBytesArrive) {
+  http_limits limits;
+  limits.max_target = 100;
+  // A control byte in the method, past the length limit: the limit is met first either way.
+  const std::string text = std::string(200, 'G') + "\x01 / HTTP/1.1\r\n";
+  EXPECT_EQ(fault_of(text, limits), 414);
+  http_request_parser p(limits);
+  for (std::size_t at = 0; at < text.size() && !p.failed(); at += 7)
+    p.feed(std::string_view(text).substr(at, 7));
+  ASSERT_TRUE(p.failed());
+  EXPECT_EQ(p.fault().status(), 414);
+  EXPECT_EQ(fault_of("GE\x01T / HTTP/1.1\r\n", limits), 400);
+}
+
 TEST(HttpRequestParser, RefusesAnotherProtocolAtItsFirstByte) {
   const std::string tls_hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
   const outcome o = feed_all(tls_hello);

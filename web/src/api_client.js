@@ -32,16 +32,25 @@ export function createApiClient({base, getToken}) {
     const bearer = token ?? getToken();
     if (bearer) sent.Authorization = `Bearer ${bearer}`;
     if (body !== undefined) sent['Content-Type'] = 'application/json';
+    // A busy server sheds load with 503 and Retry-After; a read, or a write the server can
+    // recognise as a repeat (Idempotency-Key), is tried again after that wait, twice at most.
+    const retriable = method === 'GET' || 'Idempotency-Key' in sent;
     let response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: sent,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store',  // answers change with every pledge; never reuse one
-      });
-    } catch (cause) {
-      throw new NetworkError(cause);
+    for (let attempt = 0; ; ++attempt) {
+      try {
+        response = await fetch(url, {
+          method,
+          headers: sent,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          cache: 'no-store',  // answers change with every pledge; never reuse one
+        });
+      } catch (cause) {
+        throw new NetworkError(cause);
+      }
+      const wait = Number(response.headers.get('Retry-After') ?? NaN);
+      if (response.status !== 503 || !retriable || attempt >= 2 || !(wait >= 0 && wait <= 10)) break;
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
     }
     const text = await response.text().catch(() => '');
     let data = null;
