@@ -134,8 +134,8 @@ using namespace api_test;
 
 TEST(ApiEdge, ASecondServerOnTheSamePortSaysThePortIsBusyAndExits1) {
   const std::string port = env().base_url().substr(env().base_url().rfind(':') + 1);
-  const std::string command =
-      "timeout 600 " SASARAN_BINARY " serve --db '" + env().db_path() + "' --port " + port + " 2>&1";
+  const std::string command = "timeout 600 " SASARAN_BINARY " serve --db '" + env().db_path() +
+                              "' --port " + port + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   ASSERT_TRUE(pipe);
   std::string out;
