@@ -9,6 +9,7 @@
 #include "geo/error.hpp"
 #include "server/gzip.hpp"
 #include "server/http_request_parser.hpp"
+#include "server/http_text.hpp"
 #include "server/log_text.hpp"
 #include "server/problem.hpp"
 #include "server/url.hpp"
@@ -23,12 +24,6 @@ constexpr std::size_t min_gzip_bytes = 1024;
 // More query parameters than any route takes; a longer list is refused before it is decoded.
 constexpr std::size_t max_query_parameters = 64;
 
-std::string lowercase(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 std::string new_request_id() {
   static const std::uint64_t prefix = std::random_device{}();
   static std::atomic<std::uint64_t> counter{0};
@@ -40,7 +35,7 @@ std::string new_request_id() {
 }
 
 bool is_json_type(const std::string& content_type) {
-  const std::string t = lowercase(content_type.substr(0, content_type.find(';')));
+  const std::string t = lowercase_ascii(content_type.substr(0, content_type.find(';')));
   return t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"));
 }
 
@@ -90,7 +85,7 @@ std::string decoded_path(std::string_view raw) {
 std::string_view origin_form(std::string_view target) {
   for (const std::string_view scheme : {"http://", "https://"}) {
     if (target.size() < scheme.size() ||
-        lowercase(std::string(target.substr(0, scheme.size()))) != scheme)
+        lowercase_ascii(std::string(target.substr(0, scheme.size()))) != scheme)
       continue;
     const std::size_t slash = target.find('/', scheme.size());
     return slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
@@ -119,7 +114,7 @@ bool is_host(std::string_view host) {
 std::string base_url_of(const request& r, const std::string& fallback_host) {
   const std::string host = r.header("host").value_or(fallback_host);
   if (!is_host(host)) throw http_error(400, "Host: not a host name or address", "Host");
-  const std::string proto = lowercase(r.header("x-forwarded-proto").value_or("http"));
+  const std::string proto = lowercase_ascii(r.header("x-forwarded-proto").value_or("http"));
   return (proto == "https" ? "https://" : "http://") + host;
 }
 
@@ -327,7 +322,7 @@ std::string edge::finish(exchange& x) const {
   if (!out.body.empty()) {
     headers.emplace_back("Content-Type", out.content_type);
     const bool encoded = std::any_of(out.headers.begin(), out.headers.end(), [](const auto& h) {
-      return lowercase(h.first) == "content-encoding";
+      return lowercase_ascii(h.first) == "content-encoding";
     });
     if (!encoded && out.body.size() >= min_gzip_bytes &&
         accepts_gzip(r.header("accept-encoding").value_or(""))) {
@@ -335,13 +330,13 @@ std::string edge::finish(exchange& x) const {
       headers.emplace_back("Content-Encoding", "gzip");
       // A strong ETag names exact bytes, so the gzipped form gets its own.
       for (auto& [name, value] : out.headers)
-        if (lowercase(name) == "etag" && value.size() > 2 && value.back() == '"')
+        if (lowercase_ascii(name) == "etag" && value.size() > 2 && value.back() == '"')
           value.insert(value.size() - 1, "-gzip");
     }
   }
   bool has_cache_control = false;
   for (const auto& [name, value] : out.headers) {
-    has_cache_control |= lowercase(name) == "cache-control";
+    has_cache_control |= lowercase_ascii(name) == "cache-control";
     headers.emplace_back(name, value);
   }
   if (!has_cache_control)

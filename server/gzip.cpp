@@ -2,24 +2,18 @@
 
 #include <libdeflate.h>
 
+#include "server/http_text.hpp"
+
 #include <memory>
 #include <stdexcept>
 
 namespace server {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 bool is_zero_quality(std::string_view params) {
   const std::size_t q = params.find("q=");
   if (q == std::string_view::npos) return false;
-  std::string_view value = trim(params.substr(q + 2));
+  std::string_view value = trim_ows(params.substr(q + 2));
   while (!value.empty() && (value.front() == '0' || value.front() == '.'))
     value.remove_prefix(1);
   return value.empty();
@@ -42,9 +36,9 @@ libdeflate_compressor* thread_compressor() {
 bool accepts_gzip(std::string_view header) {
   while (!header.empty()) {
     const std::size_t comma = header.find(',');
-    std::string_view item = trim(header.substr(0, comma));
+    std::string_view item = trim_ows(header.substr(0, comma));
     const std::size_t semicolon = item.find(';');
-    const std::string_view coding = trim(item.substr(0, semicolon));
+    const std::string_view coding = trim_ows(item.substr(0, semicolon));
     const std::string_view params =
         semicolon == std::string_view::npos ? std::string_view() : item.substr(semicolon + 1);
     if ((coding == "gzip" || coding == "x-gzip" || coding == "*") && !is_zero_quality(params))

@@ -1,5 +1,7 @@
 #include "server/http_request_parser.hpp"
 
+#include "server/http_text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -35,21 +37,6 @@ bool is_target(std::string_view s) {
   });
 }
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 // Methods some route may answer or refuse with 405; any other is 501 (RFC 9110 9.1).
 bool is_known_method(std::string_view m) {
   static constexpr std::array<std::string_view, 9> known = {
@@ -61,7 +48,7 @@ bool is_known_method(std::string_view m) {
 bool has_token(std::string_view list, std::string_view token) {
   while (!list.empty()) {
     const std::size_t comma = list.find(',');
-    if (lowercase(trim(list.substr(0, comma))) == token) return true;
+    if (lowercase_ascii(trim_ows(list.substr(0, comma))) == token) return true;
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
@@ -73,7 +60,7 @@ std::optional<std::string_view> single_length(std::string_view value) {
   std::optional<std::string_view> found;
   while (true) {
     const std::size_t comma = value.find(',');
-    const std::string_view part = trim(value.substr(0, comma));
+    const std::string_view part = trim_ows(value.substr(0, comma));
     if (part.empty() ||
         !std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; }))
       return std::nullopt;
@@ -293,7 +280,7 @@ void http_request_parser::read_header_line(std::string_view line) {
     fail(400, "malformed header name '" + shown(name) + "'");
     return;
   }
-  const std::string_view value = trim(line.substr(colon + 1));
+  const std::string_view value = trim_ows(line.substr(colon + 1));
   if (!is_field_value(value)) {
     fail(400, "header " + std::string(name) + ": control characters in its value");
     return;
@@ -302,7 +289,7 @@ void http_request_parser::read_header_line(std::string_view line) {
     fail(431, "more than " + std::to_string(m_limits.max_headers) + " header fields");
     return;
   }
-  m_request.fields.emplace_back(lowercase(name), std::string(value));
+  m_request.fields.emplace_back(lowercase_ascii(name), std::string(value));
 }
 
 void http_request_parser::end_head() {
@@ -340,7 +327,7 @@ void http_request_parser::end_head() {
     m_body_left = d.empty() ? 0 : std::stoul(std::string(d));
   }
   if (const std::optional<std::string> expect = m_request.field("expect")) {
-    if (lowercase(*expect) != "100-continue") {
+    if (lowercase_ascii(*expect) != "100-continue") {
       fail(417, "Expect: only 100-continue is supported");
       return;
     }
