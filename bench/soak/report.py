@@ -116,8 +116,9 @@ def fmt_counts(d):
 def print_report(report):
     srv = report["server"]
     print()
-    print("== soak: %s s of hostile mix, sasaran serve --threads %s (%s) ==" % (
-        report["duration_s"], report["threads"], report["binary"]))
+    print("== soak: %s s of hostile mix, sasaran serve --threads %s (%s)%s ==" % (
+        report["duration_s"], report["threads"], report["binary"],
+        ", attackers at nice %d" % report["attackers_nice"] if report.get("attackers_nice") else ""))
     if srv["crashed"]:
         print("server: CRASHED, died after %s s of the mix (%s); its stderr ended:" % (
             srv["died_after_s"], srv["exit"]))

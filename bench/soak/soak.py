@@ -311,6 +311,9 @@ def main():
                        help="concurrency of class %s (0: leave it out; default %d)" %
                        (c, defaults[c]))
     p.add_argument("--hostile-args", default="", help="more options for every hostile.py")
+    p.add_argument("--attackers-nice", type=int, default=0,
+                   help="niceness of the hostile processes (0: as the server; 19: they yield the "
+                        "shared cores to it, as attackers on other machines would)")
     args = p.parse_args()
     args.mix = os.path.join(args.bench_inputs, "tiles_browse_mix.txt")
     args.points = os.path.join(args.bench_inputs, "query_points_10k.csv")
@@ -319,7 +322,8 @@ def main():
     report = {"started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
               "mode": "short" if args.short else "long", "duration_s": args.duration,
               "threads": args.threads, "binary": args.binary, "workdir": args.workdir,
-              "concurrency": {c: getattr(args, c) for c in CLASSES}}
+              "concurrency": {c: getattr(args, c) for c in CLASSES},
+              "attackers_nice": args.attackers_nice}
     srv = server(args)
     why = srv.start()
     if why:
@@ -368,7 +372,11 @@ def main():
                              args.answer_timeout, "--grace", args.grace, "--out",
                              os.path.join(args.workdir, "hostile_%s.json" % c), *tokens, *extra)
         err = open(os.path.join(args.workdir, "hostile_%s.err" % c), "w")
-        hostile[c] = spawn(cmd, stdout=err, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        # --attackers-nice: attackers elsewhere on the internet do not take the server's CPU;
+        # here they share its two cores, and a niceness keeps them from crowding it out.
+        niceness = args.attackers_nice
+        hostile[c] = spawn(cmd, stdout=err, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                           preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
     prober = spawn(
         python_command("probe.py", "--port", srv.port, "--duration", args.duration,
                        "--out", os.path.join(args.workdir, "healthz.json")),
