@@ -31,7 +31,6 @@ constexpr std::size_t max_discarded_bytes = 4 << 20;
 }  // namespace
 
 struct http_connections::connection {
-  std::shared_ptr<Tcp::Peer> peer;
   std::size_t id = 0;
   int fd = -1;
   http_request_parser parser;
@@ -66,7 +65,6 @@ http_connections::connection* http_connections::find(int fd, std::size_t peer_id
 
 void http_connections::onConnection(const std::shared_ptr<Tcp::Peer>& peer) {
   auto c = std::make_shared<connection>();
-  c->peer = peer;
   c->id = peer->getID();
   c->fd = peer->fd();
   c->parser = http_request_parser(m_hub->settings.limits);

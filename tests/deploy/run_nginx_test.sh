@@ -79,14 +79,7 @@ server_pid=
 nginx_pid=
 background=()
 
-# Whether the process still runs (a zombie has exited and only waits to be reaped); from /proc,
-# so that the test needs no procps.
-alive() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2> /dev/null) || return 1
-  stat=${stat##*) }
-  [[ $stat != Z* ]]
-}
+. "$here/../support/started_server.sh"  # alive, wait_for_server
 
 # stop PID NAME: SIGTERM, then up to 10 s; 0 if it ended with status 0, else the reason in
 # $stopped.
@@ -218,18 +211,10 @@ if [ -z "$admin" ] || [ -z "$collaborator" ]; then abort "could not make tokens"
 read -ra server_command <<< "$server_line"
 "${server_command[@]}" > "$work/out/serve.out" 2> "$work/out/serve.log" &
 server_pid=$!
-upstream=
-for _ in $(seq 600); do
-  line=$(head -n 1 "$work/out/serve.out")
-  if [ -n "$line" ]; then
-    upstream=${line#sasaran serve: listening on }
-    [[ $upstream == http://127.0.0.1:* ]] || abort "the server's first line was '$line'"
-    break
-  fi
-  alive "$server_pid" || abort "the server ended before listening: $(tail -n 5 "$work/out/serve.log")"
-  sleep 0.1
-done
-[ -n "$upstream" ] || abort "the server did not say it was listening within 60 s"
+# Port bound, then the store loaded: only then do answers through nginx mean anything.
+wait_for_server "$work/out/serve.out" "$server_pid" "$work/out/serve.log" ||
+  abort "$server_wait_error"
+upstream=$base_url
 upstream_port=${upstream##*:}
 pass "the server runs with the unit's arguments: $server_line"
 

@@ -28,12 +28,7 @@ done
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sasaran-js.XXXXXX")
 server_pid=
 
-# Whether the process still runs (a zombie has exited and only waits to be reaped).
-alive() {
-  local state
-  state=$(ps -o stat= -p "$1" 2> /dev/null || true)
-  [ -n "$state" ] && [[ $state != Z* ]]
-}
+. "$here/../support/started_server.sh"  # alive, wait_for_server
 
 stop_server() {
   [ -n "$server_pid" ] || return 0
@@ -83,32 +78,7 @@ echo "run_reader_test: Jakarta imported in $((SECONDS - started)) s"
   > "$dir/serve.out" 2> "$dir/serve.log" &
 server_pid=$!
 
-# The first line on stdout says where it listens; 3 minutes as tests/http allows (ASan loads
-# slowly).
-prefix='sasaran serve: listening on '
-base_url=
-for _ in $(seq 1800); do
-  if [ "$(wc -l < "$dir/serve.out")" -ge 1 ]; then
-    line=$(head -n 1 "$dir/serve.out")
-    [[ $line == "$prefix"http://127.0.0.1:* ]] || fail "the server's first line was '$line'"
-    base_url=${line#"$prefix"}
-    break
-  fi
-  alive "$server_pid" ||
-    fail "the server ended before listening:"$'\n'"$(tail -n 20 "$dir/serve.log")"
-  sleep 0.1
-done
-[ -n "$base_url" ] || fail "the server did not say it was listening within 3 minutes"
-# The second line says the store is loaded and every route answers (the port is bound first).
-# The wait only guards against a hang: loading takes over a minute under the sanitizers.
-for _ in $(seq 6000); do
-  [ "$(sed -n 2p "$dir/serve.out")" = "sasaran serve: ready" ] && break
-  alive "$server_pid" ||
-    fail "the server ended before it was ready:"$'\n'"$(tail -n 20 "$dir/serve.log")"
-  sleep 0.1
-done
-[ "$(sed -n 2p "$dir/serve.out")" = "sasaran serve: ready" ] ||
-  fail "the server did not say it was ready within 10 minutes"
+wait_for_server "$dir/serve.out" "$server_pid" "$dir/serve.log" || fail "$server_wait_error"
 echo "run_reader_test: serving on $base_url"
 
 status=0

@@ -102,7 +102,10 @@ class PistacheEdge : public ::testing::Test {
 // The pattern that crashed Pistache's own HTTP layer ("could not find write data"): many
 // keep-alive clients whose large answers wait in line longer than the keep-alive timeout.
 TEST_F(PistacheEdge, AnswersEveryClientWhenLargeAnswersWaitLongerThanTheKeepAlive) {
-  m_options.connections.idle_timeout = 100ms;
+  // Answers wait in line about 2 s (24 clients x 100 ms on one heavy thread), twice the
+  // keep-alive; a client still has a whole second between reading one answer and asking again.
+  m_options.connections.idle_timeout = 1s;
+  m_large_delay = 100ms;
   m_options.heavy.queue = 1000;
   m_options.heavy.max_wait = 10min;
   start();
@@ -153,7 +156,11 @@ TEST_F(PistacheEdge, ShedsWith503AtOnceWhenTheHeavyLaneIsFullAndServesLightRoute
   ASSERT_TRUE(running.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n"));
   ASSERT_TRUE(m_gate.wait_entered(1));
   ASSERT_TRUE(waiting.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n"));
-  std::this_thread::sleep_for(100ms);  // let it reach the queue
+  // Once it waits in the queue (however slow the machine), the queue is full.
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (m_metrics.text().find("sasaran_work_heavy_waiting 1\n") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
   const raw_answer shed = get(refused, "/held");
   EXPECT_EQ(shed.status, 503);
   EXPECT_EQ(shed.headers.at("retry-after"), "1");
