@@ -13,6 +13,10 @@
 namespace geo {
 namespace {
 
+constexpr std::uint32_t no_area = ~0u;
+// The spot's cell is probed on a 5 x 5 grid when the spot lies in no area.
+constexpr int cell_probe_steps = 5;
+
 target_status status_from(const std::string& pledge_status) {
   return pledge_status == "delivered" ? target_status::delivered : target_status::pledged;
 }
@@ -85,17 +89,64 @@ engine::engine(store& s) {
   m_target_index = target_index(std::move(points));
   m_coarse_index = target_index(std::move(coarse));
 
+  m_spot_targets.resize(m_areas.size());
+  m_spot_areas.reserve(m_targets.size());
+  for (std::size_t i = 0; i < m_targets.size(); ++i) {
+    m_spot_areas.push_back(spot_areas_of(m_targets[i]));
+    for (std::uint32_t a : m_spot_areas.back())
+      if (a != no_area) m_spot_targets[a].push_back(static_cast<std::uint32_t>(i));
+  }
+
   for (const pledge& p : s.load_pledges()) {
     if (!is_active_status(p.status)) continue;
     const auto it = m_target_by_id.find(p.target_id);
     if (it != m_target_by_id.end()) m_status[it->second] = status_from(p.status);
   }
+  m_coverage.resize(m_areas.size());
+  m_spot_coverage.resize(m_areas.size());
   for (std::size_t i = 0; i < m_targets.size(); ++i)
     count(m_targets[i], m_status[i], +1);
-  // Every area gets its entry now, so the map never grows later and these stay valid.
-  m_coverage_of_area.reserve(m_areas.size());
-  for (const area& a : m_areas)
-    m_coverage_of_area.push_back(&m_coverage[a.code]);
+}
+
+std::array<std::uint32_t, 5> engine::spot_areas_of(const target& t) const {
+  std::array<std::uint32_t, 5> out;
+  out.fill(no_area);
+  admin_chain chain;
+  if (t.lon && t.lat) {
+    const lon_lat spot = coarse_position(*t.lon, *t.lat);
+    chain = lookup(spot.lon, spot.lat);
+    // A cell on the coast or the data's edge: its spot may lie in no area though the target
+    // does. Points of the cell, in an order fixed for every cell, keep the choice the cell's.
+    const double half = coarse_cell_degrees / 2;
+    for (int k = 0; chain.empty() && k < cell_probe_steps * cell_probe_steps; ++k) {
+      const double fx = (k % cell_probe_steps + 0.5) / cell_probe_steps - 0.5;
+      const double fy = (k / cell_probe_steps + 0.5) / cell_probe_steps - 0.5;
+      chain = lookup(spot.lon + 2 * half * fx, spot.lat + 2 * half * fy);
+    }
+  } else if (const area* rw = find_area(t.rw_code)) {
+    chain = chain_of(*rw);
+  } else if (const area* kelurahan = find_area(t.kelurahan_code)) {
+    chain = chain_of(*kelurahan);
+  }
+  for (const area* a : {chain.kota, chain.kecamatan, chain.kelurahan, chain.rw, chain.rt})
+    if (a) out[static_cast<std::size_t>(a->level)] = static_cast<std::uint32_t>(position_of(*a));
+  return out;
+}
+
+engine::admin_chain engine::spot_chain(const target& t) const {
+  admin_chain chain;
+  const std::array<std::uint32_t, 5>& at =
+      m_spot_areas[static_cast<std::size_t>(&t - m_targets.data())];
+  const auto area_at = [&](admin_level level) {
+    const std::uint32_t i = at[static_cast<std::size_t>(level)];
+    return i == no_area ? nullptr : &m_areas[i];
+  };
+  chain.kota = area_at(admin_level::kota);
+  chain.kecamatan = area_at(admin_level::kecamatan);
+  chain.kelurahan = area_at(admin_level::kelurahan);
+  chain.rw = area_at(admin_level::rw);
+  chain.rt = area_at(admin_level::rt);
+  return chain;
 }
 
 const area* engine::find_area(const std::string& code) const {
@@ -168,8 +219,10 @@ std::vector<engine::nearby_target> engine::nearest(const nearest_query& q) const
 }
 
 std::optional<coverage> engine::coverage_of(const std::string& code,
-                                            const std::optional<std::string>& program) const {
-  if (!find_area(code)) return std::nullopt;
+                                            const std::optional<std::string>& program,
+                                            precision basis) const {
+  const area* a = find_area(code);
+  if (!a) return std::nullopt;
   std::size_t slot = 0;
   if (program) {
     const auto s = program_slot(*program);
@@ -177,25 +230,24 @@ std::optional<coverage> engine::coverage_of(const std::string& code,
     slot = *s;
   }
   const std::shared_lock lock(m_lock);
-  return coverage_at(code, slot);
+  return coverage_at(*a, slot, basis);
 }
 
-coverage engine::coverage_of(const area& a, std::size_t slot) const {
+coverage engine::coverage_of(const area& a, std::size_t slot, precision basis) const {
   const std::shared_lock lock(m_lock);
-  return (*m_coverage_of_area[static_cast<std::size_t>(&a - m_areas.data())])[slot];
+  return coverage_at(a, slot, basis);
 }
 
-std::optional<program_coverage> engine::coverages_of(const std::string& code) const {
-  if (!find_area(code)) return std::nullopt;
+std::optional<program_coverage> engine::coverages_of(const std::string& code,
+                                                     precision basis) const {
+  const area* a = find_area(code);
+  if (!a) return std::nullopt;
   const std::shared_lock lock(m_lock);
-  const auto it = m_coverage.find(code);
-  return it == m_coverage.end() ? program_coverage{} : it->second;
+  return (basis == precision::exact ? m_coverage : m_spot_coverage)[position_of(*a)];
 }
 
-const coverage& engine::coverage_at(const std::string& code, std::size_t slot) const {
-  static const coverage none;
-  const auto it = m_coverage.find(code);
-  return it == m_coverage.end() ? none : it->second[slot];
+const coverage& engine::coverage_at(const area& a, std::size_t slot, precision basis) const {
+  return (basis == precision::exact ? m_coverage : m_spot_coverage)[position_of(a)][slot];
 }
 
 void engine::set_status(const target& t, target_status status) {
@@ -209,15 +261,28 @@ void engine::set_status(const target& t, target_status status) {
 
 void engine::count(const target& t, target_status status, int sign) {
   const std::optional<std::size_t> slot = program_slot(t.program);
-  for (const std::string* code :
-       {&t.rt_code, &t.rw_code, &t.kelurahan_code, &t.kecamatan_code, &t.kota_code}) {
-    if (code->empty()) continue;
-    program_coverage& c = m_coverage[*code];
+  const auto add = [&](program_coverage& c) {
     c[0].count(status, t.priority, sign);
     if (slot) c[*slot].count(status, t.priority, sign);
-    if (const area* a = find_area(*code))
-      ++m_revision[static_cast<std::size_t>(a - m_areas.data())];
-  }
+  };
+  // A cache of anything showing an area is stale when either of its figures moves.
+  std::array<std::size_t, 10> touched{};
+  std::size_t n = 0;
+  for (const std::string* code :
+       {&t.rt_code, &t.rw_code, &t.kelurahan_code, &t.kecamatan_code, &t.kota_code})
+    if (const area* a = code->empty() ? nullptr : find_area(*code)) {
+      add(m_coverage[position_of(*a)]);
+      touched[n++] = position_of(*a);
+    }
+  for (std::uint32_t a : m_spot_areas[static_cast<std::size_t>(&t - m_targets.data())])
+    if (a != no_area) {
+      add(m_spot_coverage[a]);
+      if (std::find(touched.begin(), touched.begin() + static_cast<std::ptrdiff_t>(n), a) ==
+          touched.begin() + static_cast<std::ptrdiff_t>(n))
+        touched[n++] = a;
+    }
+  for (std::size_t i = 0; i < n; ++i)
+    ++m_revision[touched[i]];
 }
 
 std::uint64_t engine::revision_of(const area& a) const {
@@ -328,18 +393,9 @@ std::vector<const target*> engine::targets_in(const bbox& box, precision positio
 }
 
 std::vector<const target*> engine::targets_of(const area& a, precision positions) const {
-  if (positions == precision::exact) {
-    const auto it = m_targets_by_area.find(a.code);
-    return it == m_targets_by_area.end() ? std::vector<const target*>{} : by_id(it->second);
-  }
-  const multipolygon& shape = shape_of(a);
-  std::vector<std::uint32_t> inside;
-  for (std::uint32_t item : m_coarse_index.within(a.box)) {
-    const target& t = m_targets[m_located[item]];
-    const lon_lat spot = coarse_position(*t.lon, *t.lat);
-    if (covers_point(shape, spot.lon, spot.lat)) inside.push_back(m_located[item]);
-  }
-  return by_id(std::move(inside));
+  if (positions == precision::coarse) return by_id(m_spot_targets[position_of(a)]);
+  const auto it = m_targets_by_area.find(a.code);
+  return it == m_targets_by_area.end() ? std::vector<const target*>{} : by_id(it->second);
 }
 
 std::vector<engine::ranked_area> engine::coverage_ranking(const coverage_query& q) const {
@@ -357,7 +413,7 @@ std::vector<engine::ranked_area> engine::coverage_ranking(const coverage_query& 
     const std::shared_lock lock(m_lock);
     for (const area* a : areas_at(q.level)) {
       if (!inside(*a)) continue;
-      const coverage& c = coverage_at(a->code, slot);
+      const coverage& c = coverage_at(*a, slot, q.basis);
       if (c.pledged_ratio() <= q.max_ratio) out.push_back({a, c});
     }
   }

@@ -63,6 +63,7 @@ class engine {
     std::optional<std::string> program = std::nullopt;  // nothing: all programs
     double max_ratio = 1.0;                             // pledged_ratio at most this
     coverage_order order = coverage_order::unserved;
+    precision basis = precision::exact;  // the figures ranked (coverage_of)
   };
   struct ranked_area {
     const area* where;
@@ -100,18 +101,29 @@ class engine {
   /// Located targets whose exact or coarse position lies in `box`, by id.
   std::vector<const target*> targets_in(const bbox& box, precision positions) const;
   /// The targets of an area, by id. Exact: those counted in it (unlocated ones by their
-  /// declared RT). Coarse: located targets whose coarse spot the area covers, so membership
-  /// reveals no more than the spot.
+  /// declared RT). Coarse: those whose spot_chain holds it, so membership reveals no more
+  /// than the cell.
   std::vector<const target*> targets_of(const area& a, precision positions) const;
+  /// The areas a target belongs to for those who see it coarsely: a located target's are the
+  /// areas at the spot of its cell (coarse_position), or, where the spot lies in no area (a
+  /// cell on the coast), at the first of a fixed grid of points of the cell that lies in one;
+  /// an unlocated target's are its declared RW and those above, never an RT. A function of
+  /// the cell (or the declared RW) alone, so saying it reveals nothing more.
+  admin_chain spot_chain(const target& t) const;
 
   /// Coverage of an area for a program (nothing: all programs); nothing for an unknown code.
+  /// Exact: targets counted where they are (unlocated ones where declared). Coarse: targets
+  /// counted in the areas of their spot_chain, figures a pledge changes only where the cell
+  /// already says the target is.
   std::optional<coverage> coverage_of(const std::string& code,
-                                      const std::optional<std::string>& program = {}) const;
+                                      const std::optional<std::string>& program = {},
+                                      precision basis = precision::exact) const;
   /// Coverage of an area of this engine for a program slot (0: all programs; program_slot),
   /// without looking its code up: for tiles, which read it for thousands of areas.
-  coverage coverage_of(const area& a, std::size_t slot) const;
+  coverage coverage_of(const area& a, std::size_t slot, precision basis = precision::exact) const;
   /// Coverage of an area for all programs and each program (program_slot), read at once.
-  std::optional<program_coverage> coverages_of(const std::string& code) const;
+  std::optional<program_coverage> coverages_of(const std::string& code,
+                                               precision basis = precision::exact) const;
   /// Areas of a level with their coverage, filtered and ranked for planners; ties by code.
   std::vector<ranked_area> coverage_ranking(const coverage_query& query) const;
   /// How many times the coverage of an area has changed since loading: what a cache of
@@ -139,7 +151,11 @@ class engine {
 
  private:
   void count(const target& t, target_status status, int sign);
-  const coverage& coverage_at(const std::string& code, std::size_t slot) const;
+  const coverage& coverage_at(const area& a, std::size_t slot, precision basis) const;
+  std::size_t position_of(const area& a) const {
+    return static_cast<std::size_t>(&a - m_areas.data());
+  }
+  std::array<std::uint32_t, 5> spot_areas_of(const target& t) const;
   std::vector<const target*> by_id(std::vector<std::uint32_t> positions) const;
 
   std::vector<area> m_areas;
@@ -157,11 +173,14 @@ class engine {
   target_index m_target_index;
   target_index m_coarse_index;  // the same targets at their coarse positions
   std::unordered_map<std::string, std::vector<std::uint32_t>> m_targets_by_area;  // positions
-  mutable std::shared_mutex m_lock;                              // guards m_status and m_coverage
-  std::unordered_map<std::string, program_coverage> m_coverage;  // by area code
-  std::vector<const program_coverage*> m_coverage_of_area;       // by area position
-  std::vector<std::uint64_t> m_revision;                         // by area position
-  std::uint64_t m_changes = 0;                                   // set_status calls
+  // By target position: the area positions of its spot_chain by level, no_area where none.
+  std::vector<std::array<std::uint32_t, 5>> m_spot_areas;
+  std::vector<std::vector<std::uint32_t>> m_spot_targets;  // by area position: target positions
+  mutable std::shared_mutex m_lock;                        // guards m_status and the coverages
+  std::vector<program_coverage> m_coverage;                // by area position
+  std::vector<program_coverage> m_spot_coverage;           // by area position
+  std::vector<std::uint64_t> m_revision;                   // by area position
+  std::uint64_t m_changes = 0;                             // set_status calls
 };
 
 }  // namespace geo

@@ -49,11 +49,16 @@ json coverage_json(const geo::coverage& c) {
           {"unmet_priority", c.unmet_priority}};
 }
 
-json program_coverage_json(const geo::engine& engine, const std::string& code) {
+json program_coverage_json(const geo::program_coverage& c) {
   json by_program = json::object();
   for (std::string_view p : geo::programs)
-    by_program[std::string(p)] = coverage_json(*engine.coverage_of(code, std::string(p)));
-  return {{"all", coverage_json(*engine.coverage_of(code))}, {"by_program", by_program}};
+    by_program[std::string(p)] = coverage_json(c[*geo::program_slot(p)]);
+  return {{"all", coverage_json(c[0])}, {"by_program", by_program}};
+}
+
+const char* figures_name(std::optional<geo::engine::precision> basis) {
+  if (!basis) return "withheld";
+  return *basis == geo::engine::precision::exact ? "exact" : "by_cell";
 }
 
 void write_target(geojson_writer& out, const target_view& view, std::optional<double> distance_m) {
@@ -94,15 +99,18 @@ json pledge_json(const geo::pledge& p) {
           {"pledged_at", p.pledged_at}};
 }
 
-json realization_json(const geo::realization& r) {
-  return {{"id", r.id},
-          {"pledge", r.pledge_id},
-          {"delivered_by", r.delivered_by},
-          {"delivered_at", r.delivered_at},
-          {"note", r.note},
-          {"amount_idr", optional_json(r.amount_idr)},
-          {"quantity", optional_json(r.quantity)},
-          {"recorded_at", r.recorded_at}};
+json realization_json(const geo::realization& r, bool with_text) {
+  json out = {{"id", r.id},
+              {"pledge", r.pledge_id},
+              {"delivered_at", r.delivered_at},
+              {"amount_idr", optional_json(r.amount_idr)},
+              {"quantity", optional_json(r.quantity)},
+              {"recorded_at", r.recorded_at}};
+  if (with_text) {
+    out["delivered_by"] = r.delivered_by;
+    out["note"] = r.note;
+  }
+  return out;
 }
 
 }  // namespace server

@@ -12,11 +12,14 @@ class store;
 
 namespace server {
 
+class privacy_rule;
+
 /// What the /api/v1 handlers answer from. Writes go through `ledger` on `store` (the writer
 /// connection) while holding `writes`, so that an idempotent retry and its first request
 /// never run at once.
 struct api_context {
   geo::engine& engine;
+  const privacy_rule& rule;  // what each caller may see of it
   geo::ledger& ledger;
   geo::store& store;
   std::mutex& writes;

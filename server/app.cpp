@@ -11,6 +11,7 @@
 #include "geo/sqlite_db.hpp"
 #include "server/api_routes.hpp"
 #include "server/ogc_features.hpp"
+#include "server/privacy_rule.hpp"
 #include "server/static_routes.hpp"
 #include "server/tile_cache.hpp"
 #include "server/tile_routes.hpp"
@@ -26,14 +27,15 @@ class app::parts {
       : counters(shared_counters),
         store(checked(o.db)),
         engine((started = std::chrono::steady_clock::now(), store)),
+        rule(engine),
         ledger(store, engine),
-        tile_maker(engine),
+        tile_maker(engine, public_figures(rule)),
         tiles_kept(o.tile_cache_bytes),
         loaded(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()),
         checkpoints((store.db().exec("PRAGMA wal_autocheckpoint = 0"), o.db),
                     std::chrono::milliseconds(500)),
         authenticate(o.db),
-        context{engine, ledger, store, writes, counters} {
+        context{engine, rule, ledger, store, writes, counters} {
     add_service_routes(routes, context);
     add_lookup_routes(routes, context);
     add_area_routes(routes, context);
@@ -41,8 +43,8 @@ class app::parts {
     add_coverage_routes(routes, context);
     add_pledge_routes(routes, context);
     add_audit_routes(routes, context);
-    add_ogc_routes(routes, engine);
-    add_tile_routes(routes, engine, tile_maker, tiles_kept);
+    add_ogc_routes(routes, engine, rule);
+    add_tile_routes(routes, engine, rule, tile_maker, tiles_kept);
     add_static_routes(routes, o.web_dir);  // last: /{file} must not take /healthz or /metrics
     counters.gauge("sasaran_areas", "Areas in the engine.",
                    [this] { return double(engine.area_count()); });
@@ -65,6 +67,11 @@ class app::parts {
                    [this] { return double(tiles_kept.misses()); });
   }
 
+  // Tiles are cached for every caller alike: their areas carry the figures anyone may read.
+  static tiles::figure_basis public_figures(const privacy_rule& rule) {
+    return [&rule](const geo::area& a) { return rule.figures_of(principal{}, a); };
+  }
+
   static const std::string& checked(const std::string& db) {
     if (!std::filesystem::exists(db))
       throw geo::input_error("no database at '" + db +
@@ -76,6 +83,7 @@ class app::parts {
   std::chrono::steady_clock::time_point started;
   geo::spatialite_store store;
   geo::engine engine;
+  privacy_rule rule;
   geo::ledger ledger;
   tiles::tile_builder tile_maker;
   tile_cache tiles_kept;

@@ -1,6 +1,7 @@
 #include "geo/engine.hpp"
 #include "server/api_json.hpp"
 #include "server/api_routes.hpp"
+#include "server/privacy_rule.hpp"
 #include "server/query_params.hpp"
 
 namespace server {
@@ -12,7 +13,8 @@ const geo::area& area_or_404(const geo::engine& engine, const std::string& code)
   return *a;
 }
 
-json area_detail(const geo::engine& engine, const geo::area& a) {
+json area_detail(const api_context& context, const principal& caller, const geo::area& a) {
+  const geo::engine& engine = context.engine;
   json children = json::array();
   for (const geo::area* c : engine.children_of(a))
     children.push_back(area_ref_json(*c));
@@ -22,7 +24,10 @@ json area_detail(const geo::engine& engine, const geo::area& a) {
   out["bbox"] = bbox_json(a.box);
   out["parents"] = parents_json(engine, a);
   out["children"] = std::move(children);
-  out["coverage"] = program_coverage_json(engine, a.code);
+  const std::optional<precision> figures = context.rule.figures_of(caller, a);
+  out["figures"] = figures_name(figures);
+  out["coverage"] =
+      figures ? program_coverage_json(*engine.coverages_of(a.code, *figures)) : json(nullptr);
   return out;
 }
 
@@ -63,7 +68,7 @@ void add_area_routes(router& routes, api_context& context) {
   routes.add("GET", "/api/v1/areas/{code}", [&context](request& r) {
     const query_params q(r, {});
     return response::json(
-        dump(area_detail(context.engine, area_or_404(context.engine, r.param("code")))));
+        dump(area_detail(context, r.caller, area_or_404(context.engine, r.param("code")))));
   });
   routes.add(
       "GET", "/api/v1/areas",

@@ -2,6 +2,7 @@
 #include "geo/target.hpp"
 #include "server/api_json.hpp"
 #include "server/api_routes.hpp"
+#include "server/privacy_rule.hpp"
 #include "server/query_params.hpp"
 
 namespace server {
@@ -34,13 +35,30 @@ json summary_json(geo::admin_level level, const level_summary& s) {
   return out;
 }
 
-geo::engine::coverage_query query_of(const api_context& context, const query_params& q) {
+// The figures the caller may see for areas of `level` inside `within`; none for RTs outside
+// a PIC's scope (for everyone but admins).
+std::optional<precision> figures_for(const api_context& context, const request& r,
+                                     geo::admin_level level,
+                                     const std::optional<std::string>& within) {
+  return context.rule.ranking_figures(r.caller, level,
+                                      within ? context.engine.find_area(*within) : nullptr);
+}
+
+geo::engine::coverage_query query_of(const api_context& context, const request& r,
+                                     const query_params& q) {
   geo::engine::coverage_query query;
   const std::string level = q.one_of("level", "rw", {"kota", "kecamatan", "kelurahan", "rw", "rt"});
   query.level = *geo::parse_admin_level(level);
   query.within = q.text("within");
   if (query.within && !context.engine.find_area(*query.within))
     throw http_error(404, "within: no area has code '" + *query.within + "'", "within");
+  const std::optional<precision> figures = figures_for(context, r, query.level, query.within);
+  if (!figures)
+    throw http_error(r.caller.who == geo::role::anonymous ? 401 : 403,
+                     "figures per RT go only to admins and to a PIC for the RTs of their areas "
+                     "(give within=CODE of one of them); RWs and larger areas are public",
+                     "level");
+  query.basis = *figures;
   query.program = q.program();
   query.max_ratio = q.optional_number("max_ratio", 0, 1).value_or(1.0);
   query.order = q.one_of("sort", "unserved", {"unserved", "unmet_priority"}) == "unserved"
@@ -60,7 +78,7 @@ json ranked_item(const geo::engine& engine, const geo::engine::ranked_area& r, s
 
 response ranking(api_context& context, const request& r) {
   const query_params q(r, {"level", "within", "program", "max_ratio", "sort", "limit", "offset"});
-  const geo::engine::coverage_query query = query_of(context, q);
+  const geo::engine::coverage_query query = query_of(context, r, q);
   const std::size_t limit = q.count("limit", 50, 1, 10000);
   const std::size_t offset = q.count("offset", 0, 0, 100000000);
   const std::vector<geo::engine::ranked_area> ranked = context.engine.coverage_ranking(query);
@@ -73,6 +91,7 @@ response ranking(api_context& context, const request& r) {
             {"program", query.program ? json(*query.program) : json(nullptr)},
             {"sort", q.one_of("sort", "unserved", {"unserved", "unmet_priority"})},
             {"max_ratio", query.max_ratio},
+            {"figures", figures_name(query.basis)},
             {"number_matched", ranked.size()},
             {"number_returned", items.size()},
             {"summary", summary_json(query.level, summarise(ranked))},
@@ -83,11 +102,16 @@ response ranking(api_context& context, const request& r) {
 // how many have targets but no pledge, and the coverage totals.
 response summaries(api_context& context, const request& r) {
   const query_params q(r, {"within", "program"});
-  geo::engine::coverage_query query = query_of(context, q);
+  geo::engine::coverage_query query = query_of(context, r, q);
   json levels = json::array();
   for (geo::admin_level level : geo::all_admin_levels) {
+    const std::optional<precision> figures = figures_for(context, r, level, query.within);
+    if (!figures) continue;  // the RT level, for those who may not see figures per RT
     query.level = level;
-    levels.push_back(summary_json(level, summarise(context.engine.coverage_ranking(query))));
+    query.basis = *figures;
+    json summary = summary_json(level, summarise(context.engine.coverage_ranking(query)));
+    summary["figures"] = figures_name(figures);
+    levels.push_back(std::move(summary));
   }
   return response::json(dump({{"within", query.within ? json(*query.within) : json(nullptr)},
                               {"program", query.program ? json(*query.program) : json(nullptr)},

@@ -4,6 +4,7 @@
 
 #include "geo/engine.hpp"
 #include "server/ogc_collection.hpp"
+#include "server/privacy_rule.hpp"
 
 namespace server {
 
@@ -13,7 +14,8 @@ namespace server {
 /// anonymous callers see targets at all.
 class ogc_coverage_collection final : public ogc_collection {
  public:
-  explicit ogc_coverage_collection(const geo::engine& engine);
+  /// Both must outlive the collection.
+  ogc_coverage_collection(const geo::engine& engine, const privacy_rule& rule);
 
   std::string_view id() const override { return "coverage"; }
   std::string_view title() const override { return "Coverage per RW"; }
@@ -27,9 +29,11 @@ class ogc_coverage_collection final : public ogc_collection {
                                   const std::string& fid) const override;
 
  private:
-  ogc_feature feature(const geo::area& rw, std::optional<std::string_view> program) const;
+  ogc_feature feature(const principal& caller, const geo::area& rw,
+                      std::optional<std::string_view> program) const;
 
   const geo::engine& m_engine;
+  const privacy_rule& m_rule;
   std::vector<const geo::area*> m_rws;  // by code
   geo::bbox m_extent;
 };

@@ -15,7 +15,7 @@
 namespace server {
 namespace {
 
-ogc_collections make_collections(const geo::engine& engine) {
+ogc_collections make_collections(const geo::engine& engine, const privacy_rule& rule) {
   ogc_collections all;
   all.push_back(std::make_unique<ogc_area_collection>(
       engine, geo::admin_level::kelurahan, "kelurahan", "Kelurahan",
@@ -25,8 +25,8 @@ ogc_collections make_collections(const geo::engine& engine) {
       engine, geo::admin_level::rw, "rw", "RW", "Rukun warga: code = kelurahan code + RW number"));
   all.push_back(std::make_unique<ogc_area_collection>(
       engine, geo::admin_level::rt, "rt", "RT", "Rukun tetangga: code = RW code + RT number"));
-  all.push_back(std::make_unique<ogc_coverage_collection>(engine));
-  all.push_back(std::make_unique<ogc_target_collection>(engine));
+  all.push_back(std::make_unique<ogc_coverage_collection>(engine, rule));
+  all.push_back(std::make_unique<ogc_target_collection>(engine, rule));
   return all;
 }
 
@@ -46,8 +46,8 @@ void check_format_only(const request& r) {
 
 }  // namespace
 
-void add_ogc_routes(router& routes, const geo::engine& engine) {
-  auto all = std::make_shared<const ogc_collections>(make_collections(engine));
+void add_ogc_routes(router& routes, const geo::engine& engine, const privacy_rule& rule) {
+  auto all = std::make_shared<const ogc_collections>(make_collections(engine, rule));
   routes.add("GET", "/ogc", [](request& r) {
     check_format_only(r);
     return response::json(landing_document(r));

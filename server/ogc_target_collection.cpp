@@ -11,7 +11,7 @@ bool by_id(const geo::target* a, const geo::target* b) {
 }
 
 void refuse_anonymous(const principal& caller) {
-  if (sees_targets(caller)) return;
+  if (privacy_rule::sees_targets(caller)) return;
   throw http_error(401,
                    "targets are shown to anonymous callers only as counts per RW, in the "
                    "coverage collection (/ogc/collections/coverage/items); send a bearer token "
@@ -20,6 +20,10 @@ void refuse_anonymous(const principal& caller) {
 
 ogc_value text_or_null(const std::string& s) {
   return s.empty() ? ogc_value() : ogc_value(std::string_view(s));
+}
+
+ogc_value code_or_null(const geo::area* a) {
+  return a ? ogc_value(std::string_view(a->code)) : ogc_value();
 }
 
 // Every target: the located ones from the index, the unlocated ones from the kota they were
@@ -40,8 +44,8 @@ std::vector<const geo::target*> every_target(const geo::engine& engine) {
 
 }  // namespace
 
-ogc_target_collection::ogc_target_collection(const geo::engine& engine)
-    : m_engine(engine), m_all(every_target(engine)) {
+ogc_target_collection::ogc_target_collection(const geo::engine& engine, const privacy_rule& rule)
+    : m_engine(engine), m_rule(rule), m_all(every_target(engine)) {
   for (const geo::area* kota : engine.areas_at(geo::admin_level::kota))
     m_extent.expand(kota->box);
 }
@@ -57,42 +61,21 @@ std::vector<std::string_view> ogc_target_collection::queryables() const {
           "rt_code", "rw_code", "kelurahan_code", "kecamatan_code", "kota_code"};
 }
 
-std::vector<const geo::target*> ogc_target_collection::shown(
-    const principal& caller, const std::optional<geo::bbox>& box) const {
-  if (box) return shown_in(caller, *box);
-  std::vector<const geo::target*> out;
-  for (const geo::target* t : m_all) {
-    const visibility v = visibility_of(caller, *t);
-    if (v == visibility::exact || (v == visibility::coarse && t->lon && t->lat)) out.push_back(t);
-  }
-  return out;
+std::vector<target_view> ogc_target_collection::shown(const principal& caller,
+                                                      const std::optional<geo::bbox>& box) const {
+  // A bbox is tested at the position the caller sees; without one, every target, but an
+  // unlocated one only for those who see it exactly (it has no spot to show the others).
+  return m_rule.visible(caller, [&](precision p) {
+    if (box) return m_engine.targets_in(*box, p);
+    if (p == precision::exact) return m_all;
+    std::vector<const geo::target*> located;
+    for (const geo::target* t : m_all)
+      if (t->lon && t->lat) located.push_back(t);
+    return located;
+  });
 }
 
-std::vector<const geo::target*> ogc_target_collection::shown_in(const principal& caller,
-                                                                const geo::bbox& box) const {
-  // Each target is tested at the position the caller sees: exact ones in the exact index,
-  // coarse ones in the coarse index. Only admins and PICs see any target exactly; everyone but
-  // admins sees some coarsely.
-  const auto keep = [&](geo::engine::precision p, visibility v) {
-    std::vector<const geo::target*> found;
-    for (const geo::target* t : m_engine.targets_in(box, p))
-      if (visibility_of(caller, *t) == v) found.push_back(t);
-    return found;
-  };
-  const bool some_exact = caller.who == geo::role::admin || caller.who == geo::role::pic;
-  const bool some_coarse = caller.who != geo::role::admin;
-  const std::vector<const geo::target*> exact =
-      some_exact ? keep(geo::engine::precision::exact, visibility::exact)
-                 : std::vector<const geo::target*>{};
-  const std::vector<const geo::target*> coarse =
-      some_coarse ? keep(geo::engine::precision::coarse, visibility::coarse)
-                  : std::vector<const geo::target*>{};
-  std::vector<const geo::target*> out(exact.size() + coarse.size());
-  std::merge(exact.begin(), exact.end(), coarse.begin(), coarse.end(), out.begin(), by_id);
-  return out;
-}
-
-ogc_feature ogc_target_collection::feature(const target_view& view) const {
+ogc_feature ogc_target_collection::feature(const principal& caller, const target_view& view) const {
   const geo::target& t = *view.what;
   const bool exact = view.level == visibility::exact;
   ogc_feature f{t.id, nullptr, view.position, {}};
@@ -102,25 +85,26 @@ ogc_feature ogc_target_collection::feature(const target_view& view) const {
   f.properties.push_back({"priority", std::int64_t{t.priority}});
   f.properties.push_back({"status", std::string_view(status_name(view.status))});
   f.properties.push_back({"precision", std::string_view(exact ? "exact" : "coarse")});
-  if (!exact) return f;
-  f.properties.push_back({"household_size", std::int64_t{t.household_size}});
-  f.properties.push_back({"rt_code", text_or_null(t.rt_code)});
-  f.properties.push_back({"rw_code", text_or_null(t.rw_code)});
-  f.properties.push_back({"kelurahan_code", text_or_null(t.kelurahan_code)});
-  f.properties.push_back({"kecamatan_code", text_or_null(t.kecamatan_code)});
-  f.properties.push_back({"kota_code", text_or_null(t.kota_code)});
-  f.properties.push_back({"registered_at", text_or_null(t.registered_at)});
+  if (exact) f.properties.push_back({"household_size", std::int64_t{t.household_size}});
+  // The areas the rule lets the caller tie it to (its cell's, when seen coarsely), so that
+  // filters on them select by what the caller sees. No RT for a coarse view.
+  const geo::engine::admin_chain in = m_rule.areas_of(caller, t);
+  f.properties.push_back({"rt_code", exact ? code_or_null(in.rt) : ogc_value()});
+  f.properties.push_back({"rw_code", code_or_null(in.rw)});
+  f.properties.push_back({"kelurahan_code", code_or_null(in.kelurahan)});
+  f.properties.push_back({"kecamatan_code", code_or_null(in.kecamatan)});
+  f.properties.push_back({"kota_code", code_or_null(in.kota)});
+  if (exact) f.properties.push_back({"registered_at", text_or_null(t.registered_at)});
   return f;
 }
 
 ogc_selection ogc_target_collection::select(const request& r, const query_params&,
                                             const std::optional<geo::bbox>& box) const {
   refuse_anonymous(r.caller);
-  auto chosen = std::make_shared<const std::vector<const geo::target*>>(shown(r.caller, box));
+  auto chosen = std::make_shared<const std::vector<target_view>>(shown(r.caller, box));
   const principal caller = r.caller;
-  return {chosen->size(), [this, chosen, caller](std::size_t i) {
-            return feature(*view_of(caller, m_engine, *(*chosen)[i]));
-          }};
+  return {chosen->size(),
+          [this, chosen, caller](std::size_t i) { return feature(caller, (*chosen)[i]); }};
 }
 
 std::optional<ogc_feature> ogc_target_collection::find(const request& r, const query_params&,
@@ -128,9 +112,9 @@ std::optional<ogc_feature> ogc_target_collection::find(const request& r, const q
   refuse_anonymous(r.caller);
   const geo::target* t = m_engine.find_target(fid);
   if (!t) return std::nullopt;
-  const std::optional<target_view> view = view_of(r.caller, m_engine, *t);
+  const std::optional<target_view> view = m_rule.view_of(r.caller, *t);
   if (!view || (view->level == visibility::coarse && !view->position)) return std::nullopt;
-  return feature(*view);
+  return feature(r.caller, *view);
 }
 
 }  // namespace server

@@ -6,19 +6,21 @@
 #include "geo/target.hpp"
 #include "server/ogc_collection.hpp"
 #include "server/principal.hpp"
-#include "server/target_view.hpp"
+#include "server/privacy_rule.hpp"
 
 namespace server {
 
-/// Targets as point features, as target_view lets the caller see them (DESIGN.md, privacy):
-/// at the coarse spot with only id, program, need, priority and status, or for a PIC in scope
-/// and an admin at the exact position with household_size, area codes and registered_at too.
+/// Targets as point features, as the privacy rule lets the caller see them: at the coarse spot
+/// with id, program, need, priority, status and the codes of the areas of its cell (no RT), or
+/// for a PIC in scope and an admin at the exact position with household_size, the codes of
+/// the areas it lies in and registered_at too.
 /// Unlocated targets (null geometry) only for those who see them exactly. A bbox is tested
 /// against the position shown, so it reveals nothing finer than that. Anonymous callers get
 /// a 401: they see targets only as counts per RW, in the coverage collection.
 class ogc_target_collection final : public ogc_collection {
  public:
-  explicit ogc_target_collection(const geo::engine& engine);
+  /// Both must outlive the collection.
+  ogc_target_collection(const geo::engine& engine, const privacy_rule& rule);
 
   std::string_view id() const override { return "targets"; }
   std::string_view title() const override { return "Targets"; }
@@ -32,12 +34,12 @@ class ogc_target_collection final : public ogc_collection {
                                   const std::string& fid) const override;
 
  private:
-  std::vector<const geo::target*> shown(const principal& caller,
-                                        const std::optional<geo::bbox>& box) const;
-  std::vector<const geo::target*> shown_in(const principal& caller, const geo::bbox& box) const;
-  ogc_feature feature(const target_view& view) const;
+  std::vector<target_view> shown(const principal& caller,
+                                 const std::optional<geo::bbox>& box) const;
+  ogc_feature feature(const principal& caller, const target_view& view) const;
 
   const geo::engine& m_engine;
+  const privacy_rule& m_rule;
   std::vector<const geo::target*> m_all;  // every target, located or not, by id
   geo::bbox m_extent;
 };

@@ -4,6 +4,7 @@
 #include "server/api_routes.hpp"
 #include "server/idempotency.hpp"
 #include "server/json_body.hpp"
+#include "server/privacy_rule.hpp"
 #include "server/query_params.hpp"
 
 namespace server {
@@ -24,40 +25,33 @@ geo::write_origin origin_of(const request& r) {
   return {r.caller.token_id, std::string(geo::role_name(r.caller.who)), r.request_id};
 }
 
-// A PIC of the target's area, or an admin.
-bool handles_target(const api_context& context, const principal& p, const std::string& target_id) {
-  if (p.who == geo::role::admin) return true;
-  const geo::target* t = context.engine.find_target(target_id);
-  return t && visibility_of(p, *t) == visibility::exact;
-}
-
-bool may_read(const api_context& context, const principal& p, const geo::pledge& pledge) {
-  switch (p.who) {
-    case geo::role::admin:
-    case geo::role::planner:
-      return true;
-    case geo::role::pic:
-      return handles_target(context, p, pledge.target_id);
-    case geo::role::collaborator:
-    case geo::role::aggregator:
-      return pledge.collaborator_id == p.collaborator_id;
-    default:
-      return false;
-  }
-}
-
-geo::pledge pledge_or_404(const api_context& context, const std::string& id) {
+// The pledge, when it exists and the caller may know of it: the same 404 for one that does not
+// exist and one the caller may not read, so that no answer tells them which ids exist.
+geo::pledge readable_or_404(const api_context& context, const principal& caller,
+                            const std::string& id) {
   std::optional<geo::pledge> p = context.ledger.find(id);
-  if (!p) throw http_error(404, "no pledge has id '" + id + "'");
+  if (!p || !context.rule.may_read(caller, *p))
+    throw http_error(404, "no pledge has id '" + id + "' among those you may read");
   return *p;
 }
 
-json pledge_with_target(const api_context& context, const geo::pledge& p, const char* status) {
+json pledge_with_target(const api_context& context, const principal& caller, const geo::pledge& p,
+                        const char* status) {
   json out = pledge_json(p);
   const geo::target* t = context.engine.find_target(p.target_id);
   out["target_status"] = status;
-  out["rw"] = t && !t->rw_code.empty() ? json(t->rw_code) : json(nullptr);
+  // The RW the caller may be told the target lies in: where its cell is, for a collaborator.
+  const geo::area* rw = t ? context.rule.areas_of(caller, *t).rw : nullptr;
+  out["rw"] = rw ? json(rw->code) : json(nullptr);
   return out;
+}
+
+json realizations_json(const api_context& context, const principal& caller, const geo::pledge& p) {
+  const bool with_text = context.rule.sees_delivery_text(caller, p);
+  json done = json::array();
+  for (const geo::realization& x : context.ledger.realizations_of(p.id))
+    done.push_back(realization_json(x, with_text));
+  return done;
 }
 
 response create(api_context& context, request& r) {
@@ -85,34 +79,35 @@ response create(api_context& context, request& r) {
   response out;
   const geo::pledge made =
       context.ledger.create(ask, origin_of(r), [&](geo::store& s, const geo::pledge& p) {
-        out = response::json(dump(pledge_with_target(context, p, "pledged")), 201);
+        out = response::json(dump(pledge_with_target(context, r.caller, p, "pledged")), 201);
         remember(s, r, out);
       });
   out.headers.emplace_back("Location", "/api/v1/pledges/" + made.id);
   return out;
 }
 
+// Who may act is checked before the body is read and before the pledge is looked up, so that
+// 401 and 403 never depend on whether an id exists.
 response cancel(api_context& context, request& r) {
+  require(r.caller.who == geo::role::admin || is_giver(r.caller), r,
+          "cancel pledges (their collaborator or an admin may)");
+  const geo::pledge p = readable_or_404(context, r.caller, r.param("id"));
   const json_body body(r, {});
-  const geo::pledge p = pledge_or_404(context, r.param("id"));
-  require(r.caller.who == geo::role::admin ||
-              (is_giver(r.caller) && p.collaborator_id == r.caller.collaborator_id),
-          r, "cancel pledge " + p.id + " (its collaborator or an admin may)");
   const std::lock_guard lock(context.writes);
   if (std::optional<response> kept = replay(context.store, r)) return *kept;
   response out;
   context.ledger.cancel(p.id, origin_of(r), [&](geo::store& s, const geo::pledge& cancelled) {
-    out = response::json(dump(pledge_with_target(context, cancelled, "open")));
+    out = response::json(dump(pledge_with_target(context, r.caller, cancelled, "open")));
     remember(s, r, out);
   });
   return out;
 }
 
 response realize(api_context& context, request& r) {
+  require(r.caller.who == geo::role::admin || r.caller.who == geo::role::pic, r,
+          "record deliveries (the PIC of the target's area or an admin may)");
+  const geo::pledge p = readable_or_404(context, r.caller, r.param("id"));
   const json_body body(r, {"delivered_by", "delivered_at", "note", "amount_idr", "quantity"});
-  const geo::pledge p = pledge_or_404(context, r.param("id"));
-  require(handles_target(context, r.caller, p.target_id), r,
-          "record the delivery of pledge " + p.id + " (the PIC of its area or an admin may)");
   geo::realization_request ask;
   ask.delivered_by = body.required_text("delivered_by");
   ask.delivered_at = body.text("delivered_at");
@@ -125,30 +120,28 @@ response realize(api_context& context, request& r) {
   context.ledger.realize(
       p.id, ask, origin_of(r),
       [&](geo::store& s, const geo::pledge& delivered, const geo::realization& done) {
-        out =
-            response::json(dump({{"realization", realization_json(done)},
-                                 {"pledge", pledge_with_target(context, delivered, "delivered")}}),
-                           201);
+        out = response::json(
+            dump({{"realization", realization_json(done, true)},
+                  {"pledge", pledge_with_target(context, r.caller, delivered, "delivered")}}),
+            201);
         remember(s, r, out);
       });
   return out;
 }
 
 response one(api_context& context, request& r) {
+  require(r.caller.who != geo::role::anonymous, r, "read pledges");
   const query_params q(r, {});
-  const geo::pledge p = pledge_or_404(context, r.param("id"));
-  require(may_read(context, r.caller, p), r, "read pledge " + p.id);
+  const geo::pledge p = readable_or_404(context, r.caller, r.param("id"));
   json out = pledge_json(p);
-  json done = json::array();
-  for (const geo::realization& x : context.ledger.realizations_of(p.id))
-    done.push_back(realization_json(x));
-  out["realizations"] = std::move(done);
+  out["realizations"] = realizations_json(context, r.caller, p);
   return response::json(dump(out));
 }
 
 // A collaborator's own pledges; planners and admins may ask for anyone's; a PIC lists the
 // active pledges of the targets of an area in their scope.
 response list(api_context& context, request& r) {
+  require(r.caller.who != geo::role::anonymous, r, "list pledges");
   const query_params q(r, {"collaborator", "area", "limit", "offset"});
   const std::size_t limit = q.count("limit", 1000, 1, 10000);
   const std::size_t offset = q.count("offset", 0, 0, 100000000);
@@ -157,10 +150,12 @@ response list(api_context& context, request& r) {
     const geo::area* a = context.engine.find_area(*code);
     if (!a) throw http_error(404, "area: no area has code '" + *code + "'", "area");
     require(r.caller.who == geo::role::admin || r.caller.who == geo::role::planner ||
-                in_scope(r.caller, context.engine, *code),
+                context.rule.in_scope(r.caller, *a),
             r, "list the pledges of area " + *code);
-    for (const geo::target* t : context.engine.targets_of(*a, geo::engine::precision::exact))
-      if (auto p = context.ledger.active_for(t->id, t->program)) found.push_back(*p);
+    // The targets of the area as the caller may see them: by cell, for a planner.
+    for (const target_view& v : context.rule.visible(
+             r.caller, [&](precision p) { return context.engine.targets_of(*a, p); }))
+      if (auto p = context.ledger.active_for(v.what->id, v.what->program)) found.push_back(*p);
   } else {
     const std::string who = q.text("collaborator").value_or(r.caller.collaborator_id);
     require(r.caller.who == geo::role::admin || r.caller.who == geo::role::planner ||

@@ -2,6 +2,7 @@
 #include "geo/ledger.hpp"
 #include "server/api_json.hpp"
 #include "server/api_routes.hpp"
+#include "server/privacy_rule.hpp"
 #include "server/query_params.hpp"
 
 namespace server {
@@ -14,7 +15,11 @@ void add_service_routes(router& routes, api_context& context) {
                                 {"targets", context.engine.target_count()},
                                 {"pledges", context.ledger.pledge_count()}}));
   });
+  // For operators: what the server counts (per route, per status) is not for the public.
   routes.add("GET", "/metrics", [&context](request& r) {
+    if (!privacy_rule::may_read_metrics(r.caller))
+      throw http_error(r.caller.who == geo::role::anonymous ? 401 : 403,
+                       "/metrics is for operators: send an admin bearer token");
     const query_params q(r, {});
     return response{200, "text/plain; version=0.0.4", context.counters.text(), {}};
   });

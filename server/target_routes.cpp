@@ -2,9 +2,9 @@
 #include "geo/target.hpp"
 #include "server/api_json.hpp"
 #include "server/api_routes.hpp"
+#include "server/privacy_rule.hpp"
 #include "server/query_params.hpp"
 #include "server/url.hpp"
-#include "server/visible_targets.hpp"
 
 namespace server {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 constexpr double max_bbox_degrees = 0.1;
 
 void require_sign_in(const request& r) {
-  if (!sees_targets(r.caller))
+  if (!privacy_rule::sees_targets(r.caller))
     throw http_error(401,
                      "targets are shown only to signed-in callers; anonymous callers see them as "
                      "counts per RW (GET /api/v1/coverage)");
@@ -38,7 +38,7 @@ response nearest(api_context& context, const request& r) {
   geojson_writer out(2048);
   out.begin_object().member("lon", query.lon).member("lat", query.lat).member("k", query.k);
   out.key("targets").begin_array();
-  for (const nearby_view& n : visible_nearest(r.caller, context.engine, query))
+  for (const privacy_rule::nearby_view& n : context.rule.nearest(r.caller, query))
     write_target(out, n.view, n.distance_m);
   out.end_array().end_object();
   return response::json(out.take());
@@ -66,7 +66,7 @@ response list(api_context& context, const request& r) {
   const std::size_t limit = q.count("limit", 100, 1, 1000);
   const std::size_t offset = q.count("offset", 0, 0, 100000000);
 
-  std::vector<target_view> all = visible_targets(r.caller, context.engine, [&](precision p) {
+  std::vector<target_view> all = context.rule.visible(r.caller, [&](precision p) {
     return where ? context.engine.targets_of(*where, p) : context.engine.targets_in(*box, p);
   });
   std::erase_if(all, [&](const target_view& v) {
@@ -93,7 +93,7 @@ response one(api_context& context, const request& r) {
   const geo::target* t = context.engine.find_target(r.param("id"));
   if (!t) throw http_error(404, "no target has id '" + r.param("id") + "'");
   geojson_writer out;
-  write_target(out, *view_of(r.caller, context.engine, *t));
+  write_target(out, *context.rule.view_of(r.caller, *t));
   return response::json(out.take());
 }
 

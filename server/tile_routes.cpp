@@ -7,9 +7,9 @@
 #include "server/api_json.hpp"
 #include "server/etag.hpp"
 #include "server/gzip.hpp"
+#include "server/privacy_rule.hpp"
 #include "server/query_params.hpp"
 #include "server/tile_cache.hpp"
-#include "server/tile_viewer.hpp"
 #include "tiles/error.hpp"
 #include "tiles/tile_builder.hpp"
 #include "tiles/tile_source.hpp"
@@ -51,6 +51,7 @@ std::int64_t tile_number(std::string_view text, const char* name) {
 
 struct tile_maker {
   const geo::engine& engine;
+  const privacy_rule& rule;
   const tiles::tile_builder& builder;
   tile_cache& cache;
 };
@@ -65,7 +66,7 @@ std::shared_ptr<const tile_cache::tile> current_tile(const tile_maker& m, const 
   if (auto kept = m.cache.find(key, m.engine)) return kept;
   const std::uint64_t changes_before = m.engine.change_count();
   tiles::tile_builder::built_tile built =
-      m.builder.build_tile(id, sources, program, tile_viewer_of(caller));
+      m.builder.build_tile(id, sources, program, m.rule.tile_viewer(caller));
   const geo::engine::revisions seen = m.engine.revisions_of(built.shown);
   auto made = std::make_shared<tile_cache::tile>();
   made->bytes = std::move(built.bytes);
@@ -84,7 +85,7 @@ std::string cache_key(const request& r, const tiles::tile_id& id,
                       const std::optional<std::string>& program) {
   std::string key = r.param("sources") + "/" + tiles::to_string(id) + "?" + program.value_or("");
   if (std::find(sources.begin(), sources.end(), tiles::tile_source::targets) != sources.end())
-    key += "|" + tile_viewer_key(r.caller);
+    key += "|" + privacy_rule::tile_viewer_key(r.caller);
   return key;
 }
 
@@ -164,12 +165,12 @@ json fields_of(const tiles::source_spec& s) {
       fields["rt"] = "Number: RT number";
       fields["rw"] = "String: RW code";
       fields["kelurahan"] = "String: kelurahan code";
-      break;
+      return fields;  // no figures per RT in tiles, which are the same for every caller
     case tiles::tile_source::targets:
       return target_fields();
   }
   for (const char* n : {"targets", "pledged", "delivered", "unserved", "unmet_priority"})
-    fields[n] = "Number: coverage (all programs, or ?program=)";
+    fields[n] = "Number: coverage counted by cell (all programs, or ?program=)";
   fields["pledged_ratio"] = "Number: pledged / targets";
   fields["delivered_ratio"] = "Number: delivered / targets";
   return fields;
@@ -229,10 +230,10 @@ response tilejson(const geo::engine& engine, request& r) {
 
 }  // namespace
 
-void add_tile_routes(router& routes, const geo::engine& engine, const tiles::tile_builder& builder,
-                     tile_cache& cache) {
+void add_tile_routes(router& routes, const geo::engine& engine, const privacy_rule& rule,
+                     const tiles::tile_builder& builder, tile_cache& cache) {
   routes.add("GET", "/tiles/{sources}/{z}/{x}/{file}",
-             [m = tile_maker{engine, builder, cache}](request& r) { return tile(m, r); });
+             [m = tile_maker{engine, rule, builder, cache}](request& r) { return tile(m, r); });
   routes.add("GET", "/tiles/{file}", [&engine](request& r) { return tilejson(engine, r); });
 }
 

@@ -10,13 +10,15 @@ class tile_builder;
 
 namespace server {
 
+class privacy_rule;
 class tile_cache;
 
 /// GET /tiles/{source[,source...]}/{z}/{x}/{y}.mvt (Mapbox Vector Tiles, XYZ) and
 /// GET /tiles/{source[,source...]}.json (TileJSON 3.0.0). Tiles carry a strong ETag and answer
 /// If-None-Match with 304; an empty tile is a 204; z, x, y out of range a 400; an unknown
-/// source a 404. Tiles come from `cache` while current, else are built and kept there.
-void add_tile_routes(router& routes, const geo::engine& engine, const tiles::tile_builder& tiles,
-                     tile_cache& cache);
+/// source a 404. Tiles come from `cache` while current, else are built and kept there. The
+/// targets layer shows what `rule` lets the caller see.
+void add_tile_routes(router& routes, const geo::engine& engine, const privacy_rule& rule,
+                     const tiles::tile_builder& tiles, tile_cache& cache);
 
 }  // namespace server

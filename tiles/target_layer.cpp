@@ -144,7 +144,8 @@ bool ids_unlike_other_values(const std::vector<const geo::target*>& targets) {
 
 }  // namespace
 
-target_layer::target_layer(const geo::engine& engine) : m_engine(engine) {
+target_layer::target_layer(const geo::engine& engine, figure_basis figures)
+    : m_engine(engine), m_figures(std::move(figures)) {
   m_located = engine.targets_in(geo::bbox{-180, -90, 180, 90}, geo::engine::precision::exact);
   std::vector<point_order::input> exact, coarse;
   for (std::size_t i = 0; i < m_located.size(); ++i) {
@@ -280,8 +281,10 @@ void target_layer::add_rw_markers(mvt_layer& layer, const tile_id& tile,
   const point_order::tile_frame frame(tile);
   for (const point_order::point& p : m_rw_markers.in(tile)) {
     const geo::area& rw = *m_rws[p.item];
+    const std::optional<geo::engine::precision> basis = m_figures(rw);
+    if (!basis) continue;
     const geo::program_coverage c =
-        m_engine.coverages_of(rw.code).value_or(geo::program_coverage{});
+        m_engine.coverages_of(rw.code, *basis).value_or(geo::program_coverage{});
     const geo::coverage& all = c[slot];
     if (all.targets == 0) continue;
     tally t;

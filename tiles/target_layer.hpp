@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "geo/engine.hpp"
+#include "tiles/figure_basis.hpp"
 #include "tiles/mvt_writer.hpp"
 #include "tiles/point_order.hpp"
 #include "tiles/tile_id.hpp"
@@ -35,13 +36,15 @@ struct target_viewer {
 ///   at their mean position, with count, status_open, status_pledged, status_delivered and
 ///   program_<name> per program (only the program asked, with ?program=).
 /// - For counts_per_rw, at every zoom, kind "rw": one marker per RW inside it with the RW's
-///   code and the same counts, unlocated targets included (they count for their declared RT).
+///   code and the same counts, as `figures` counts them (by cell, for anonymous callers;
+///   unlocated targets in their declared RW).
 /// Each target (or RW marker) lies in exactly one tile per zoom, so the counts of a zoom's
 /// tiles add up to the whole. Safe from many threads.
 class target_layer {
  public:
-  /// The engine must outlive the layer.
-  explicit target_layer(const geo::engine& engine);
+  /// The engine must outlive the layer. `figures` says which figures the RW markers show
+  /// (exact or by cell; an RW without figures gets no marker).
+  target_layer(const geo::engine& engine, figure_basis figures);
 
   /// Adds the tile's features to `layer`, and to `shown` the RWs whose coverage changes them
   /// (the RW of each target shown), unsorted and possibly repeated.
@@ -65,6 +68,7 @@ class target_layer {
                     const std::optional<std::string>& program) const;
 
   const geo::engine& m_engine;
+  figure_basis m_figures;
   // By item of m_exact and m_coarse (a located target):
   std::vector<const geo::target*> m_located;
   std::vector<const geo::area*> m_rw_of;     // the RW it counts for

@@ -80,7 +80,12 @@ std::string code_or_empty(const geo::area* a) {
 
 }  // namespace
 
-tile_builder::tile_builder(const geo::engine& engine) : m_engine(engine), m_targets(engine) {
+tile_builder::tile_builder(const geo::engine& engine, figure_basis figures)
+    : m_engine(engine),
+      m_figures(
+          figures ? std::move(figures)
+                  : [](const geo::area&) { return std::optional(geo::engine::precision::exact); }),
+      m_targets(engine, m_figures) {
   for (const source_spec& spec : tile_sources()) {
     if (!spec.level) continue;
     auto areas = engine.areas_at(*spec.level);
@@ -184,7 +189,9 @@ std::vector<property> tile_builder::properties_of(const geo::area& area, tile_so
     case tile_source::targets:
       break;
   }
-  add_coverage(out, m_engine.coverage_of(area, program ? *geo::program_slot(*program) : 0));
+  if (const std::optional<geo::engine::precision> basis = m_figures(area))
+    add_coverage(out,
+                 m_engine.coverage_of(area, program ? *geo::program_slot(*program) : 0, *basis));
   return out;
 }
 

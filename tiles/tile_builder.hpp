@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "geo/engine.hpp"
+#include "tiles/figure_basis.hpp"
 #include "tiles/mvt_writer.hpp"
 #include "tiles/simplified_areas.hpp"
 #include "tiles/target_layer.hpp"
@@ -24,7 +25,8 @@ namespace tiles {
 /// - rw: code, rw (its number), kelurahan (code), and the coverage fields;
 /// - rt: code, rt (its number), rw (code), kelurahan (code), and the coverage fields.
 /// Coverage fields: targets, pledged, delivered, pledged_ratio, delivered_ratio, unserved,
-/// unmet_priority, for all programs or the program asked. Feature ids are the numeric codes.
+/// unmet_priority, for all programs or the program asked, exact or counted by cell as the
+/// figure_basis says, absent where it gives none. Feature ids are the numeric codes.
 /// - targets: as target_layer makes it, for the viewer given.
 class tile_builder {
  public:
@@ -35,8 +37,9 @@ class tile_builder {
     std::vector<const geo::area*> shown;
   };
 
-  /// The engine must outlive the builder.
-  explicit tile_builder(const geo::engine& engine);
+  /// The engine must outlive the builder. `figures` says which figures each area carries
+  /// (the same for every caller: area layers are shared); by default exact ones.
+  explicit tile_builder(const geo::engine& engine, figure_basis figures = nullptr);
   ~tile_builder();
   tile_builder(const tile_builder&) = delete;
   tile_builder& operator=(const tile_builder&) = delete;
@@ -70,6 +73,7 @@ class tile_builder {
                                       const std::optional<std::string>& program) const;
 
   const geo::engine& m_engine;
+  figure_basis m_figures;
   std::array<std::unique_ptr<source_areas>, 3> m_sources;  // by tile_source, areas only
   target_layer m_targets;
 };

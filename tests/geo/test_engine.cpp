@@ -209,12 +209,18 @@ TEST_F(Engine, SelectsTargetsInABoxByExactOrCoarsePosition) {
             std::vector<std::string>{});
 }
 
-TEST_F(Engine, SelectsTheTargetsOfAnAreaUnlocatedOnesOnlyByExactMembership) {
+TEST_F(Engine, SelectsTheTargetsOfAnAreaByWhereTheyAreOrByTheirCell) {
   const geo::area& rw2 = *m_engine->find_area("3171010001002");
   EXPECT_EQ(ids_of(m_engine->targets_of(rw2, engine::precision::exact)),
             (std::vector<std::string>{"T02", "T03", "T06"}));
+  // By cell, the unlocated T06 belongs to its declared RW, but never to an RT.
   EXPECT_EQ(ids_of(m_engine->targets_of(rw2, engine::precision::coarse)),
-            (std::vector<std::string>{"T02", "T03"}));
+            (std::vector<std::string>{"T02", "T03", "T06"}));
+  const geo::area& rt = *m_engine->find_area("3171010001002002");
+  EXPECT_EQ(ids_of(m_engine->targets_of(rt, engine::precision::exact)),
+            (std::vector<std::string>{"T02", "T06"}));
+  EXPECT_EQ(ids_of(m_engine->targets_of(rt, engine::precision::coarse)),
+            std::vector<std::string>{"T02"});
 }
 
 TEST_F(Engine, RanksAreasByUnservedOrUnmetPriorityWithinAnArea) {

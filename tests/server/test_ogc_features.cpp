@@ -1,6 +1,7 @@
 // The /ogc routes called directly through the router over the tiny dataset's engine (the HTTP
 // tests in tests/http run the same routes in a started server over Jakarta).
 #include "server/ogc_features.hpp"
+#include "server/privacy_rule.hpp"
 
 #include <gtest/gtest.h>
 
@@ -35,7 +36,8 @@ class OgcRoutes : public ::testing::Test {
     importer.import_dataset(geo::load_dataset_description(
         std::string(SASARAN_TEST_DATA) + "/dataset-tiny.json", SASARAN_TEST_DATA));
     m_engine.emplace(m_store);
-    server::add_ogc_routes(m_routes, *m_engine);
+    m_rule.emplace(*m_engine);
+    server::add_ogc_routes(m_routes, *m_engine, *m_rule);
   }
 
   server::response call(const std::string& path, query q = {},
@@ -79,6 +81,7 @@ class OgcRoutes : public ::testing::Test {
   test_support::temp_dir m_dir;
   geo::spatialite_store m_store;
   std::optional<geo::engine> m_engine;
+  std::optional<server::privacy_rule> m_rule;
   server::router m_routes;
 };
 
@@ -258,9 +261,12 @@ TEST_F(OgcRoutes, ShowsCollaboratorsCoarsePositionsWithoutHouseholdDetails) {
   const json& t01 = doc["features"][0];
   const geo::lon_lat spot = geo::coarse_position(106.805, -6.195);
   EXPECT_EQ(t01["geometry"]["coordinates"], json({spot.lon, spot.lat}));
+  // The codes of the areas of its cell's spot, and no RT.
   EXPECT_EQ(t01["properties"],
             json::parse(R"({"program":"pangan","need":"beras","priority":3,"status":"pledged",)"
-                        R"("precision":"coarse"})"));
+                        R"("precision":"coarse","rt_code":null,"rw_code":"3171010001001",)"
+                        R"("kelurahan_code":"3171010001","kecamatan_code":"3171010",)"
+                        R"("kota_code":"3171"})"));
   EXPECT_EQ(call("/ogc/collections/targets/items/T06", {}, as(geo::role::collaborator)).status,
             404);
 }
@@ -278,8 +284,12 @@ TEST_F(OgcRoutes, FiltersCoarseCallersByTheCoarseSpot) {
   EXPECT_EQ(call_json("/ogc/collections/targets/items", {{"bbox", off_spot}},
                       as(geo::role::admin))["numberMatched"],
             1);
-  // Equality filters see only what the caller sees: no rw_code for coarse callers.
+  // Equality filters see only what the caller sees: the areas of the cells for coarse
+  // callers (T01 and T04), never an RT.
   EXPECT_EQ(call_json("/ogc/collections/targets/items", {{"rw_code", "3171010001001"}},
+                      as(geo::role::planner))["numberMatched"],
+            2);
+  EXPECT_EQ(call_json("/ogc/collections/targets/items", {{"rt_code", "3171010001001001"}},
                       as(geo::role::planner))["numberMatched"],
             0);
   EXPECT_EQ(call_json("/ogc/collections/targets/items", {{"program", "pangan"}},
