@@ -115,7 +115,11 @@ TEST(ApiEdge, ReportsHealthAndPrometheusMetrics) {
   EXPECT_EQ(health["status"], "ok");
   EXPECT_EQ(health["areas"], 270u + 2841u + 33032u + 46u + 6u);
   get(client, "/api/v1/lookup?lon=106.8&lat=-6.2");
-  const http_response m = get(client, "/metrics");
+  // For operators only: an admin token.
+  EXPECT_EQ(get(client, "/metrics").status, 401);
+  EXPECT_EQ(get(client, "/metrics", "planner").status, 403);
+  EXPECT_EQ(get(client, "/metrics", "pic").status, 403);
+  const http_response m = get(client, "/metrics", "admin");
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.body.find("sasaran_http_requests_total{route=\"/api/v1/lookup\",status=\"200\"}"),
             std::string::npos);

@@ -10,6 +10,9 @@
 #include <set>
 
 #include "geo/coarse_position.hpp"
+#include "geo/geos_context.hpp"
+#include "geo/geos_geometry.hpp"
+#include "geo/multipolygon.hpp"
 #include "tests/http/api_test_support.hpp"
 
 namespace {
@@ -165,9 +168,9 @@ TEST(ApiReads, NearestHonoursKAndMaxDistance) {
 }
 
 // Coverage of every area of `level`, by code, from the ranked list (all of them).
-std::map<std::string, json> coverage_at(test_support::http_client& client,
-                                        const std::string& level) {
-  const http_response r = get(client, "/api/v1/coverage?limit=10000&level=" + level);
+std::map<std::string, json> coverage_at(test_support::http_client& client, const std::string& level,
+                                        const std::string& role = "admin") {
+  const http_response r = get(client, "/api/v1/coverage?limit=10000&level=" + level, role);
   EXPECT_EQ(r.status, 200) << r.body;
   std::map<std::string, json> out;
   const json doc = body_of(r);
@@ -176,6 +179,7 @@ std::map<std::string, json> coverage_at(test_support::http_client& client,
   return out;
 }
 
+// The exact figures (an admin's) add up level by level and match SQL over where targets are.
 TEST(ApiReads, CoverageAddsUpFromRwToKotaAndMatchesSql) {
   test_support::http_client client;
   std::map<std::string, std::map<std::string, json>> levels;
@@ -224,6 +228,70 @@ TEST(ApiReads, CoverageAddsUpFromRwToKotaAndMatchesSql) {
   }
 }
 
+// The public figures count each located target in the RW its cell's spot lies in (and an
+// unlocated one in the RW it was declared in): computed here from the stored positions and
+// the RW's stored shape, not by the server's engine.
+TEST(ApiReads, PublicCoverageCountsEachTargetWhereItsCellsSpotIs) {
+  test_support::http_client client;
+  geo::geos_context geos;
+  for (const std::string code : {"3174030002007", "3172010004007", "3173080004001"}) {
+    geo::sqlite_statement shape_of =
+        database().prepare("SELECT AsBinary(geom) FROM areas WHERE code = ?1");
+    shape_of.bind(1, std::string_view(code));
+    ASSERT_TRUE(shape_of.step()) << code;
+    const geo::multipolygon shape =
+        geo::to_multipolygon(geo::geos_geometry::from_wkb(geos, shape_of.column_blob(0)));
+    geo::bbox box;
+    for (const geo::polygon& p : shape)
+      for (std::size_t i = 0; i + 1 < p.rings[0].size(); i += 2)
+        box.expand(p.rings[0][i], p.rings[0][i + 1]);
+    geo::sqlite_statement near = database().prepare(
+        "SELECT lon, lat FROM targets WHERE lon BETWEEN ?1 AND ?2 AND lat BETWEEN ?3 AND ?4");
+    near.bind(1, box.min_x - 0.001);
+    near.bind(2, box.max_x + 0.001);
+    near.bind(3, box.min_y - 0.001);
+    near.bind(4, box.max_y + 0.001);
+    std::uint64_t by_cell = 0, exactly_in = 0;
+    while (near.step()) {
+      const geo::lon_lat spot = geo::coarse_position(near.column_double(0), near.column_double(1));
+      by_cell += geo::covers_point(shape, spot.lon, spot.lat);
+    }
+    geo::sqlite_statement declared =
+        database().prepare("SELECT count(*), sum(lon IS NULL) FROM targets WHERE rw_code = ?1");
+    declared.bind(1, std::string_view(code));
+    ASSERT_TRUE(declared.step());
+    exactly_in = static_cast<std::uint64_t>(declared.column_int(0));
+    by_cell += static_cast<std::uint64_t>(declared.column_int(1));
+    const json area = body_of(get(client, "/api/v1/areas/" + code));
+    EXPECT_EQ(area["figures"], "by_cell") << code;
+    EXPECT_EQ(area["coverage"]["all"]["targets"], by_cell) << code;
+    const json exact = body_of(get(client, "/api/v1/areas/" + code, "admin"));
+    EXPECT_EQ(exact["figures"], "exact") << code;
+    EXPECT_EQ(exact["coverage"]["all"]["targets"], exactly_in) << code;
+  }
+}
+
+// Figures per RT go only to admins and to the PIC of the RT (docs/privacy.md).
+TEST(ApiReads, FiguresPerRtAreWithheldFromThePublic) {
+  test_support::http_client client;
+  const std::string rt = "3175020003002015";
+  for (const char* role : {"", "collaborator", "planner"}) {
+    const json area = body_of(get(client, "/api/v1/areas/" + rt, role));
+    EXPECT_EQ(area["figures"], "withheld") << role;
+    EXPECT_TRUE(area["coverage"].is_null()) << role;
+    const http_response ranked = get(client, "/api/v1/coverage?level=rt&within=3175020003", role);
+    EXPECT_EQ(ranked.status, std::string(role).empty() ? 401 : 403) << role;
+    EXPECT_EQ(ranked.header("content-type"), "application/problem+json");
+  }
+  EXPECT_EQ(body_of(get(client, "/api/v1/areas/" + rt, "admin"))["figures"], "exact");
+  // The PIC's kelurahan: exact figures for its RTs, ranked too.
+  const json ranked =
+      body_of(get(client, "/api/v1/coverage?level=rt&limit=5&within=" + env().pic_area(), "pic"));
+  EXPECT_EQ(ranked["figures"], "exact");
+  EXPECT_EQ(ranked["items"].size(), 5u);
+  EXPECT_EQ(get(client, "/api/v1/coverage?level=rt&within=3175020003", "pic").status, 403);
+}
+
 TEST(ApiReads, CoverageRanksByUnservedOrUnmetPriorityWithinAnArea) {
   test_support::http_client client;
   const json by_unserved =
@@ -240,10 +308,15 @@ TEST(ApiReads, CoverageRanksByUnservedOrUnmetPriorityWithinAnArea) {
               by_priority["items"][i]["unmet_priority"]);
   for (const json& item : by_priority["items"])
     EXPECT_LE(item["pledged_ratio"].get<double>(), 0.2);
+  // The public summary has no RT level; an admin's has.
   const json summary = body_of(get(client, "/api/v1/coverage/summary"));
-  ASSERT_EQ(summary["levels"].size(), 5u);
+  ASSERT_EQ(summary["levels"].size(), 4u);
+  EXPECT_EQ(summary["levels"][3]["level"], "rw");
   EXPECT_EQ(summary["levels"][0]["areas"], 6u);
   EXPECT_EQ(summary["levels"][0]["targets"], summary["levels"][1]["targets"]);
+  const json exact = body_of(get(client, "/api/v1/coverage/summary", "admin"));
+  ASSERT_EQ(exact["levels"].size(), 5u);
+  EXPECT_EQ(exact["levels"][4]["figures"], "exact");
 }
 
 TEST(ApiReads, AreasShowTheirChainChildrenAndCoverageAndSearchIgnoresCaseAndAccents) {

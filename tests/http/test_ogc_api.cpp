@@ -15,6 +15,7 @@
 
 #include "geo/coarse_position.hpp"
 #include "geo/spatialite_store.hpp"
+#include "tests/http/api_test_support.hpp"
 #include "tests/http/http_environment.hpp"
 #include "tests/support/http_client.hpp"
 
@@ -300,16 +301,34 @@ TEST_F(OgcApi, ServesFeaturesAsGeojsonAndEverythingElseAsJson) {
     EXPECT_EQ(get(path).header("content-type"), "application/json") << path;
 }
 
-TEST_F(OgcApi, CoverageCountsWhatAnAdminSeesInTheRw) {
+// Unlocated targets declared in an RW, by SQL: the public figures count them there, but the
+// targets collection shows them only to those who see them exactly.
+int unlocated_in(const std::string& rw, const std::string& program) {
+  geo::sqlite_statement s = api_test::database().prepare(
+      "SELECT count(*) FROM targets WHERE lon IS NULL AND rw_code = ?1 AND program LIKE ?2");
+  s.bind(1, std::string_view(rw));
+  s.bind(2, std::string_view(program));
+  s.step();
+  return static_cast<int>(s.column_int(0));
+}
+
+TEST_F(OgcApi, CoverageCountsWhatAnAdminSeesInTheRwAndThePublicByCell) {
   const std::string rw = "3172060007001";
-  const json coverage = get_json("/ogc/collections/coverage/items/" + rw);
-  const json targets = get_json("/ogc/collections/targets/items?limit=1&rw_code=" + rw, "admin");
-  EXPECT_EQ(coverage["properties"]["targets"], targets["numberMatched"]);
-  EXPECT_GT(coverage["properties"]["targets"].get<int>(), 0);
+  const std::string items = "/ogc/collections/targets/items?limit=1&rw_code=" + rw;
+  const json exact = get_json("/ogc/collections/coverage/items/" + rw, "admin");
+  EXPECT_EQ(exact["properties"]["figures"], "exact");
+  EXPECT_EQ(exact["properties"]["targets"], get_json(items, "admin")["numberMatched"]);
+  EXPECT_GT(exact["properties"]["targets"].get<int>(), 0);
+  // The public figures count the targets whose cell's spot lies in the RW: what a
+  // collaborator's filter on rw_code finds, and the unlocated ones declared there.
+  const json by_cell = get_json("/ogc/collections/coverage/items/" + rw);
+  EXPECT_EQ(by_cell["properties"]["figures"], "by_cell");
+  EXPECT_EQ(by_cell["properties"]["targets"].get<int>(),
+            get_json(items, "collaborator")["numberMatched"].get<int>() + unlocated_in(rw, "%"));
   const json pangan = get_json("/ogc/collections/coverage/items/" + rw + "?program=pangan");
-  EXPECT_EQ(pangan["properties"]["targets"],
-            get_json("/ogc/collections/targets/items?limit=1&program=pangan&rw_code=" + rw,
-                     "admin")["numberMatched"]);
+  EXPECT_EQ(pangan["properties"]["targets"].get<int>(),
+            get_json(items + "&program=pangan", "collaborator")["numberMatched"].get<int>() +
+                unlocated_in(rw, "pangan"));
 }
 
 TEST_F(OgcApi, RefusesTargetsToAnonymousCallersWith401) {
@@ -341,8 +360,12 @@ TEST_F(OgcApi, ShowsCollaboratorsOnlyCoarseSpotsWithoutHouseholdFields) {
     std::set<std::string> keys;
     for (const auto& [k, v] : f["properties"].items())
       keys.insert(k);
-    EXPECT_EQ(keys, (std::set<std::string>{"need", "precision", "priority", "program", "status"}))
+    // The codes of the areas of the cell's spot, and never an RT.
+    EXPECT_EQ(keys, (std::set<std::string>{"need", "precision", "priority", "program", "status",
+                                           "rt_code", "rw_code", "kelurahan_code", "kecamatan_code",
+                                           "kota_code"}))
         << t.id;
+    EXPECT_TRUE(f["properties"]["rt_code"].is_null()) << t.id;
   }
 }
 

@@ -172,9 +172,9 @@ TEST(Tiles, ARepeatedTileComesFromTheCache) {
   const std::string path = "/tiles/kelurahan/" + tile_of(106.9, -6.25, 13).path() + ".mvt";
   const http_response first = get(client, path);
   ASSERT_EQ(first.status, 200);
-  const std::string before = get(client, "/metrics").body;
+  const std::string before = get(client, "/metrics", "admin").body;
   const http_response again = get(client, path);
-  const std::string after = get(client, "/metrics").body;
+  const std::string after = get(client, "/metrics", "admin").body;
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(metric(after, "sasaran_tile_cache_hits"),
             metric(before, "sasaran_tile_cache_hits") + 1);
