@@ -50,6 +50,7 @@ else
 fi
 giver=$(awk -F, 'NR > 1 && $3 != "agregator" {print $1; exit}' "$SASARAN_DATASETS/jakarta/collaborators.csv")
 token=$($sasaran token create --db "$db" --role collaborator --collaborator "$giver" 2> /dev/null | head -1)
+admin=$($sasaran token create --db "$db" --role admin 2> /dev/null | head -1)  # for /metrics
 sqlite3 -separator ' ' "$db" "SELECT id, lon, lat FROM targets WHERE lon IS NOT NULL AND rt_code IS NOT NULL
   AND id NOT IN (SELECT target_id FROM pledges WHERE status IN ('committed', 'delivered')) ORDER BY random();" \
   > "$work/open_targets.txt"
@@ -67,7 +68,7 @@ start() {  # cache megabytes
   # The server simplifies every zoom in the background from start (a one-time cost, like
   # PostGIS's load): measure tiles after it, not beside it.
   for _ in $(seq 1 300); do
-    curl -s "$base/metrics" | grep -q '^sasaran_tile_zooms_prepared 23$' && break
+    curl -s -H "Authorization: Bearer $admin" "$base/metrics" | grep -q '^sasaran_tile_zooms_prepared 23$' && break
     sleep 0.1
   done
 }
@@ -151,7 +152,7 @@ tile_at() {  # z lon lat -> z/x/y (Web Mercator XYZ)
     printf "%d/%d/%d\n", z, int((lon + 180) / 360 * n), int(y * n) }'
 }
 pledge_histogram() {  # from /metrics: pledges answered within 1 ms, within 2.5 ms, all, seconds in all
-  curl -s "$base/metrics" | awk '
+  curl -s -H "Authorization: Bearer $admin" "$base/metrics" | awk '
     /_bucket\{route="\/api\/v1\/pledges",le="0.001"\}/ { a = $2 }
     /_bucket\{route="\/api\/v1\/pledges",le="0.0025"\}/ { b = $2 }
     /_count\{route="\/api\/v1\/pledges"\}/ { n = $2 }

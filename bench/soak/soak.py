@@ -152,9 +152,11 @@ class server:
             time.sleep(0.1)
         return "it did not say it was listening within %d s" % self.args.start_timeout
 
-    def get(self, path):
+    def get(self, path, token=None):
         url = "http://127.0.0.1:%d%s" % (self.port, path)
-        with urllib.request.urlopen(url, timeout=5) as r:
+        headers = {"Authorization": "Bearer " + token} if token else {}
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                    timeout=5) as r:
             return r.status, r.read().decode()
 
     def wait_ready(self):
@@ -179,11 +181,14 @@ class server:
 
     def wait_tiles_prepared(self, limit_s=120):
         """The server simplifies every zoom in the background from start (as bench/tiles.sh
-        notes): measure after it, not beside it (when it reports it in /metrics)."""
+        notes): measure after it, not beside it (when it reports it in /metrics, which needs the
+        admin token)."""
+        if not self.args.admin_token:
+            return  # /metrics is for an admin token
         limit = time.monotonic() + limit_s
         while time.monotonic() < limit and self.alive():
             try:
-                text = "\n" + self.get("/metrics")[1]
+                text = "\n" + self.get("/metrics", self.args.admin_token)[1]
                 if "\nsasaran_tile_zooms_prepared " not in text or \
                         "\nsasaran_tile_zooms_prepared 23\n" in text:
                     return
