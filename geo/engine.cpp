@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "geo/box_intersection.hpp"
 #include "geo/coarse_position.hpp"
 #include "geo/geos_context.hpp"
 #include "geo/geos_geometry.hpp"
@@ -14,8 +15,6 @@ namespace geo {
 namespace {
 
 constexpr std::uint32_t no_area = ~0u;
-// The spot's cell is probed on a 5 x 5 grid when the spot lies in no area.
-constexpr int cell_probe_steps = 5;
 
 target_status status_from(const std::string& pledge_status) {
   return pledge_status == "delivered" ? target_status::delivered : target_status::pledged;
@@ -91,8 +90,11 @@ engine::engine(store& s) {
 
   m_spot_targets.resize(m_areas.size());
   m_spot_areas.reserve(m_targets.size());
+  std::array<std::vector<const area*>, 5> by_level;
+  for (admin_level level : all_admin_levels)
+    by_level[static_cast<std::size_t>(level)] = areas_at(level);
   for (std::size_t i = 0; i < m_targets.size(); ++i) {
-    m_spot_areas.push_back(spot_areas_of(m_targets[i]));
+    m_spot_areas.push_back(spot_areas_of(m_targets[i], by_level));
     for (std::uint32_t a : m_spot_areas.back())
       if (a != no_area) m_spot_targets[a].push_back(static_cast<std::uint32_t>(i));
   }
@@ -108,20 +110,25 @@ engine::engine(store& s) {
     count(m_targets[i], m_status[i], +1);
 }
 
-std::array<std::uint32_t, 5> engine::spot_areas_of(const target& t) const {
+std::array<std::uint32_t, 5> engine::spot_areas_of(
+    const target& t, const std::array<std::vector<const area*>, 5>& by_level) const {
   std::array<std::uint32_t, 5> out;
   out.fill(no_area);
   admin_chain chain;
   if (t.lon && t.lat) {
     const lon_lat spot = coarse_position(*t.lon, *t.lat);
     chain = lookup(spot.lon, spot.lat);
-    // A cell on the coast or the data's edge: its spot may lie in no area though the target
-    // does. Points of the cell, in an order fixed for every cell, keep the choice the cell's.
-    const double half = coarse_cell_degrees / 2;
-    for (int k = 0; chain.empty() && k < cell_probe_steps * cell_probe_steps; ++k) {
-      const double fx = (k % cell_probe_steps + 0.5) / cell_probe_steps - 0.5;
-      const double fy = (k / cell_probe_steps + 0.5) / cell_probe_steps - 0.5;
-      chain = lookup(spot.lon + 2 * half * fx, spot.lat + 2 * half * fy);
+    // A cell on the coast or around a small island: its spot may lie in no area though the
+    // target does. The smallest area meeting the cell, first by code, keeps the choice the
+    // cell's own.
+    if (chain.empty()) {
+      const bbox cell = bounds_of(cell_of(*t.lon, *t.lat));
+      for (auto level = static_cast<int>(admin_level::rt); chain.empty() && level >= 0; --level)
+        for (const area* a : by_level[static_cast<std::size_t>(level)])
+          if (a->box.intersects(cell) && intersects(shape_of(*a), cell)) {
+            chain = chain_of(*a);
+            break;
+          }
     }
   } else if (const area* rw = find_area(t.rw_code)) {
     chain = chain_of(*rw);
@@ -265,24 +272,17 @@ void engine::count(const target& t, target_status status, int sign) {
     c[0].count(status, t.priority, sign);
     if (slot) c[*slot].count(status, t.priority, sign);
   };
-  // A cache of anything showing an area is stale when either of its figures moves.
-  std::array<std::size_t, 10> touched{};
-  std::size_t n = 0;
   for (const std::string* code :
        {&t.rt_code, &t.rw_code, &t.kelurahan_code, &t.kecamatan_code, &t.kota_code})
-    if (const area* a = code->empty() ? nullptr : find_area(*code)) {
+    if (const area* a = code->empty() ? nullptr : find_area(*code))
       add(m_coverage[position_of(*a)]);
-      touched[n++] = position_of(*a);
-    }
+  // Revisions follow the cell: a cache keyed on them is refreshed exactly where the public
+  // figures move, so not even its timing tells where the target lies.
   for (std::uint32_t a : m_spot_areas[static_cast<std::size_t>(&t - m_targets.data())])
     if (a != no_area) {
       add(m_spot_coverage[a]);
-      if (std::find(touched.begin(), touched.begin() + static_cast<std::ptrdiff_t>(n), a) ==
-          touched.begin() + static_cast<std::ptrdiff_t>(n))
-        touched[n++] = a;
+      ++m_revision[a];
     }
-  for (std::size_t i = 0; i < n; ++i)
-    ++m_revision[touched[i]];
 }
 
 std::uint64_t engine::revision_of(const area& a) const {

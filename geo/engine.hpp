@@ -106,7 +106,7 @@ class engine {
   std::vector<const target*> targets_of(const area& a, precision positions) const;
   /// The areas a target belongs to for those who see it coarsely: a located target's are the
   /// areas at the spot of its cell (coarse_position), or, where the spot lies in no area (a
-  /// cell on the coast), at the first of a fixed grid of points of the cell that lies in one;
+  /// cell on the coast), those above the smallest area meeting the cell, first by code;
   /// an unlocated target's are its declared RW and those above, never an RT. A function of
   /// the cell (or the declared RW) alone, so saying it reveals nothing more.
   admin_chain spot_chain(const target& t) const;
@@ -126,8 +126,10 @@ class engine {
                                                precision basis = precision::exact) const;
   /// Areas of a level with their coverage, filtered and ranked for planners; ties by code.
   std::vector<ranked_area> coverage_ranking(const coverage_query& query) const;
-  /// How many times the coverage of an area has changed since loading: what a cache of
-  /// anything showing the area compares to know it is still current.
+  /// How many times the targets counted in an area by their cell (spot_chain) have changed
+  /// status since loading: what a cache of anything showing the area's public figures, or
+  /// targets whose cell lies in it, compares to know it is still current. Exact figures
+  /// are not cached, and keying on them would let a cache's timing tell where a target lies.
   std::uint64_t revision_of(const area& a) const;
   /// The revisions of many areas and the count of status changes since loading, read at one
   /// moment: a cache compares the count read before building something with this one to know
@@ -155,7 +157,9 @@ class engine {
   std::size_t position_of(const area& a) const {
     return static_cast<std::size_t>(&a - m_areas.data());
   }
-  std::array<std::uint32_t, 5> spot_areas_of(const target& t) const;
+  // `by_level`: areas_at of each level, by code.
+  std::array<std::uint32_t, 5> spot_areas_of(
+      const target& t, const std::array<std::vector<const area*>, 5>& by_level) const;
   std::vector<const target*> by_id(std::vector<std::uint32_t> positions) const;
 
   std::vector<area> m_areas;

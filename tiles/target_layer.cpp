@@ -120,11 +120,12 @@ void add_counts(std::vector<property>& out, const tally& t,
           {"program_" + std::string(geo::programs[i]), property_value::count(t.program[i])});
 }
 
-// The RW a located target counts for, or the nearest larger area when it lies in no RW.
+// The area whose revision a tile showing the target depends on: the RW of its cell, or the
+// smallest larger area (geo::engine::revision_of follows the cell).
 const geo::area* dependency_of(const geo::engine& engine, const geo::target& t) {
-  for (const std::string* code : {&t.rw_code, &t.kelurahan_code, &t.kecamatan_code, &t.kota_code})
-    if (!code->empty())
-      if (const geo::area* a = engine.find_area(*code)) return a;
+  const geo::engine::admin_chain c = engine.spot_chain(t);
+  for (const geo::area* a : {c.rw, c.kelurahan, c.kecamatan, c.kota})
+    if (a) return a;
   return nullptr;
 }
 

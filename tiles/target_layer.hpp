@@ -46,8 +46,8 @@ class target_layer {
   /// (exact or by cell; an RW without figures gets no marker).
   target_layer(const geo::engine& engine, figure_basis figures);
 
-  /// Adds the tile's features to `layer`, and to `shown` the RWs whose coverage changes them
-  /// (the RW of each target shown), unsorted and possibly repeated.
+  /// Adds the tile's features to `layer`, and to `shown` the areas whose revision changes them
+  /// (the RW of each target's cell, each RW marker), unsorted and possibly repeated.
   void add_to(mvt_layer& layer, const tile_id& tile, const target_viewer& viewer,
               const std::optional<std::string>& program,
               std::vector<const geo::area*>& shown) const;
@@ -71,7 +71,7 @@ class target_layer {
   figure_basis m_figures;
   // By item of m_exact and m_coarse (a located target):
   std::vector<const geo::target*> m_located;
-  std::vector<const geo::area*> m_rw_of;     // the RW it counts for
+  std::vector<const geo::area*> m_rw_of;     // the RW of its cell (revisions follow cells)
   std::vector<std::uint64_t> m_feature_id;   // its MVT feature id
   std::vector<std::uint8_t> m_program_slot;  // geo::program_slot of its program, 0 if none
   std::vector<std::uint32_t> m_need_number;  // its need's position in m_needs
