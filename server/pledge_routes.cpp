@@ -155,7 +155,9 @@ response list(api_context& context, request& r) {
     // The targets of the area as the caller may see them: by cell, for a planner.
     for (const target_view& v : context.rule.visible(
              r.caller, [&](precision p) { return context.engine.targets_of(*a, p); }))
-      if (auto p = context.ledger.active_for(v.what->id, v.what->program)) found.push_back(*p);
+      if (auto p = context.ledger.active_for(v.what->id, v.what->program);
+          p && context.rule.may_read(r.caller, *p))
+        found.push_back(*p);
   } else {
     const std::string who = q.text("collaborator").value_or(r.caller.collaborator_id);
     require(r.caller.who == geo::role::admin || r.caller.who == geo::role::planner ||
