@@ -21,10 +21,6 @@ namespace {
 
 using namespace attack;
 
-// The roles that see the sample's targets coarsely (the sample lies outside the PIC's scope,
-// cells included).
-const std::vector<std::string> coarse_roles = {"collaborator", "aggregator", "planner", "pic"};
-
 // Members and properties that only a household or its exact position determine.
 const std::vector<std::string> detail_members = {"household_size", "declared_rt",   "rt_code", "rt",
                                                  "registered_at",  "import_outcome"};
@@ -401,6 +397,87 @@ void read_tiles(test_support::http_client& client, const sample_target& t, const
   }
 }
 
+// Every located target's spot, read once.
+const std::vector<geo::lon_lat>& all_spots() {
+  static const std::vector<geo::lon_lat> spots = [] {
+    std::vector<geo::lon_lat> out;
+    geo::sqlite_statement s = database().prepare(
+        "SELECT lon, lat FROM targets WHERE lon IS NOT NULL AND lat IS NOT NULL");
+    while (s.step())
+      out.push_back(geo::coarse_position(s.column_double(0), s.column_double(1)));
+    return out;
+  }();
+  return spots;
+}
+
+// A cluster as the spots alone make it: the targets whose spot lies in one eighth of a tile's
+// width and height, and their mean position in tile units.
+struct expected_cluster {
+  int count = 0;
+  double x = 0, y = 0;
+};
+
+expected_cluster cluster_of_spots(const tile_xyz& tile, long ex, long ey) {
+  static std::map<std::string, expected_cluster> known;
+  const std::string key = tile.path() + "/" + std::to_string(ex) + "/" + std::to_string(ey);
+  if (const auto it = known.find(key); it != known.end()) return it->second;
+  const double part = tile_extent / 8;
+  const geo::bbox box =
+      tile_box(tile, static_cast<double>(ex) * part - 1, static_cast<double>(ey) * part - 1,
+               static_cast<double>(ex + 1) * part + 1, static_cast<double>(ey + 1) * part + 1);
+  expected_cluster c;
+  for (const geo::lon_lat& spot : all_spots()) {
+    if (!box.contains(spot.lon, spot.lat) || !(tile_of(spot.lon, spot.lat, tile.z) == tile))
+      continue;
+    const auto [x, y] = tile_units(tile, spot.lon, spot.lat);
+    if (static_cast<long>(std::floor(x / part)) != ex ||
+        static_cast<long>(std::floor(y / part)) != ey)
+      continue;
+    ++c.count;
+    c.x += x;
+    c.y += y;
+  }
+  if (c.count > 0) {
+    c.x /= c.count;
+    c.y /= c.count;
+  }
+  return known[key] = c;
+}
+
+// The targets layer below z14: the cluster that holds the target is the one of its spot's
+// eighth of the tile, counting and placed by spots only (a cluster of one at the exact position
+// would give it away). Not for a PIC, whose clusters mix in the exact positions of their scope.
+void read_clusters(test_support::http_client& client, const sample_target& t,
+                   const std::string& role, findings& f) {
+  if (!t.located() || role == "pic") return;
+  for (int z = 11; z <= 13; ++z) {
+    const tile_xyz tile = tile_of(t.spot->lon, t.spot->lat, z);
+    const std::string path = "/tiles/targets/" + tile.path() + ".mvt";
+    const http_response r = get(client, path, role);
+    const auto [sx, sy] = tile_units(tile, t.spot->lon, t.spot->lat);
+    const double part = tile_extent / 8;
+    const long ex = static_cast<long>(std::floor(sx / part));
+    const long ey = static_cast<long>(std::floor(sy / part));
+    const expected_cluster want = cluster_of_spots(tile, ex, ey);
+    std::vector<tile_feature> found;
+    for (tile_feature& x : decoded_layer(r.status == 200 ? r.body : "", "targets"))
+      if (x.property("kind") == "cluster" && x.x >= static_cast<double>(ex) * part - 1 &&
+          x.x <= static_cast<double>(ex + 1) * part + 1 &&
+          x.y >= static_cast<double>(ey) * part - 1 &&
+          x.y <= static_cast<double>(ey + 1) * part + 1)
+        found.push_back(std::move(x));
+    const bool as_spots =
+        found.size() == 1 && found[0].property("count") == std::to_string(want.count) &&
+        std::abs(found[0].x - want.x) <= 1.5 && std::abs(found[0].y - want.y) <= 1.5;
+    if (!as_spots)
+      f.leak("GET " + path, "the clusters of its spot's eighth of the tile are " +
+                                (found.empty() ? std::string("none") : found[0].text()) +
+                                (found.size() > 1 ? " and more" : "") + "; by the spots: one of " +
+                                std::to_string(want.count) + " at " + number(want.x) + "," +
+                                number(want.y));
+  }
+}
+
 void attack(const sample_target& t, const std::string& role) {
   test_support::http_client client;
   findings f(t, role);
@@ -408,6 +485,7 @@ void attack(const sample_target& t, const std::string& role) {
   read_area_lists(client, t, role, f);
   read_ogc(client, t, role, f);
   read_tiles(client, t, role, f);
+  read_clusters(client, t, role, f);
   f.judge();
 }
 
