@@ -208,17 +208,16 @@ void read_target_api(test_support::http_client& client, const sample_target& t,
   }
 }
 
-// The areas a target is listed or filtered under, for each area of its spot and exact chains.
-// Kecamatan and kota only where the two chains differ: a list of a kota is tens of thousands of
-// targets, and the smaller areas already say which one it is.
+// The areas to ask for a target's membership: those of its spot chain and of its exact chain,
+// the kota only where the two differ (a kota's list is some 50,000 targets long, and its
+// kecamatan, asked, lies in it).
 std::vector<std::string> areas_to_ask(const sample_target& t) {
   std::set<std::string> out;
-  for (geo::admin_level level : geo::all_admin_levels) {
-    const bool large = level == geo::admin_level::kota || level == geo::admin_level::kecamatan;
-    if (large && t.spot_chain.at(level) == t.exact_chain.at(level)) continue;
-    for (const chain* c : {&t.spot_chain, &t.exact_chain})
-      if (!c->at(level).empty()) out.insert(c->at(level));
-  }
+  for (const chain* c : {&t.spot_chain, &t.exact_chain})
+    for (const std::string& code : c->codes())
+      out.insert(code);
+  if (t.spot_chain.at(geo::admin_level::kota) == t.exact_chain.at(geo::admin_level::kota))
+    out.erase(t.spot_chain.at(geo::admin_level::kota));
   return {out.begin(), out.end()};
 }
 
