@@ -156,17 +156,46 @@ inline geo::bbox cell_of(double lon, double lat) {
 /// the cell is the share of these points it covers.
 inline constexpr int cell_grid = 50;
 
-/// How many of the cell's grid points every area of `all` covers.
-inline int grid_points_in(const geo::bbox& cell, const std::vector<const area_shape*>& all) {
-  int n = 0;
+/// Which of the cell's grid points an area covers, computed once per area and cell.
+inline const std::vector<bool>& grid_mask(const area_shape& a, const geo::bbox& cell) {
+  static std::map<std::string, std::vector<bool>> known;
+  const std::string key = a.code + "@" +
+                          std::to_string(std::llround(cell.min_x / geo::coarse_cell_degrees)) +
+                          "," + std::to_string(std::llround(cell.min_y / geo::coarse_cell_degrees));
+  if (const auto it = known.find(key); it != known.end()) return it->second;
+  // No edge of the area near the cell: the cell lies wholly inside or wholly outside it.
+  bool edge_near = false;
+  for (const geo::polygon& p : a.shape)
+    for (const geo::ring& r : p.rings)
+      for (std::size_t k = 0; !edge_near && k + 3 < r.size(); k += 2)
+        edge_near = std::max(r[k], r[k + 2]) >= cell.min_x &&
+                    std::min(r[k], r[k + 2]) <= cell.max_x &&
+                    std::max(r[k + 1], r[k + 3]) >= cell.min_y &&
+                    std::min(r[k + 1], r[k + 3]) <= cell.max_y;
+  if (!edge_near) {
+    const bool inside =
+        geo::covers_point(a.shape, (cell.min_x + cell.max_x) / 2, (cell.min_y + cell.max_y) / 2);
+    return known[key] = std::vector<bool>(cell_grid * cell_grid, inside);
+  }
+  std::vector<bool> mask(cell_grid * cell_grid);
   for (int i = 0; i < cell_grid; ++i)
     for (int j = 0; j < cell_grid; ++j) {
       const double x = cell.min_x + (i + 0.5) * (cell.max_x - cell.min_x) / cell_grid;
       const double y = cell.min_y + (j + 0.5) * (cell.max_y - cell.min_y) / cell_grid;
-      n += std::all_of(all.begin(), all.end(),
-                       [&](const area_shape* a) { return geo::covers_point(a->shape, x, y); });
+      mask[static_cast<std::size_t>(i * cell_grid + j)] = geo::covers_point(a.shape, x, y);
     }
-  return n;
+  return known[key] = std::move(mask);
+}
+
+/// How many of the cell's grid points every area of `all` covers.
+inline int grid_points_in(const geo::bbox& cell, const std::vector<const area_shape*>& all) {
+  std::vector<bool> in(cell_grid * cell_grid, true);
+  for (const area_shape* a : all) {
+    const std::vector<bool>& mask = grid_mask(*a, cell);
+    for (std::size_t k = 0; k < in.size(); ++k)
+      in[k] = in[k] && mask[k];
+  }
+  return static_cast<int>(std::count(in.begin(), in.end(), true));
 }
 
 // --- the sample ----------------------------------------------------------------------------
@@ -315,12 +344,14 @@ struct tile_feature {
   }
 };
 
-/// The features of one layer of a vector tile as GDAL's MVT driver reads it, from /vsimem/,
-/// with no georeferencing (tile units, y up as GDAL gives them, turned back to y down here).
-/// Nothing when the tile is empty (204) or has no such layer.
-inline std::vector<tile_feature> decoded_layer(std::string bytes, const std::string& layer) {
-  std::vector<tile_feature> out;
-  if (bytes.empty()) return out;
+/// The features of some layers of a vector tile as GDAL's MVT driver reads it, from /vsimem/,
+/// with no georeferencing (tile units, y up as GDAL gives them, turned back to y down here), by
+/// layer. Without `points`, geometries are not read at all (polygon layers, for their
+/// properties). Nothing for a layer when the tile is empty (204) or has no such layer.
+inline std::map<std::string, std::vector<tile_feature>> decoded_layers(
+    std::string bytes, const std::vector<std::string>& layers, bool points = true) {
+  std::map<std::string, std::vector<tile_feature>> all;
+  if (bytes.empty()) return all;
   static int serial = 0;
   const std::string path = "/vsimem/sasaran-attack-" + std::to_string(++serial) + ".mvt";
   geo::gdal_initialize();
@@ -332,8 +363,14 @@ inline std::vector<tile_feature> decoded_layer(std::string bytes, const std::str
       GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, options, nullptr);
   EXPECT_NE(raw, nullptr) << "GDAL's MVT driver could not read a tile of " << bytes.size()
                           << " bytes";
-  if (raw) {
+  for (const std::string& layer : layers) {
+    if (!raw) break;
+    std::vector<tile_feature>& out = all[layer];
     if (OGRLayerH found = GDALDatasetGetLayerByName(raw, layer.c_str())) {
+      if (!points) {
+        const char* const geometry[] = {"OGR_GEOMETRY", nullptr};
+        OGR_L_SetIgnoredFields(found, const_cast<const char**>(geometry));
+      }
       geo::gdal_layer l(found);
       std::vector<std::string> names;
       for (int i = 0; !l.field_name(i).empty(); ++i)
@@ -358,10 +395,15 @@ inline std::vector<tile_feature> decoded_layer(std::string bytes, const std::str
         out.push_back(std::move(tf));
       }
     }
-    GDALClose(raw);
   }
+  if (raw) GDALClose(raw);
   VSIUnlink(path.c_str());
-  return out;
+  return all;
+}
+
+/// The features of one layer of a vector tile (decoded_layers).
+inline std::vector<tile_feature> decoded_layer(std::string bytes, const std::string& layer) {
+  return std::move(decoded_layers(std::move(bytes), {layer})[layer]);
 }
 
 // --- what the answers tell ---------------------------------------------------------------
