@@ -2,12 +2,14 @@
 // targets of every import outcome, biased toward cells that straddle an RT or RW boundary, each
 // coarse role (collaborator, aggregator, planner, a PIC outside their scope) and anonymous
 // callers query every channel (targets by id, nearest, box and area, OGC items and filters,
-// target tiles at z14-22, pledge answers, planners' pledges by area, and every public figure a
-// pledge moves), and the test computes what the answers together pin each target to: its cell
-// intersected with every area they tie it to. It fails, naming target, role and channel, when
-// that is less than the cell and the areas at its spot already say, or when an answer carries
-// an exact position, a distance from it, or a household detail. Then the examples
-// replayed, delivery notes, the order of authorization checks, and /metrics.
+// target tiles at z14-22 and their clusters at z11-13, pledge answers, planners' pledges by area,
+// and every public figure a pledge and its cancel move), and the test computes what the answers
+// together pin each target to: its cell intersected with every area they tie it to. It fails,
+// naming target, role and channel, when that is less than the cell and the areas at its spot
+// already say, when an area holding the spot leaves it out (membership follows the spot), or
+// when an answer carries an exact position, a distance from it, or a household detail. Then the
+// issue's examples replayed, delivery notes, the order of authorization checks, and /metrics.
+// About 15 s in release, 2.5 minutes under ASan, after the environment's import.
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
