@@ -792,6 +792,39 @@ TEST(PrivacyAttack, APledgeAndItsCancelMoveOnlyFiguresOfAreasHoldingTheSpot) {
   EXPECT_GE(probed, 30);
 }
 
+TEST(PrivacyAttack, APicSeesExactlyEveryTargetWhoseCellMeetsTheirScope) {
+  // Were a household of a cell the PIC's kelurahan shares shown coarsely, the PIC, who sees all
+  // of their kelurahan exactly, would learn that it lies outside: less than the cell. So the
+  // scope is rounded out to whole cells.
+  const area_shape* pic = areas().find(env().pic_area());
+  ASSERT_NE(pic, nullptr);
+  const double d = geo::coarse_cell_degrees;
+  geo::sqlite_statement s = database().prepare(
+      "SELECT id, lon, lat FROM targets WHERE kelurahan_code IS NOT ?1 AND lon BETWEEN ?2 AND ?3 "
+      "AND lat BETWEEN ?4 AND ?5 ORDER BY id");
+  s.bind(1, std::string_view(env().pic_area()))
+      .bind(2, pic->box.min_x - d)
+      .bind(3, pic->box.max_x + d)
+      .bind(4, pic->box.min_y - d)
+      .bind(5, pic->box.max_y + d);
+  test_support::http_client client;
+  int shared = 0, apart = 0;
+  while (s.step()) {
+    const geo::bbox cell = cell_of(s.column_double(1), s.column_double(2));
+    const bool meets = geo::intersects(pic->shape, cell);
+    if ((meets && shared >= 12) || (!meets && apart >= 12)) continue;
+    ++(meets ? shared : apart);
+    const std::string id = s.column_text(0);
+    const json seen = body_of(get(client, "/api/v1/targets/" + id, "pic"));
+    EXPECT_EQ(seen.value("position", ""), meets ? "exact" : "coarse")
+        << id << " at " << number(s.column_double(1)) << "," << number(s.column_double(2))
+        << " as the PIC of " << env().pic_area() << " (its cell "
+        << (meets ? "meets" : "does not meet") << " the kelurahan)";
+  }
+  EXPECT_GT(shared, 0);
+  EXPECT_GT(apart, 0);
+}
+
 TEST(PrivacyAttack, PerRtFiguresGoOnlyToAdminsAndToAPicInScope) {
   ASSERT_FALSE(sample().empty());
   test_support::http_client client;
