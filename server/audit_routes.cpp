@@ -11,10 +11,10 @@ void add_audit_routes(router& routes, api_context& context) {
   routes.add(
       "GET", "/api/v1/audit",
       [&context](request& r) {
-        const query_params q(r, {"limit"});
         if (r.caller.who != geo::role::admin)
           throw http_error(r.caller.who == geo::role::anonymous ? 401 : 403,
                            "the audit log is for admins");
+        const query_params q(r, {"limit"});
         const std::size_t limit = q.count("limit", 100, 1, 10000);
         json entries = json::array();
         for (const geo::audit_entry& e : context.store.load_audit(limit)) {
