@@ -16,6 +16,7 @@
 #include "geo/engine.hpp"
 #include "geo/importer.hpp"
 #include "geo/spatialite_store.hpp"
+#include "server/privacy_rule.hpp"
 #include "server/router.hpp"
 #include "server/tile_cache.hpp"
 #include "server/tile_routes.hpp"
@@ -40,8 +41,9 @@ class tile_server {
     importer.import_dataset(geo::load_dataset_description(
         std::string(SASARAN_TEST_DATA) + "/dataset-tiny.json", SASARAN_TEST_DATA));
     m_engine = std::make_unique<geo::engine>(m_store);
+    m_rule = std::make_unique<server::privacy_rule>(*m_engine);
     m_builder = std::make_unique<tiles::tile_builder>(*m_engine);
-    server::add_tile_routes(m_routes, *m_engine, *m_builder, m_cache);
+    server::add_tile_routes(m_routes, *m_engine, *m_rule, *m_builder, m_cache);
   }
   ~tile_server() {
     std::error_code ignored;
@@ -54,6 +56,7 @@ class tile_server {
   std::filesystem::path m_dir;
   geo::spatialite_store m_store;
   std::unique_ptr<geo::engine> m_engine;
+  std::unique_ptr<server::privacy_rule> m_rule;
   std::unique_ptr<tiles::tile_builder> m_builder;
   server::tile_cache m_cache;
   server::router m_routes;
