@@ -81,10 +81,9 @@ std::string import_report::to_json() const {
     for (const auto& [key, n] : l.reasons)
       by_reason[key.first][key.second] = n;
     j["by_reason"] = by_reason;
-    j["changes"] = {{"inserted", l.changes.inserted},
-                    {"updated", l.changes.updated},
-                    {"deleted", l.changes.deleted},
-                    {"unchanged", l.changes.unchanged}};
+    j["changes"] = {{"inserted", l.changes.inserted}, {"updated", l.changes.updated},
+                    {"deleted", l.changes.deleted},   {"unchanged", l.changes.unchanged},
+                    {"retired", l.changes.retired},   {"restored", l.changes.restored}};
     out["layers"].push_back(std::move(j));
   }
   return out.dump(2) + "\n";
@@ -98,7 +97,8 @@ std::string import_report::to_text() const {
                 "changed");
   out += line;
   for (const layer_report& l : layers) {
-    const std::size_t changed = l.changes.inserted + l.changes.updated + l.changes.deleted;
+    const std::size_t changed = l.changes.inserted + l.changes.updated + l.changes.deleted +
+                                l.changes.retired + l.changes.restored;
     std::snprintf(line, sizeof line, "%-22s %8zu %8zu %8zu %8zu %8zu %8zu %8zu %8zu %8zu\n",
                   l.layer.c_str(), l.read, l.count(outcome::clean), l.count(outcome::normalized),
                   l.count(outcome::repaired), l.count(outcome::corrected),

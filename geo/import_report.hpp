@@ -46,8 +46,10 @@ struct import_issue {
 struct change_counts {
   std::size_t inserted = 0;
   std::size_t updated = 0;
-  std::size_t deleted = 0;
+  std::size_t deleted = 0;  // gone from the file and referred to by nothing: removed for good
   std::size_t unchanged = 0;
+  std::size_t retired = 0;   // gone from the file but referred to (pledges, tokens): kept, hidden
+  std::size_t restored = 0;  // retired before, back in the file
 };
 
 /// The account of one layer: every row read ends in exactly one outcome.
