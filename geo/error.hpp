@@ -17,6 +17,12 @@ class input_error : public error {
   using error::error;
 };
 
+/// An import would remove more of a stored layer than its sync_policy allows; nothing changed.
+class removal_error : public input_error {
+ public:
+  using input_error::input_error;
+};
+
 /// A failure inside a wrapped C library (GEOS, PROJ, GDAL, SQLite) with its own message.
 class library_error : public error {
  public:

@@ -83,6 +83,14 @@ area_index index_of(const std::vector<area_candidate>& areas) {
 importer::importer(store& store, progress& progress, stop_token stop)
     : m_store(store), m_progress(progress), m_stop(stop) {
   gdal_initialize();
+  allow_removals(false);
+}
+
+void importer::allow_removals(bool allowed) {
+  sync_policy policy;
+  policy.allow_removals = allowed;
+  policy.stop = m_stop;
+  m_store.set_sync_policy(policy);
 }
 
 importer::~importer() = default;
@@ -205,14 +213,13 @@ void importer::store_layer(layer_report& r, const std::vector<Row>& kept, Sync s
   m_progress.finish();
 }
 
-void importer::run_targets(session& s, const std::string& path, import_report& report) {
+target_import_result importer::check_targets(session& s, const std::string& path,
+                                             import_report& report) {
   const area_lookup lookup = lookup_for_targets(s);
   layer_report& r = report.layers.emplace_back();
   r.layer = "targets";
   r.source = path;
-  target_import_result result = geo::import_targets(path, lookup, r, m_progress, m_stop);
-  store_targets(result.targets, r);
-  s.targets = std::move(result.registry);
+  return geo::import_targets(path, lookup, r, m_progress, m_stop);
 }
 
 void importer::load_missing_registries(session& s, bool collaborators, bool targets) {
@@ -354,8 +361,11 @@ import_report importer::import_area_layer(const area_layer_spec& spec) {
 import_report importer::import_targets(const std::string& path) {
   session s;
   import_report report;
+  // Checked before the transaction: a server writing pledges into the same store waits only
+  // for the writing, not for the reading and checking.
+  target_import_result result = check_targets(s, path, report);
   store_transaction tx(m_store);
-  run_targets(s, path, report);
+  store_targets(result.targets, report.layers.back());
   report = finish(s, "targets " + path, std::move(report));
   commit(tx);
   return report;

@@ -32,6 +32,10 @@ class importer {
   importer(store& store, progress& progress, stop_token stop = {});
   ~importer();
 
+  /// Lets the next imports remove or retire more than a tenth of a stored layer (store.hpp,
+  /// sync_policy); refused by default.
+  void allow_removals(bool allowed);
+
   /// Everything a description lists: area layers (and the kecamatan and kota dissolved from
   /// the kelurahan when no layer gives them), then targets, collaborators and pledges.
   import_report import_dataset(const dataset_description& description);
@@ -64,7 +68,8 @@ class importer {
   /// Writes a layer's kept rows with `sync` and its issues, counting the changes in `r`.
   template <typename Row, typename Sync>
   void store_layer(layer_report& r, const std::vector<Row>& kept, Sync sync);
-  void run_targets(session& s, const std::string& path, import_report& report);
+  /// Reads and checks a targets file against the stored areas; nothing is written.
+  target_import_result check_targets(session& s, const std::string& path, import_report& report);
   /// What a collaborators or pledges file is checked against, from the store when this
   /// import does not bring it. Calling thread only (the store is not shared).
   void load_missing_registries(session& s, bool collaborators, bool targets);

@@ -139,6 +139,38 @@ ledger::ledger(store& s, engine& e) : m_store(s), m_engine(e) {
   }
 }
 
+void ledger::catch_up() {
+  const std::unique_lock lock(m_lock);
+  std::set<std::string> touched;  // target and program keys whose holder may have changed
+  for (const pledge& p : m_store.load_pledges()) {
+    const auto it = m_pledges.find(p.id);
+    if (it != m_pledges.end() && it->second.status == p.status && it->second.flag == p.flag)
+      continue;
+    if (it != m_pledges.end()) touched.insert(key_of(it->second.target_id, it->second.program));
+    touched.insert(key_of(p.target_id, p.program));
+    remember(p);
+  }
+  for (const std::string& key : touched) {
+    const std::string target_id = key.substr(0, key.find('\x1f'));
+    const target* t = m_engine.find_target(target_id);
+    if (!t) continue;
+    const auto active = m_active.find(key);
+    m_engine.set_status(*t, active == m_active.end()
+                                ? target_status::open
+                                : status_for(m_pledges.at(active->second).status));
+  }
+  std::set<std::string> known;
+  for (const auto& [pledge_id, list] : m_realizations)
+    for (const realization& r : list)
+      known.insert(r.id);
+  for (realization& r : m_store.load_realizations()) {
+    if (known.contains(r.id)) continue;
+    if (const auto n = id_number(r.id, 'R')) m_last_realization = std::max(m_last_realization, *n);
+    std::string pledge_id = r.pledge_id;
+    m_realizations[pledge_id].push_back(std::move(r));
+  }
+}
+
 void ledger::remember(const pledge& p) {
   if (const auto n = id_number(p.id, 'P')) m_last_pledge = std::max(m_last_pledge, *n);
   m_by_collaborator[p.collaborator_id].insert(p.id);

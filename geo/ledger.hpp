@@ -88,6 +88,11 @@ class ledger {
                                          const write_origin& origin,
                                          const realization_hook& in_transaction = {});
 
+  /// Takes in what other writers stored since this ledger loaded (a server following an
+  /// import builds a new ledger, then catches up with the writes made meanwhile before it
+  /// serves); the engine's target statuses follow.
+  void catch_up();
+
   std::optional<pledge> find(const std::string& id) const;
   /// The pledges of a collaborator, by id.
   std::vector<pledge> of_collaborator(const std::string& collaborator_id) const;

@@ -25,6 +25,9 @@ struct pledge {
   std::optional<std::int64_t> quantity;
   std::string status;
   std::string pledged_at;
+  /// "target_retired" when its target left the registry while the pledge was active; empty
+  /// otherwise.
+  std::string flag;
   std::size_t row = 0;
 };
 

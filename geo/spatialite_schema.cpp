@@ -139,7 +139,26 @@ CREATE TABLE tokens(
   note TEXT NOT NULL);
 )sql";
 
-constexpr const char* schema_steps[] = {schema_v1_sql, schema_v2_sql};
+// Version 3: a living registry. Rows a new file no longer has but something refers to are
+// retired (kept with their history, hidden from the engine) instead of deleted; active pledges
+// of a retired target carry a flag; every import records what it changed, by key. The full
+// index on pledges(target_id) lets SQLite check the foreign key of a deleted target in one
+// lookup (the partial unique index cannot serve it: 649 s to replace Jakarta's targets).
+constexpr const char* schema_v3_sql = R"sql(
+ALTER TABLE targets ADD COLUMN retired_at TEXT;
+ALTER TABLE areas ADD COLUMN retired_at TEXT;
+ALTER TABLE collaborators ADD COLUMN retired_at TEXT;
+ALTER TABLE pledges ADD COLUMN flag TEXT CHECK (flag IN ('target_retired'));
+CREATE INDEX pledges_target ON pledges(target_id);
+CREATE TABLE import_changes(
+  run_id INTEGER NOT NULL REFERENCES import_runs(id),
+  layer TEXT NOT NULL,
+  key TEXT NOT NULL,
+  change TEXT NOT NULL CHECK (change IN ('added', 'changed', 'retired', 'restored', 'removed')),
+  PRIMARY KEY (run_id, layer, key)) WITHOUT ROWID;
+)sql";
+
+constexpr const char* schema_steps[] = {schema_v1_sql, schema_v2_sql, schema_v3_sql};
 static_assert(std::size(schema_steps) == spatialite_schema_version);
 
 }  // namespace

@@ -32,7 +32,9 @@ class spatialite_store final : public store {
   explicit spatialite_store(const std::string& path, journal mode = journal::wal);
   ~spatialite_store() override;
 
+  void set_sync_policy(const sync_policy& policy) override;
   void begin() override;
+  void begin_read() override;
   void commit() override;
   void rollback() noexcept override;
 
@@ -41,10 +43,15 @@ class spatialite_store final : public store {
   change_counts sync_collaborators(const std::vector<collaborator>& collaborators) override;
   change_counts sync_pledges(const std::vector<pledge>& pledges) override;
   void replace_issues(std::string_view layer, const std::vector<import_issue>& issues) override;
-  void record_import(std::string_view what, const import_report& report) override;
+  std::int64_t record_import(std::string_view what, const import_report& report) override;
+  std::vector<import_run> load_runs(std::size_t limit) override;
+  std::vector<row_change> load_changes(std::int64_t run_id, std::string_view layer,
+                                       std::size_t limit, std::size_t offset) override;
+  std::int64_t data_version() override;
 
   std::vector<area> load_areas(admin_level level) override;
   std::vector<target> load_targets() override;
+  std::vector<target> load_retired_targets() override;
   std::vector<collaborator> load_collaborators() override;
   std::vector<pledge> load_pledges() override;
   std::vector<import_issue> load_issues(std::string_view layer,
@@ -67,10 +74,14 @@ class spatialite_store final : public store {
   sqlite_db& db() { return *m_db; }
 
  private:
+  std::vector<target> load_targets_where(const std::string& condition);
+
   std::unique_ptr<sqlite_db> m_db;
   bool m_back_to_wal = false;
   std::recursive_mutex m_mutex;
   bool m_in_transaction = false;  // begin() holds m_mutex until commit or rollback
+  sync_policy m_policy;
+  std::vector<row_change> m_changes;  // of the sync_* calls since begin()
 };
 
 }  // namespace geo

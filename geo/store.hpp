@@ -10,11 +10,37 @@
 #include "geo/collaborator.hpp"
 #include "geo/import_report.hpp"
 #include "geo/pledge.hpp"
+#include "geo/progress.hpp"
 #include "geo/realization.hpp"
 #include "geo/stored_answer.hpp"
 #include "geo/target.hpp"
 
 namespace geo {
+
+/// How an import's sync_* may change a layer. A row the new file lacks is removed when nothing
+/// refers to it, and retired (kept, hidden, restored if it comes back) when something does;
+/// together these may touch at most `max_removed_share` of the layer's stored rows unless
+/// `allow_removals`: a damaged or truncated file must not empty a layer (removal_error).
+struct sync_policy {
+  bool allow_removals = false;
+  double max_removed_share = 0.10;
+  stop_token stop;  // checked every few thousand rows
+};
+
+/// One import from the log of imports.
+struct import_run {
+  std::int64_t id = 0;
+  std::string finished_at;
+  std::string what;
+  std::string report;  // its JSON report
+};
+
+/// What an import did to one row: added, changed, retired, restored or removed.
+struct row_change {
+  std::string layer;
+  std::string key;
+  std::string change;
+};
 
 /// Where areas, targets, collaborators and pledges live. The embedded SpatiaLite store is the
 /// default; a PostGIS store for deployments past one machine implements the same interface.
@@ -28,7 +54,13 @@ class store {
  public:
   virtual ~store() = default;
 
+  /// Applies to the sync_* calls that follow.
+  virtual void set_sync_policy(const sync_policy& policy) = 0;
+
   virtual void begin() = 0;
+  /// Starts a read-only transaction: what is read until rollback() is one snapshot, whatever
+  /// other connections commit meanwhile (a server loading while an import lands).
+  virtual void begin_read() = 0;
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
 
@@ -43,11 +75,23 @@ class store {
   virtual change_counts sync_pledges(const std::vector<pledge>& pledges) = 0;
   /// Replaces the issues kept for `layer` (rows that were not clean).
   virtual void replace_issues(std::string_view layer, const std::vector<import_issue>& issues) = 0;
-  /// Appends the import's report to the log of imports.
-  virtual void record_import(std::string_view what, const import_report& report) = 0;
+  /// Appends the import's report to the log of imports, with the row changes of every sync_*
+  /// since begin(); returns the run's id.
+  virtual std::int64_t record_import(std::string_view what, const import_report& report) = 0;
+  /// The newest `limit` imports, newest first.
+  virtual std::vector<import_run> load_runs(std::size_t limit) = 0;
+  /// The rows one import changed, by layer and key (`layer` empty: every layer).
+  virtual std::vector<row_change> load_changes(std::int64_t run_id, std::string_view layer,
+                                               std::size_t limit, std::size_t offset) = 0;
+  /// The change sequence of imported data: grows with every import that lands. A server
+  /// compares it with the one it loaded to know when to follow (docs/architecture.md).
+  virtual std::int64_t data_version() = 0;
 
+  /// The areas of a level in service (retired ones are kept in the store only).
   virtual std::vector<area> load_areas(admin_level level) = 0;
+  /// The targets in service; retired ones only through load_retired_targets().
   virtual std::vector<target> load_targets() = 0;
+  virtual std::vector<target> load_retired_targets() = 0;
   virtual std::vector<collaborator> load_collaborators() = 0;
   virtual std::vector<pledge> load_pledges() = 0;
   /// Issues of a layer, optionally of one outcome only, by row.
@@ -102,6 +146,22 @@ class store_transaction {
  private:
   store& m_store;
   bool m_committed = false;
+};
+
+/// Reads one snapshot of the store until destroyed or ended.
+class store_snapshot {
+ public:
+  explicit store_snapshot(store& s) : m_store(&s) { s.begin_read(); }
+  ~store_snapshot() { end(); }
+  store_snapshot(const store_snapshot&) = delete;
+  store_snapshot& operator=(const store_snapshot&) = delete;
+  void end() noexcept {
+    if (m_store) m_store->rollback();
+    m_store = nullptr;
+  }
+
+ private:
+  store* m_store;
 };
 
 }  // namespace geo

@@ -170,6 +170,8 @@ TEST_F(Importer, ImportingTwiceLeavesTablesIdenticalAndEveryRowUnchanged) {
 
 TEST_F(Importer, ReimportedTargetsUpdateTheChangedRowAndDeleteTheRemovedOne) {
   m_importer.import_dataset(tiny());
+  m_importer.allow_removals(true);  // one of six
+
   const geo::change_counts c = m_importer.import_targets(changed_targets()).layers.at(0).changes;
   EXPECT_EQ(std::tie(c.inserted, c.updated, c.deleted, c.unchanged),
             std::make_tuple(0u, 1u, 1u, 4u));
@@ -298,11 +300,39 @@ TEST_F(Importer, StopRequestWhileLayersAreReadOnWorkersLeavesDatabaseAsBefore) {
   EXPECT_EQ(dump(), before);
 }
 
+TEST_F(Importer, TargetsFileWithoutAPledgedTargetRetiresItAndFlagsItsActivePledge) {
+  m_importer.import_dataset(tiny());
+  std::ifstream in(targets_path);
+  std::ostringstream out;
+  for (std::string line; std::getline(in, line);)
+    if (!line.starts_with("T01,")) out << line << "\n";
+  const std::string path = m_dir / "targets-without-T01.csv";
+  std::ofstream(path) << out.str();
+  EXPECT_THROW(m_importer.import_targets(path), geo::removal_error);  // one of six
+  m_importer.allow_removals(true);
+  const geo::change_counts c = m_importer.import_targets(path).layers.at(0).changes;
+  EXPECT_EQ(std::tie(c.deleted, c.retired), std::make_tuple(0u, 1u));
+  EXPECT_EQ(query("SELECT id, retired_at IS NOT NULL FROM targets WHERE id = 'T01'", 2), "T01|1\n");
+  // Only the active pledge is flagged; the history stays.
+  EXPECT_EQ(query("SELECT id, status, coalesce(flag, '-') FROM pledges ORDER BY id", 3),
+            "P01|committed|target_retired\nP12|cancelled|-\nP13|committed|-\n");
+  const std::int64_t run = m_store.data_version();
+  bool listed = false;
+  for (const geo::row_change& rc : m_store.load_changes(run, "targets", 100, 0))
+    listed |= rc.key == "T01" && rc.change == "retired";
+  EXPECT_TRUE(listed);
+  // Re-importing the full file restores it and clears the flag.
+  const geo::change_counts back = m_importer.import_targets(targets_path).layers.at(0).changes;
+  EXPECT_EQ(back.restored, 1u);
+  EXPECT_EQ(query("SELECT coalesce(flag, '-') FROM pledges WHERE id = 'P01'"), "-\n");
+}
+
 TEST_F(Importer, ImportTargetsStopsOnRequestBeforeCommitting) {
   m_importer.import_dataset(tiny());
   const std::string before = dump();
   std::atomic<bool> stop{true};
   geo::importer stopped(m_store, m_progress, geo::stop_token(&stop));
+  stopped.allow_removals(true);
   EXPECT_THROW(stopped.import_targets(changed_targets()), geo::interrupted_error);
   EXPECT_EQ(dump(), before);
 }

@@ -135,6 +135,13 @@ class SpatialiteStore : public ::testing::Test {
  protected:
   SpatialiteStore() : m_path(m_dir / "sasaran.db"), m_store(m_path) {}
 
+  // For tests that remove a large share of a tiny layer on purpose.
+  void allow_removals() {
+    geo::sync_policy policy;
+    policy.allow_removals = true;
+    m_store.set_sync_policy(policy);
+  }
+
   // A square MultiPolygon area of `layer`.
   geo::area square(geo::admin_level level, std::string code, double x0, double y0, double x1,
                    double y1) {
@@ -192,7 +199,7 @@ TEST_F(SpatialiteStore, CreatesSchemaInTheFirstTransaction) {
   EXPECT_TRUE(m_store.load_tokens().empty());
   m_store.begin();
   m_store.commit();
-  EXPECT_EQ(query("PRAGMA user_version"), "2\n");
+  EXPECT_EQ(query("PRAGMA user_version"), "3\n");
   EXPECT_EQ(query("SELECT name FROM sqlite_master WHERE name IN ('areas', 'areas_rtree', "
                   "'targets', 'collaborators', 'pledges', 'import_issues', 'import_runs', "
                   "'realizations', 'audit_log', 'idempotent_answers', 'tokens') ORDER BY name"),
@@ -209,6 +216,7 @@ TEST_F(SpatialiteStore, RollbackDiscardsWritesAndSchema) {
 }
 
 TEST_F(SpatialiteStore, SyncTargetsInsertsUpdatesDeletesAndCountsUnchanged) {
+  allow_removals();
   m_store.begin();
   const geo::change_counts first =
       m_store.sync_targets({target("T01"), target("T02"), target("T03")});
@@ -247,6 +255,7 @@ TEST_F(SpatialiteStore, LoadsAreasAsStored) {
 }
 
 TEST_F(SpatialiteStore, KeepsRtreeInStepWithAreas) {
+  allow_removals();
   const std::string hits =
       "SELECT count(*) FROM areas_rtree WHERE min_lon <= 106.81 AND max_lon >= 106.81 AND "
       "min_lat <= -6.19 AND max_lat >= -6.19";
@@ -312,6 +321,7 @@ TEST_F(SpatialiteStore, PassesTargetFromPledgeCancelledToNewPledgeInOneSync) {
 }
 
 TEST_F(SpatialiteStore, LetsNewPledgeTakeTargetOfAPledgeRemovedFromTheFile) {
+  allow_removals();
   store_pledge_parties();
   m_store.begin();
   m_store.sync_pledges({pledge("P01", "T01", "committed")});
@@ -520,6 +530,7 @@ TEST_F(SpatialiteStore, RevokesATokenForGoodAndRefusesUnknownIds) {
 }
 
 TEST_F(SpatialiteStore, ReimportLeavesApiPledgesAlone) {
+  allow_removals();
   store_pledge_parties();
   m_store.begin();
   m_store.sync_pledges({pledge("P01", "T01", "committed")});
@@ -615,21 +626,100 @@ TEST_F(SpatialiteStore, ReimportRefusesAnActiveFilePledgeOnATargetAnApiPledgeHol
   m_store.rollback();
 }
 
-TEST_F(SpatialiteStore, ReimportRefusesToRemoveATargetAnApiPledgeRefersTo) {
+TEST_F(SpatialiteStore, ReimportRetiresATargetAPledgeRefersToAndFlagsItsActivePledges) {
   store_pledge_parties();
   m_store.begin();
+  m_store.sync_targets({target("T01"), target("T02"), target("T03")});
   m_store.insert_pledge(pledge("P000002", "T02", "committed"));
   m_store.commit();
+  allow_removals();
+  m_store.begin();
+  const geo::change_counts c = m_store.sync_targets({target("T01")});
+  const std::int64_t run = m_store.record_import("targets", {});
+  m_store.commit();
+  EXPECT_EQ(std::tie(c.inserted, c.updated, c.deleted, c.unchanged, c.retired, c.restored),
+            std::make_tuple(0u, 0u, 1u, 1u, 1u, 0u));
+  ASSERT_EQ(m_store.load_targets().size(), 1u);
+  ASSERT_EQ(m_store.load_retired_targets().size(), 1u);
+  EXPECT_EQ(m_store.load_retired_targets().at(0).id, "T02");
+  EXPECT_EQ(m_store.load_pledges().at(0).flag, "target_retired");
+  std::string changes;
+  for (const geo::row_change& rc : m_store.load_changes(run, "", 10, 0))
+    changes += rc.layer + " " + rc.key + " " + rc.change + "\n";
+  EXPECT_EQ(changes, "targets T02 retired\ntargets T03 removed\n");
+}
+
+TEST_F(SpatialiteStore, ATargetBackInTheFileIsRestoredWithItsPledgesUnflagged) {
+  store_pledge_parties();
+  m_store.begin();
+  m_store.sync_targets({target("T01"), target("T02")});
+  m_store.insert_pledge(pledge("P000002", "T02", "committed"));
+  m_store.commit();
+  allow_removals();
+  m_store.begin();
+  m_store.sync_targets({target("T01")});
+  m_store.commit();
+  m_store.begin();
+  const geo::change_counts c = m_store.sync_targets({target("T01"), target("T02")});
+  const std::int64_t run = m_store.record_import("targets", {});
+  m_store.commit();
+  EXPECT_EQ(std::tie(c.inserted, c.updated, c.unchanged, c.restored),
+            std::make_tuple(0u, 0u, 1u, 1u));
+  EXPECT_EQ(m_store.load_targets().size(), 2u);
+  EXPECT_TRUE(m_store.load_retired_targets().empty());
+  EXPECT_EQ(m_store.load_pledges().at(0).flag, "");
+  ASSERT_EQ(m_store.load_changes(run, "targets", 10, 0).size(), 1u);
+  EXPECT_EQ(m_store.load_changes(run, "targets", 10, 0).at(0).change, "restored");
+}
+
+TEST_F(SpatialiteStore, RefusesToRemoveMoreThanATenthOfALayerNamingTheRowsAndChangesNothing) {
+  std::vector<geo::target> many;
+  for (int i = 0; i < 20; ++i)
+    many.push_back(target("T" + std::to_string(100 + i)));
+  m_store.begin();
+  m_store.sync_targets(many);
+  m_store.commit();
+  // Two of twenty (10%) may go; three may not.
+  m_store.begin();
+  EXPECT_EQ(m_store.sync_targets({many.begin() + 2, many.end()}).deleted, 2u);
+  m_store.rollback();
   m_store.begin();
   try {
-    m_store.sync_targets({target("T01")});
+    m_store.sync_targets({many.begin() + 3, many.end()});
     FAIL() << "no error";
-  } catch (const geo::store_error& e) {
+  } catch (const geo::removal_error& e) {
     EXPECT_STREQ(e.what(),
-                 "target T02 is not in the file, but pledge P000002 was made through the API "
-                 "and refers to it");
+                 "layer targets: the file lacks 3 of the 20 rows stored, more than 10% (a damaged "
+                 "or partial file?); they would be removed or retired: T100, T101, T102. Nothing "
+                 "was changed; to accept, import again with --allow-removals");
   }
   m_store.rollback();
+  EXPECT_EQ(m_store.load_targets().size(), 20u);
+}
+
+TEST_F(SpatialiteStore, RetiresAnAreaATokenOrATargetRefersToAndRemovesTheOthers) {
+  allow_removals();
+  m_store.begin();
+  m_store.sync_areas("rt", {square(geo::admin_level::rt, "3171010001001001", 0, 0, 1, 1),
+                            square(geo::admin_level::rt, "3171010001001002", 1, 0, 2, 1),
+                            square(geo::admin_level::rt, "3171010001001003", 2, 0, 3, 1)});
+  m_store.sync_targets({target("T01")});  // declared in ...001
+  geo::access_token pic;
+  pic.id = "tok_1";
+  pic.secret_hash = "h";
+  pic.who = geo::role::pic;
+  pic.areas = {"3171010001001002"};
+  pic.created_at = "2026-01-01T00:00:00Z";
+  m_store.insert_token(pic);
+  m_store.commit();
+  m_store.begin();
+  const geo::change_counts c = m_store.sync_areas("rt", {});
+  m_store.commit();
+  EXPECT_EQ(std::tie(c.deleted, c.retired), std::make_tuple(1u, 2u));
+  EXPECT_TRUE(m_store.load_areas(geo::admin_level::rt).empty());
+  EXPECT_EQ(query("SELECT code FROM areas WHERE retired_at IS NOT NULL ORDER BY code"),
+            "3171010001001001\n3171010001001002\n");
+  EXPECT_EQ(query("SELECT count(*) FROM areas_rtree"), "0\n");
 }
 
 TEST_F(SpatialiteStore, TransactionsOfTwoThreadsDoNotMix) {
@@ -656,13 +746,13 @@ TEST_F(SpatialiteStore, TransactionsOfTwoThreadsDoNotMix) {
 TEST_F(SpatialiteStore, RefusesADatabaseOfANewerSchema) {
   m_store.begin();
   m_store.commit();
-  m_store.db().exec("PRAGMA user_version = 3");
+  m_store.db().exec("PRAGMA user_version = 4");
   try {
     geo::spatialite_store newer(m_path);
     FAIL() << "no error";
   } catch (const geo::store_error& e) {
     EXPECT_EQ(e.what(),
-              "'" + m_path + "' has schema version 3; this sasaran knows versions up to 2");
+              "'" + m_path + "' has schema version 4; this sasaran knows versions up to 3");
   }
 }
 
@@ -689,11 +779,22 @@ class SpatialiteStoreMigration : public ::testing::Test {
     db.exec("PRAGMA user_version = 1; ATTACH '" + m_current_path + "' AS current");
     for (const char* table :
          {"areas", "areas_rtree", "targets", "collaborators", "import_issues", "import_runs"})
-      db.exec(std::string("INSERT INTO main.") + table + " SELECT * FROM current." + table);
+      db.exec(std::string("INSERT INTO main.") + table + " SELECT " + columns_of(db, table) +
+              " FROM current." + table);
     db.exec(R"sql(
       INSERT INTO main.pledges SELECT id, collaborator_id, target_id, program, form, amount_idr,
         quantity, status, pledged_at, source_row, row_hash FROM current.pledges)sql");
     db.exec("COMMIT; DETACH current");
+  }
+
+  // The columns of a version 1 table: later versions added some.
+  static std::string columns_of(geo::sqlite_db& db, const std::string& table) {
+    geo::sqlite_statement select =
+        db.prepare("SELECT name FROM pragma_table_info('" + table + "', 'main')");
+    std::string out;
+    while (select.step())
+      out += (out.empty() ? "" : ", ") + select.column_text(0);
+    return out;
   }
 
   static std::string schema(geo::sqlite_db& db) {
@@ -735,7 +836,7 @@ TEST_F(SpatialiteStoreMigration, MigratesVersion1OnOpenKeepingEveryRow) {
   }
   EXPECT_EQ(before, "13 13 6 4 3 33 1\n");
   geo::spatialite_store migrated(m_v1_path);
-  EXPECT_EQ(query(migrated.db(), "PRAGMA user_version"), "2\n");
+  EXPECT_EQ(query(migrated.db(), "PRAGMA user_version"), "3\n");
   EXPECT_EQ(query(migrated.db(), counts), before);
   EXPECT_EQ(query(migrated.db(),
                   "SELECT id || ' ' || status || ' ' || origin || ' ' || "
