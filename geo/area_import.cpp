@@ -53,6 +53,18 @@ std::string describe_attributes(const gdal_feature& f, const std::vector<std::st
   return out;
 }
 
+// The feature's geometry as WKB; a geometry GDAL cannot write is a damaged source.
+std::optional<std::vector<unsigned char>> feature_geometry(const gdal_feature& feature,
+                                                           const gdal_layer& layer,
+                                                           std::size_t row) {
+  try {
+    return feature.geometry_wkb();
+  } catch (const input_error& e) {
+    throw input_error("'" + layer.source() + "' layer '" + layer.name() + "': feature " +
+                      std::to_string(row) + ": " + e.what());
+  }
+}
+
 struct layer_fields {
   std::vector<std::string> names;
   std::unordered_map<std::string, int> index;
@@ -193,10 +205,11 @@ std::vector<area_candidate> read_features(const area_layer_spec& spec, gdal_laye
       c.verdict.note(outcome::rejected, "duplicate",
                      "duplicate of feature " + std::to_string(it->second));
     } else {
-      c.source_wkb = feature->geometry_wkb();
+      c.source_wkb = feature_geometry(*feature, layer, row);
     }
     out.push_back(std::move(c));
   }
+  layer.check_read_to_end();
   progress.advance(row);
   progress.finish();
   return out;
@@ -208,8 +221,7 @@ std::vector<area_candidate> read_area_layer(const area_layer_spec& spec,
                                             std::span<thread_context* const> contexts,
                                             progress& progress, const stop_token& stop) {
   gdal_dataset dataset(spec.path);
-  if (dataset.layer_count() < 1) throw input_error("'" + spec.path + "' has no layer");
-  gdal_layer layer = dataset.layer(0);
+  gdal_layer layer = dataset.layer(spec.source_layer);
   const std::optional<std::string> crs = source_crs(layer, spec);
   std::vector<area_candidate> out = read_features(spec, layer, progress, stop);
   // GEOS's part of the work, in equal parts on as many threads as contexts were given.
@@ -234,8 +246,7 @@ std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const g
                                             const proj_context& proj, progress& progress,
                                             const stop_token& stop) {
   gdal_dataset dataset(spec.path);
-  if (dataset.layer_count() < 1) throw input_error("'" + spec.path + "' has no layer");
-  gdal_layer layer = dataset.layer(0);
+  gdal_layer layer = dataset.layer(spec.source_layer);
   const std::optional<std::string> crs = source_crs(layer, spec);
   std::vector<area_candidate> out = read_features(spec, layer, progress, stop);
   check_geometries(out, crs, geos, proj, stop);

@@ -29,6 +29,7 @@ struct derived_level_spec {
 struct area_layer_spec {
   std::string layer;  // name in reports and in the store, e.g. "rw"
   std::string path;   // any GDAL vector source; .gz and .zip read through /vsigzip/, /vsizip/
+  std::string source_layer;  // the layer of a multi-layer source to read; "" for a single one
   admin_level level = admin_level::kelurahan;
   code_rule code;
   code_rule name;
@@ -54,6 +55,8 @@ struct area_candidate {
 /// Reads every feature of the layer: codes and names by the rules, geometry reprojected to
 /// lon/lat, invalid polygons repaired, faulty features rejected with a reason. Parents are
 /// checked later (reject_orphans, flag_outside_parents), so nothing is counted in a report yet.
+/// A source that cannot be read to its end (a GDAL read error, fewer features than it records)
+/// throws input_error naming the file, the layer and the feature: nothing of it is imported.
 std::vector<area_candidate> read_area_layer(const area_layer_spec& spec, const geos_context& geos,
                                             const proj_context& proj, progress& progress,
                                             const stop_token& stop);

@@ -74,6 +74,10 @@ class description_reader {
     spec.layer = j.value("layer", std::string(to_string(spec.level)));
     if (spec.layer.empty()) fail(where + ".layer", "expected a name, got \"\"");
     spec.path = resolve(j.value("file", json()), where + ".file");
+    const json source_layer = j.value("source_layer", json(""));
+    if (!source_layer.is_string())
+      fail(where + ".source_layer", "expected the name of a layer of the file");
+    spec.source_layer = source_layer.get<std::string>();
     spec.code = rule(j.value("code", json()), where + ".code");
     if (spec.code.empty()) fail(where + ".code", "a code rule is required");
     spec.name = rule(j.value("name", json()), where + ".name");

@@ -65,7 +65,28 @@ int gdal_dataset::layer_count() const {
 gdal_layer gdal_dataset::layer(int index) const {
   OGRLayerH raw = GDALDatasetGetLayer(m_raw, index);
   if (!raw) throw input_error("'" + m_path + "' has no layer " + std::to_string(index));
-  return gdal_layer(raw);
+  return gdal_layer(raw, m_path);
+}
+
+gdal_layer gdal_dataset::layer(const std::string& name) const {
+  const int count = layer_count();
+  if (count < 1) throw input_error("'" + m_path + "' has no layer");
+  std::string names;
+  for (int i = 0; i < count; ++i) {
+    const std::string candidate = layer(i).name();
+    if (!name.empty() && candidate == name) return layer(i);
+    names += (names.empty() ? "'" : ", '") + candidate + "'";
+  }
+  if (name.empty() && count == 1) return layer(0);
+  if (name.empty())
+    throw input_error("'" + m_path + "' holds " + std::to_string(count) + " layers (" + names +
+                      "); name the one to read with --source-layer (\"source_layer\" in a dataset "
+                      "description)");
+  throw input_error("'" + m_path + "' has no layer '" + name + "' (it has: " + names + ")");
+}
+
+std::string gdal_layer::where() const {
+  return "'" + m_source + "' layer '" + name() + "'";
 }
 
 std::string gdal_layer::name() const {
@@ -74,6 +95,12 @@ std::string gdal_layer::name() const {
 
 long long gdal_layer::feature_count() const {
   return OGR_L_GetFeatureCount(m_raw, 1);
+}
+
+std::optional<long long> gdal_layer::recorded_feature_count() const {
+  const long long n = OGR_L_GetFeatureCount(m_raw, 0);
+  if (n < 0) return std::nullopt;
+  return n;
 }
 
 std::optional<std::string> gdal_layer::crs_wkt() const {
@@ -117,9 +144,24 @@ std::string gdal_layer::field_name(int index) const {
 }
 
 std::optional<gdal_feature> gdal_layer::next() {
+  CPLErrorReset();
   OGRFeatureH raw = OGR_L_GetNextFeature(m_raw);
+  if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
+    if (raw) OGR_F_Destroy(raw);
+    throw input_error(where() + ": cannot read feature " + std::to_string(m_read + 1) + ": " +
+                      CPLGetLastErrorMsg());
+  }
   if (!raw) return std::nullopt;
+  ++m_read;
   return gdal_feature(raw);
+}
+
+void gdal_layer::check_read_to_end() const {
+  const std::optional<long long> recorded = recorded_feature_count();
+  if (recorded && *recorded != m_read)
+    throw input_error(where() + ": records " + std::to_string(*recorded) + " features, but " +
+                      std::to_string(m_read) +
+                      " were read: the source is damaged or changed while being read");
 }
 
 }  // namespace geo

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "geo/bbox.hpp"
 #include "geo/gdal_feature.hpp"
@@ -13,11 +14,18 @@ namespace geo {
 /// One layer of an open GDAL dataset; valid while its dataset lives.
 class gdal_layer {
  public:
-  explicit gdal_layer(OGRLayerH raw) : m_raw(raw) {}
+  /// `source` names the file in error messages.
+  explicit gdal_layer(OGRLayerH raw, std::string source = {})
+      : m_raw(raw), m_source(std::move(source)) {}
 
   std::string name() const;
+  /// The file the layer was opened from, as given.
+  const std::string& source() const { return m_source; }
   /// Feature count as the driver knows it (may scan the source once).
   long long feature_count() const;
+  /// Feature count as the source records it (a GeoPackage's gpkg_ogr_contents, a Shapefile's
+  /// .shx), without reading the features; nothing when the source does not record one.
+  std::optional<long long> recorded_feature_count() const;
   /// The layer's CRS as WKT2, or nothing when the source carries none.
   std::optional<std::string> crs_wkt() const;
   /// True when the CRS is WGS84 longitude/latitude (EPSG:4326 or OGC:CRS84).
@@ -27,11 +35,24 @@ class gdal_layer {
   int field_index(const std::string& name) const;
   /// Name of attribute `index`, or "" past the last one.
   std::string field_name(int index) const;
-  /// The next feature, or nothing at the end.
+  /// The next feature, or nothing at the end. A read error (a corrupt GeoPackage page, a .shp
+  /// shorter than its .shx says) throws input_error naming the source, the layer and the
+  /// feature number: GDAL reports it only through CPLGetLastErrorType, and a failed read taken
+  /// for the end of the layer would make a damaged file look like a shorter one.
   std::optional<gdal_feature> next();
+  /// Features returned by next() so far.
+  long long features_read() const { return m_read; }
+  /// Throws input_error when the features read differ from the recorded count, once next()
+  /// has reached the end: a source that lost features is refused, not taken as it is.
+  void check_read_to_end() const;
 
  private:
+  /// "'SOURCE' layer 'NAME'", for messages.
+  std::string where() const;
+
   OGRLayerH m_raw;
+  std::string m_source;
+  long long m_read = 0;
 };
 
 /// A read-only vector dataset opened with GDALOpenEx; closed on destruction.
@@ -45,6 +66,10 @@ class gdal_dataset {
 
   int layer_count() const;
   gdal_layer layer(int index) const;
+  /// The layer called `name`, or with an empty name the only layer. Throws input_error listing
+  /// the layers for an unknown name, and for a source of several layers and no name: reading
+  /// the first of them would silently leave out the others.
+  gdal_layer layer(const std::string& name) const;
   const std::string& path() const { return m_path; }
 
  private:

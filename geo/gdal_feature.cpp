@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "geo/error.hpp"
+
 namespace geo {
 
 gdal_feature::~gdal_feature() {
@@ -32,7 +34,9 @@ std::optional<std::vector<unsigned char>> gdal_feature::geometry_wkb() const {
   OGRGeometryH geometry = OGR_F_GetGeometryRef(m_raw);
   if (!geometry) return std::nullopt;
   std::vector<unsigned char> wkb(static_cast<std::size_t>(OGR_G_WkbSize(geometry)));
-  OGR_G_ExportToIsoWkb(geometry, wkbNDR, wkb.data());
+  if (OGR_G_ExportToIsoWkb(geometry, wkbNDR, wkb.data()) != OGRERR_NONE)
+    throw input_error("feature " + std::to_string(fid()) +
+                      ": its geometry cannot be written as WKB");
   return wkb;
 }
 

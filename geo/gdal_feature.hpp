@@ -20,7 +20,8 @@ class gdal_feature {
   long long fid() const;
   /// The attribute as text; empty when unset or null.
   std::string field_text(int index) const;
-  /// The geometry as ISO WKB, or nothing when the feature has no geometry.
+  /// The geometry as ISO WKB, or nothing when the feature has no geometry; input_error when
+  /// GDAL cannot write it.
   std::optional<std::vector<unsigned char>> geometry_wkb() const;
 
  private:

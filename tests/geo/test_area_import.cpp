@@ -5,13 +5,17 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "geo/error.hpp"
 #include "geo/geos_context.hpp"
 #include "geo/proj_context.hpp"
+#include "geo/sqlite_db.hpp"
+#include "geo/sqlite_statement.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
@@ -25,14 +29,22 @@ const std::string kelurahan_path =
 
 using test_support::temp_dir;
 
-// Copies a vector source into another format with GDAL's ogr2ogr (library form).
-void translate(const std::string& from, const std::string& to, const char* format) {
+// Copies a vector source into another format with GDAL's ogr2ogr (library form); with
+// `layer`, adds it to the existing `to` as a layer of that name.
+void translate(const std::string& from, const std::string& to, const char* format,
+               const char* layer = nullptr) {
   GDALAllRegister();
   GDALDatasetH source = GDALOpenEx(from.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);
   ASSERT_NE(source, nullptr) << from;
-  char* argv[] = {const_cast<char*>("-f"), const_cast<char*>(format), nullptr};
-  GDALVectorTranslateOptions* options = GDALVectorTranslateOptionsNew(argv, nullptr);
-  GDALDatasetH out = GDALVectorTranslate(to.c_str(), nullptr, 1, &source, options, nullptr);
+  char* create[] = {const_cast<char*>("-f"), const_cast<char*>(format), nullptr};
+  char* add[] = {const_cast<char*>("-nln"), const_cast<char*>(layer), nullptr};
+  GDALVectorTranslateOptions* options =
+      GDALVectorTranslateOptionsNew(layer ? add : create, nullptr);
+  GDALDatasetH target =
+      layer ? GDALOpenEx(to.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr)
+            : nullptr;
+  GDALDatasetH out =
+      GDALVectorTranslate(target ? nullptr : to.c_str(), target, 1, &source, options, nullptr);
   GDALVectorTranslateOptionsFree(options);
   GDALClose(source);
   ASSERT_NE(out, nullptr) << to;
@@ -268,6 +280,72 @@ TEST_F(AreaImport, RefusesRuleNamingAMissingAttributeListingTheLayersAttributes)
   spec.name = geo::code_rule::parse("NAMA_RW");
   EXPECT_EQ(error_reading(spec), "layer 'rw' (" + faults_path +
                                      "): no attribute 'NAMA_RW' (it has: KODE_KEL, RW, NOTE)");
+}
+
+TEST_F(AreaImport, ShapefileShorterThanItsIndexSaysFailsNamingFileLayerAndFeature) {
+  const temp_dir dir;
+  const std::string shp = dir / "rw.shp";
+  translate(data_dir + "/rw-2halves-of-kelurahan-3171010001.geojson", shp, "ESRI Shapefile");
+  fs::resize_file(shp, fs::file_size(shp) - 8);  // the second record loses its last 8 bytes
+  // GDAL numbers shapes from 0: its shape 1 is our feature 2.
+  EXPECT_EQ(error_reading(rw_spec(shp)),
+            "'" + shp +
+                "' layer 'rw': cannot read feature 2: Sanity check failed when trying to recover "
+                "from inconsistent .shx/.shp with shape 1");
+}
+
+TEST_F(AreaImport, GeoPackageWithADamagedTablePageFailsNamingFileLayerAndFeature) {
+  const temp_dir dir;
+  const std::string gpkg = dir / "rw.gpkg";
+  translate(faults_path, gpkg, "GPKG");
+  std::int64_t page = 0;
+  {
+    geo::sqlite_db db(gpkg);
+    geo::sqlite_statement root = db.prepare(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'rw-7features-one-of-each-fault'");
+    ASSERT_TRUE(root.step());
+    page = root.column_int(0);
+  }
+  std::fstream f(gpkg, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp((page - 1) * 4096);  // GDAL writes GeoPackages with 4 KiB pages
+  const std::string garbage(4096, '\x5a');
+  f.write(garbage.data(), 4096);
+  f.close();
+  EXPECT_EQ(error_reading(rw_spec(gpkg)),
+            "'" + gpkg +
+                "' layer 'rw-7features-one-of-each-fault': cannot read feature 1: In "
+                "GetNextRawFeature(): sqlite3_step() : database disk image is malformed");
+}
+
+TEST_F(AreaImport, SourceHoldingFewerFeaturesThanItRecordsFails) {
+  const temp_dir dir;
+  const std::string gpkg = dir / "rw.gpkg";
+  translate(data_dir + "/rw-2halves-of-kelurahan-3171010001.geojson", gpkg, "GPKG");
+  geo::sqlite_db(gpkg).exec("UPDATE gpkg_ogr_contents SET feature_count = 3");
+  EXPECT_EQ(error_reading(rw_spec(gpkg)),
+            "'" + gpkg +
+                "' layer 'rw-2halves-of-kelurahan-3171010001': records 3 features, but 2 "
+                "were read: the source is damaged or changed while being read");
+}
+
+TEST_F(AreaImport, MultiLayerSourceIsReadFromTheLayerNamedAndRefusedWithoutOne) {
+  const temp_dir dir;
+  const std::string gpkg = dir / "two.gpkg";
+  translate(faults_path, gpkg, "GPKG");
+  translate(data_dir + "/rw-2halves-of-kelurahan-3171010001.geojson", gpkg, "GPKG", "halves");
+  geo::area_layer_spec spec = rw_spec(gpkg);
+  EXPECT_EQ(error_reading(spec),
+            "'" + gpkg +
+                "' holds 2 layers ('rw-7features-one-of-each-fault', 'halves'); name "
+                "the one to read with --source-layer (\"source_layer\" in a dataset description)");
+  spec.source_layer = "rw";
+  EXPECT_EQ(error_reading(spec), "'" + gpkg +
+                                     "' has no layer 'rw' (it has: "
+                                     "'rw-7features-one-of-each-fault', 'halves')");
+  spec.source_layer = "halves";
+  const auto candidates = read(spec);
+  ASSERT_EQ(candidates.size(), 2u);
+  EXPECT_EQ(candidates[1].record.code, "3171010001002");
 }
 
 TEST_F(AreaImport, RefusesMissingFileNamingIt) {

@@ -55,6 +55,25 @@ TEST(DatasetDescription, ResolvesFilesAgainstTheDatasetsRoot) {
   EXPECT_EQ(d.pledges, "/datasets/pledges-15rows-one-of-each-rejection.csv");
 }
 
+TEST(DatasetDescription, ReadsTheSourceLayerOfAnAreaLayer) {
+  const description_file file(
+      R"({"areas": [{"level": "rw", "file": "rw.gpkg", "source_layer": "rw_2020",
+                     "code": "KODE_KEL", "parent": "KODE_KEL"}]})");
+  const geo::dataset_description d = geo::load_dataset_description(file.path(), "/datasets");
+  ASSERT_EQ(d.areas.size(), 1u);
+  EXPECT_EQ(d.areas[0].source_layer, "rw_2020");
+  EXPECT_EQ(geo::load_dataset_description(data_dir + "/dataset-tiny.json", "/datasets")
+                .areas[0]
+                .source_layer,
+            "");
+}
+
+TEST(DatasetDescription, RefusesASourceLayerThatIsNoName) {
+  EXPECT_EQ(error_loading(R"({"areas": [{"level": "rw", "file": "rw.gpkg", "source_layer": 2,
+                                         "code": "KODE_KEL", "parent": "KODE_KEL"}]})"),
+            "PATH: areas[0].source_layer: expected the name of a layer of the file");
+}
+
 TEST(DatasetDescription, KeepsAbsolutePaths) {
   const description_file file(R"({"targets": "/srv/targets.csv"})");
   EXPECT_EQ(geo::load_dataset_description(file.path(), "/datasets").targets, "/srv/targets.csv");
