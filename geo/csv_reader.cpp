@@ -1,5 +1,6 @@
 #include "geo/csv_reader.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -137,6 +138,7 @@ void csv_reader::skip_blank_lines() {
     while (p != end && is_blank(*p, m_delimiter))
       ++p;
     if (p != end && *p != '\n') break;
+    if (p != end) ++m_line;
     line = p == end ? end : p + 1;
   }
   m_pos = static_cast<std::size_t>(line - m_text.data());
@@ -147,7 +149,7 @@ void csv_reader::read_record(csv_record& record) {
   const char* const end = begin + m_text.size();
   const char* const start = begin + m_pos;
   const char delimiter = m_delimiter;
-  const std::size_t row = ++m_row;
+  const std::size_t row = m_line;
   std::vector<std::string>& fields = record.fields;
   std::size_t count = 0;
   const char* p = start;
@@ -158,7 +160,7 @@ void csv_reader::read_record(csv_record& record) {
       field.clear();
       from = read_quoted(p + 1, end, field);
       if (from == nullptr) {
-        throw input_error(m_source + ": row " + std::to_string(row) +
+        throw input_error(m_source + ": line " + std::to_string(row) +
                           ": unterminated quoted field");
       }
     } else {
@@ -176,6 +178,8 @@ void csv_reader::read_record(csv_record& record) {
   record.row = row;
   record.raw =
       std::string_view(start, static_cast<std::size_t>(strip_line_cr(start, p, end) - start));
+  // Line breaks inside quoted fields, and the one ending the record.
+  m_line += static_cast<std::size_t>(std::count(start, p, '\n')) + (p == end ? 0 : 1);
   m_pos = static_cast<std::size_t>(p - begin) + (p == end ? 0 : 1);
 }
 

@@ -7,10 +7,9 @@
 
 namespace geo {
 
-/// One data record; row numbers count the header as row 1, as a spreadsheet shows them.
-/// A quoted field may contain line breaks, so one record can span several lines of the file:
-/// `row` still counts records (header = 1, first data record = 2), not lines, and blank lines
-/// are skipped without being counted. Error messages about a record should use this number.
+/// One data record. `row` is the line of the file where the record starts (the first line is
+/// 1), so that an editor's "go to line" finds it: blank lines before it and line breaks inside
+/// quoted fields of earlier records are counted. Error messages about a record use this number.
 struct csv_record {
   std::size_t row = 0;
   std::vector<std::string> fields;  // unquoted, "" unescaped; reused between records
@@ -28,7 +27,8 @@ struct csv_record {
 /// - unquoted fields are returned as they are, untrimmed; only header names are trimmed;
 /// - records may have more or fewer fields than the header: the caller decides what to reject.
 /// Throws input_error "SOURCE: empty file, expected a header row" when there is no header and
-/// "SOURCE: row N: unterminated quoted field" when a quote is still open at the end of text.
+/// "SOURCE: line N: unterminated quoted field" when a quote is still open at the end of text
+/// (N the line where the record starts).
 class csv_reader {
  public:
   /// `text` must outlive the reader; `source` names the file in error messages.
@@ -51,7 +51,7 @@ class csv_reader {
   std::string_view m_text;
   std::string m_source;
   std::size_t m_pos = 0;
-  std::size_t m_row = 0;
+  std::size_t m_line = 1;   // line of the file at m_pos
   char m_delimiter = '\0';  // '\0' until detected, so tabs count as blank before the header
   std::vector<std::string> m_header;
   // Field strings given up by short records, handed back to longer ones so that ragged files

@@ -13,7 +13,7 @@ namespace {
 
 using fields = std::vector<std::string>;
 
-// Every data record of `text`, as (row, fields) pairs, for whole-file comparisons.
+// Every data record of `text`, as (line, fields) pairs, for whole-file comparisons.
 std::vector<std::pair<std::size_t, fields>> read_all(std::string_view text) {
   geo::csv_reader reader(text, "test.csv");
   std::vector<std::pair<std::size_t, fields>> records;
@@ -152,7 +152,7 @@ TEST(CsvReader, KeepsRawTextAsWrittenWithoutLineEnding) {
   EXPECT_EQ(record.raw, " 1 ,\"x \"\"y\"\"\"");
 }
 
-TEST(CsvReader, CountsRowsFromHeaderAsRowOne) {
+TEST(CsvReader, NumbersRecordsByFileLineWithHeaderAsLineOne) {
   geo::csv_reader reader("id\na\nb\n", "test.csv");
   geo::csv_record record;
   ASSERT_TRUE(reader.next(record));
@@ -162,14 +162,14 @@ TEST(CsvReader, CountsRowsFromHeaderAsRowOne) {
   EXPECT_FALSE(reader.next(record));
 }
 
-TEST(CsvReader, CountsRecordsNotLinesAfterMultiLineRecord) {
+TEST(CsvReader, NumbersRecordAfterMultiLineRecordByItsFileLine) {
   EXPECT_EQ(read_all("id,note\n1,\"a\nb\nc\"\n2,d\n"),
-            (std::vector<std::pair<std::size_t, fields>>{{2, {"1", "a\nb\nc"}}, {3, {"2", "d"}}}));
+            (std::vector<std::pair<std::size_t, fields>>{{2, {"1", "a\nb\nc"}}, {5, {"2", "d"}}}));
 }
 
-TEST(CsvReader, SkipsBlankLinesWithoutCountingThem) {
+TEST(CsvReader, SkipsBlankLinesCountingThemAsFileLines) {
   EXPECT_EQ(read_all("\n  \r\nid,name\n\n1,a\r\n \t \r\n\n2,b\n\n"),
-            (std::vector<std::pair<std::size_t, fields>>{{2, {"1", "a"}}, {3, {"2", "b"}}}));
+            (std::vector<std::pair<std::size_t, fields>>{{5, {"1", "a"}}, {8, {"2", "b"}}}));
 }
 
 TEST(CsvReader, ReadsLineOfTabsAsEmptyFieldsInTabSeparatedFile) {
@@ -188,13 +188,13 @@ TEST(CsvReader, ReturnsNoRecordsForHeaderOnly) {
   EXPECT_TRUE(read_all("id,name\r\n\r\n").empty());
 }
 
-TEST(CsvReader, ThrowsOnUnterminatedQuoteNamingTheRow) {
+TEST(CsvReader, ThrowsOnUnterminatedQuoteNamingTheLineWhereTheRecordStarts) {
   EXPECT_EQ(error_reading("id,name\n1,a\n\n2,\"b\n3,c\n"),
-            "test.csv: row 3: unterminated quoted field");
+            "test.csv: line 4: unterminated quoted field");
 }
 
-TEST(CsvReader, ThrowsOnUnterminatedQuoteInHeaderAsRowOne) {
-  EXPECT_EQ(error_reading("id,\"name\n"), "test.csv: row 1: unterminated quoted field");
+TEST(CsvReader, ThrowsOnUnterminatedQuoteInHeaderAsLineOne) {
+  EXPECT_EQ(error_reading("id,\"name\n"), "test.csv: line 1: unterminated quoted field");
 }
 
 TEST(CsvReader, ThrowsOnEmptyText) {
