@@ -10,6 +10,26 @@
 namespace geo {
 namespace {
 
+// A collaborator's location, optional: one that is not lon/lat is flagged and left out.
+void read_location(std::string_view lon_text, std::string_view lat_text, collaborator& c,
+                   row_verdict& verdict) {
+  if (lon_text.empty() && lat_text.empty()) return;
+  const auto lon = parse_decimal(lon_text);
+  const auto lat = parse_decimal(lat_text);
+  if (!lon || !lat || lon->value < -180 || lon->value > 180 || lat->value < -90 ||
+      lat->value > 90) {
+    const bool kept = verdict.result() != outcome::rejected;
+    verdict.note(outcome::flagged, "bad_coordinates",
+                 "coordinates (" + std::string(lon_text) + ", " + std::string(lat_text) +
+                     ") are not lon/lat" + (kept ? "; kept without a location" : ""));
+    return;
+  }
+  if (lon->decimal_comma || lat->decimal_comma)
+    verdict.note(outcome::normalized, "decimal_comma", "decimal comma read as a point");
+  c.lon = lon->value;
+  c.lat = lat->value;
+}
+
 bool check_collaborator(const csv_record& r, const csv_columns& columns,
                         std::unordered_map<std::string, std::size_t>& first_row, collaborator& c,
                         row_verdict& verdict) {
@@ -21,29 +41,16 @@ bool check_collaborator(const csv_record& r, const csv_columns& columns,
   c.name = field("name");
   c.kind = field("kind");
   c.row = r.row;
-  if (c.id.empty()) return verdict.note(outcome::rejected, "no_id", "id is empty"), false;
-  if (auto [it, fresh] = first_row.emplace(c.id, r.row); !fresh)
-    return verdict.note(outcome::rejected, "duplicate",
-                        "duplicate of row " + std::to_string(it->second)),
-           false;
+  // Every fault is noted; the first rejection stays the row's reason.
+  if (c.id.empty())
+    verdict.note(outcome::rejected, "no_id", "id is empty");
+  else if (auto [it, fresh] = first_row.emplace(c.id, r.row); !fresh)
+    verdict.note(outcome::rejected, "duplicate", "duplicate of row " + std::to_string(it->second));
   if (std::find(std::begin(collaborator_kinds), std::end(collaborator_kinds), c.kind) ==
       std::end(collaborator_kinds))
-    return verdict.note(outcome::rejected, "unknown_kind", "unknown kind '" + c.kind + "'"), false;
-  if (field("lon").empty() && field("lat").empty()) return true;
-  const auto lon = parse_decimal(field("lon"));
-  const auto lat = parse_decimal(field("lat"));
-  if (!lon || !lat || lon->value < -180 || lon->value > 180 || lat->value < -90 ||
-      lat->value > 90) {
-    verdict.note(outcome::flagged, "bad_coordinates",
-                 "coordinates (" + std::string(field("lon")) + ", " + std::string(field("lat")) +
-                     ") are not lon/lat; kept without a location");
-    return true;
-  }
-  if (lon->decimal_comma || lat->decimal_comma)
-    verdict.note(outcome::normalized, "decimal_comma", "decimal comma read as a point");
-  c.lon = lon->value;
-  c.lat = lat->value;
-  return true;
+    verdict.note(outcome::rejected, "unknown_kind", "unknown kind '" + c.kind + "'");
+  read_location(field("lon"), field("lat"), c, verdict);
+  return verdict.result() != outcome::rejected;
 }
 
 }  // namespace

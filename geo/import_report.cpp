@@ -81,6 +81,7 @@ std::string import_report::to_json() const {
     for (const auto& [key, n] : l.reasons)
       by_reason[key.first][key.second] = n;
     j["by_reason"] = by_reason;
+    j["within_tolerance"] = l.within_tolerance;
     j["changes"] = {{"inserted", l.changes.inserted}, {"updated", l.changes.updated},
                     {"deleted", l.changes.deleted},   {"unchanged", l.changes.unchanged},
                     {"retired", l.changes.retired},   {"restored", l.changes.restored}};
@@ -110,6 +111,12 @@ std::string import_report::to_text() const {
     for (const auto& [key, n] : l.reasons) {
       std::snprintf(line, sizeof line, "  %-20s %-10s %-28s %8zu\n", l.layer.c_str(),
                     key.first.c_str(), key.second.c_str(), n);
+      out += line;
+    }
+  for (const layer_report& l : layers)
+    if (l.within_tolerance > 0) {
+      std::snprintf(line, sizeof line, "  %-20s %-39s %8zu\n", l.layer.c_str(),
+                    "placed within the edge tolerance", l.within_tolerance);
       out += line;
     }
   std::snprintf(line, sizeof line, "done in %.2f s\n", seconds);

@@ -62,6 +62,9 @@ struct layer_report {
   std::map<std::pair<std::string, std::string>, std::size_t> reasons;
   change_counts changes;
   std::vector<import_issue> issues;
+  /// Rows placed in an area only by the edge tolerance (targets within 1e-6 degrees of their
+  /// declared RT, or in no area but that near one; docs/import.md).
+  std::size_t within_tolerance = 0;
 
   /// Counts one row; non-clean rows are kept as issues.
   void add(std::size_t row, std::string key, const row_verdict& verdict, std::string raw);

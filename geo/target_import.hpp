@@ -30,12 +30,19 @@ struct target_import_result {
   target_registry registry;
 };
 
+/// A program name as stored: ASCII letters lower-cased and spaces trimmed, so that a registry
+/// writing PANGAN or Pangan means pangan. Check the result with is_program.
+std::string program_name(std::string_view text);
+
 /// Reads a targets CSV (id, program, need, household_size, priority, lon, lat, kode_kel, rw,
 /// rt, registered_at; any order, `,` `;` or tab) and decides each row's outcome:
 /// clean, normalized (decimal comma), corrected (lon/lat swapped, accepted only when the swapped
 /// point lies in the declared kelurahan), flagged (point in another RT than declared), unlocated
 /// (no coordinates, declared RT known) or rejected (with the reason). Every row is counted in
 /// `report`; located targets get their RT, RW, kelurahan, kecamatan and kota from their point.
+/// A point within the edge tolerance (1e-6 degrees) of its declared RT counts as in it, and a
+/// point in no area as in the nearest one within it; `report.within_tolerance` counts the rows
+/// it placed (docs/import.md).
 target_import_result import_targets(const std::string& path, const area_lookup& areas,
                                     layer_report& report, progress& progress,
                                     const stop_token& stop);

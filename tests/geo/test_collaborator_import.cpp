@@ -75,4 +75,18 @@ TEST_F(ImportCollaborators, CountsEveryRowReadInExactlyOneOutcome) {
   EXPECT_EQ(m_report.count(geo::outcome::rejected), 4u);
 }
 
+TEST(ImportCollaboratorsFaults, NamesEveryFaultOfARejectedRowAndKeepsTheFirstAsReason) {
+  geo::layer_report report;
+  geo::silent_progress progress;
+  const auto kept = geo::import_collaborators(
+      std::string(SASARAN_TEST_DATA) + "/collaborators-2rows-second-with-three-faults.csv", report,
+      progress, geo::stop_token());
+  ASSERT_EQ(kept.size(), 1u);
+  const geo::import_issue i = test_support::issue_at(report, 3);
+  EXPECT_EQ(i.result, geo::outcome::rejected);
+  EXPECT_EQ(i.reason, "duplicate");
+  EXPECT_EQ(i.message,
+            "duplicate of row 2; unknown kind 'bank'; coordinates (200, -6.2) are not lon/lat");
+}
+
 }  // namespace

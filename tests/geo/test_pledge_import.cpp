@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/issue_at.hpp"
+
 #include <string>
 #include <vector>
 
@@ -50,8 +52,11 @@ TEST_F(ImportPledges, KeepsValidPledgesWithAmountOrQuantity) {
   EXPECT_EQ(m_kept[2].pledged_at, "2024-02-05");
 }
 
-TEST_F(ImportPledges, RejectsUnknownCollaborator) {
-  EXPECT_EQ(message(3), "unknown collaborator 'C9'");
+TEST_F(ImportPledges, RejectsUnknownCollaboratorNamingItsOtherFaultsToo) {
+  EXPECT_EQ(message(3),
+            "unknown collaborator 'C9'; double help: target T01 (pangan) is already held by "
+            "pledge P01 (row 2)");
+  EXPECT_EQ(test_support::issue_at(m_report, 3).reason, "unknown_collaborator");
 }
 
 TEST_F(ImportPledges, RejectsUnknownTarget) {
@@ -97,8 +102,55 @@ TEST_F(ImportPledges, LetsCancelledPledgeLeaveItsTargetFree) {
   EXPECT_EQ(message(14), "no issue at row 14");  // P13, committed, on T02
 }
 
-TEST_F(ImportPledges, RejectsDuplicateIdNamingTheFirstRow) {
-  EXPECT_EQ(message(15), "duplicate of row 2");
+TEST_F(ImportPledges, RejectsDuplicateIdNamingTheFirstRowAndItsOtherFaults) {
+  EXPECT_EQ(message(15),
+            "duplicate of row 2; double help: target T01 (pangan) is already held by pledge P01 "
+            "(row 2)");
+  EXPECT_EQ(test_support::issue_at(m_report, 15).reason, "duplicate");
+}
+
+// pledges-4rows-several-faults-program-case.csv: every fault of a row in its message, the
+// first rejection its reason; program names in any case, stored lower case.
+class ImportPledgesFaults : public ::testing::Test {
+ protected:
+  ImportPledgesFaults()
+      : m_kept(geo::import_pledges(
+            std::string(SASARAN_TEST_DATA) + "/pledges-4rows-several-faults-program-case.csv",
+            {"C1", "C2"}, two_targets_one_rejected(), m_report, m_progress, m_stop)) {}
+
+  geo::layer_report m_report;
+  geo::silent_progress m_progress;
+  geo::stop_token m_stop;
+  std::vector<geo::pledge> m_kept;
+};
+
+TEST_F(ImportPledgesFaults, ReadsProgramNamesInAnyCaseAndStoresThemLowerCase) {
+  ASSERT_EQ(m_kept.size(), 2u);
+  EXPECT_EQ(m_kept[0].id, "P21");
+  EXPECT_EQ(m_kept[0].program, "pangan");
+  EXPECT_EQ(m_kept[1].id, "P22");
+  EXPECT_EQ(m_kept[1].program, "pendidikan");
+}
+
+TEST_F(ImportPledgesFaults, NamesEveryFaultOfARejectedRowAndKeepsTheFirstAsReason) {
+  const geo::import_issue i = test_support::issue_at(m_report, 4);
+  EXPECT_EQ(i.key, "P23");
+  EXPECT_EQ(i.result, geo::outcome::rejected);
+  EXPECT_EQ(i.reason, "unknown_collaborator");
+  EXPECT_EQ(i.message,
+            "unknown collaborator 'C9'; program 'umkm' is not the program 'pangan' of target T01; "
+            "unknown status 'pending' (expected committed, delivered or cancelled); a pledge of "
+            "money (uang) needs amount_idr > 0, got '-5'; pledged_at '2024-02-30' is not a date "
+            "YYYY-MM-DD");
+}
+
+TEST_F(ImportPledgesFaults, ARejectedActivePledgeNamesTheHolderButNeverHoldsTheTarget) {
+  const geo::import_issue i = test_support::issue_at(m_report, 5);
+  EXPECT_EQ(i.reason, "unknown_form");
+  EXPECT_EQ(i.message,
+            "unknown form 'transfer' (expected uang or barang); double help: target T01 (pangan) "
+            "is already held by pledge P21 (row 2)");
+  EXPECT_EQ(m_report.count(geo::outcome::rejected), 2u);
 }
 
 TEST_F(ImportPledges, RejectsRowWithWrongFieldCount) {

@@ -238,6 +238,140 @@ TEST_F(ImportTargets, ReadsSemicolonBomCrlfFileWithColumnsInAnotherOrderAlike) {
   EXPECT_EQ(report.outcomes, m_report.outcomes);
 }
 
+// targets-4rows-several-faults-program-case-multiline-blank-line.csv: a row with four faults,
+// program names in other cases, a quoted line break and a blank line before later rows.
+class ImportTargetsFaults : public ::testing::Test {
+ protected:
+  ImportTargetsFaults()
+      : m_result(import(data_dir + "/targets-4rows-several-faults-program-case-multiline-blank-"
+                                   "line.csv",
+                        jakarta_squares(), m_report)) {}
+
+  geo::layer_report m_report;
+  geo::target_import_result m_result;
+};
+
+TEST_F(ImportTargetsFaults, NamesEveryFaultOfARejectedRowAndKeepsTheFirstAsReason) {
+  const geo::import_issue i = test_support::issue_at(m_report, 2);
+  EXPECT_EQ(i.key, "T20");
+  EXPECT_EQ(i.result, geo::outcome::rejected);
+  EXPECT_EQ(i.reason, "unknown_program");
+  EXPECT_EQ(i.message,
+            "unknown program 'SEMBAKO'; priority '9' is not a whole number 1 to 5; household_size "
+            "'0' is not a whole number of at least 1; registered_at 'kemarin' is not a date "
+            "YYYY-MM-DD");
+}
+
+TEST_F(ImportTargetsFaults, NamesEveryFaultOfADuplicateRow) {
+  const geo::import_issue i = test_support::issue_at(m_report, 7);
+  EXPECT_EQ(i.key, "T21");
+  EXPECT_EQ(i.reason, "duplicate");
+  EXPECT_EQ(i.message,
+            "duplicate of row 3; household_size 'x' is not a whole number of at least 1; no "
+            "coordinates and the declared RT 3171010001009009 does not exist");
+  EXPECT_EQ(m_result.registry.program_of.at("T21"), "pangan");
+}
+
+TEST_F(ImportTargetsFaults, ReadsProgramNamesInAnyCaseAndStoresThemLowerCase) {
+  ASSERT_EQ(m_result.targets.size(), 2u);
+  EXPECT_EQ(m_result.targets[0].id, "T21");
+  EXPECT_EQ(m_result.targets[0].program, "pangan");
+  EXPECT_EQ(m_result.targets[0].import_outcome, geo::outcome::clean);
+  EXPECT_EQ(m_result.targets[1].id, "T22");
+  EXPECT_EQ(m_result.targets[1].program, "pendidikan");
+}
+
+TEST_F(ImportTargetsFaults, NumbersRowsByTheFileLineWhereTheyStart) {
+  EXPECT_EQ(m_result.targets[0].row, 3u);
+  EXPECT_EQ(m_result.targets[0].need, "beras\nminyak");
+  EXPECT_EQ(m_result.targets[1].row, 6u);
+  EXPECT_EQ(m_report.issues.size(), 2u);
+  EXPECT_EQ(m_report.issues[1].row, 7u);
+}
+
+// targets-6rows-within-and-beyond-edge-tolerance.csv on the squares: points 5e-7 and 2e-6
+// degrees from RT edges, either side of the 1e-6 tolerance.
+class ImportTargetsTolerance : public ::testing::Test {
+ protected:
+  ImportTargetsTolerance()
+      : m_result(import(data_dir + "/targets-6rows-within-and-beyond-edge-tolerance.csv",
+                        jakarta_squares(), m_report)) {}
+
+  const geo::target* target(const std::string& id) const {
+    for (const geo::target& t : m_result.targets)
+      if (t.id == id) return &t;
+    return nullptr;
+  }
+
+  geo::layer_report m_report;
+  geo::target_import_result m_result;
+};
+
+TEST_F(ImportTargetsTolerance, APointInAnotherRtWithinTheToleranceOfItsOwnIsInItsOwn) {
+  ASSERT_NE(target("N1"), nullptr);
+  EXPECT_EQ(target("N1")->rt_code, "3171010001001001");
+  EXPECT_EQ(target("N1")->import_outcome, geo::outcome::clean);
+}
+
+TEST_F(ImportTargetsTolerance, APointBeyondTheToleranceOfItsOwnRtIsFlaggedInTheOther) {
+  EXPECT_EQ(test_support::issue_at(m_report, 3).message,
+            "point lies in RT 3171010001002001, declared RT 3171010001001001");
+}
+
+TEST_F(ImportTargetsTolerance, APointOutsideEveryAreaWithinTheToleranceOfItsOwnRtIsInIt) {
+  ASSERT_NE(target("N3"), nullptr);
+  EXPECT_EQ(target("N3")->rt_code, "3171010001001001");
+  EXPECT_EQ(target("N3")->import_outcome, geo::outcome::clean);
+}
+
+TEST_F(ImportTargetsTolerance, APointOutsideEveryAreaGoesToTheNearestRtWithinTheTolerance) {
+  ASSERT_NE(target("N4"), nullptr);
+  EXPECT_EQ(target("N4")->rt_code, "3171010001001001");
+  EXPECT_EQ(test_support::issue_at(m_report, 5).message,
+            "point lies in RT 3171010001001001, declared RT 3171010001002001");
+}
+
+TEST_F(ImportTargetsTolerance, APointBeyondTheToleranceOfEveryAreaIsOutside) {
+  const geo::import_issue i = test_support::issue_at(m_report, 6);
+  EXPECT_EQ(i.reason, "outside");
+  EXPECT_EQ(i.message, "point (106.799997, -6.195) lies outside every imported boundary");
+}
+
+TEST_F(ImportTargetsTolerance, APointJustOutsideItsKelurahanWithoutRtsIsInIt) {
+  ASSERT_NE(target("N6"), nullptr);
+  EXPECT_EQ(target("N6")->kelurahan_code, "3171010002");
+  EXPECT_EQ(test_support::issue_at(m_report, 7).message,
+            "point lies in kelurahan 3171010002 but in no RT; declared RT 3171010002001001");
+}
+
+TEST_F(ImportTargetsTolerance, CountsTheRowsTheTolerancePlaced) {
+  EXPECT_EQ(m_report.within_tolerance, 4u);  // N1, N3, N4, N6
+  EXPECT_EQ(m_report.count(geo::outcome::clean), 2u);
+  EXPECT_EQ(m_report.count(geo::outcome::flagged), 3u);
+  EXPECT_EQ(m_report.count(geo::outcome::rejected), 1u);
+}
+
+TEST(ImportTargetsGap, APointInAHairlineGapGoesToItsOwnRtOrElseTheNearest) {
+  // RT 001001 ends at 106.81, RT 002001 starts 8e-7 further east; the points lie between,
+  // 6e-7 from the first and 2e-7 from the second.
+  geo::area_lookup areas = jakarta_squares();
+  areas.rt = geo::area_index({square("3171010001001001", 106.80, -6.20, 106.81, -6.19),
+                              square("3171010001001002", 106.80, -6.19, 106.81, -6.18),
+                              square("3171010001002001", 106.8100008, -6.20, 106.82, -6.19),
+                              square("3171010001002002", 106.81, -6.19, 106.82, -6.18)});
+  geo::layer_report report;
+  const auto result =
+      import(data_dir + "/targets-3rows-in-a-hairline-gap-between-two-rts.csv", areas, report);
+  ASSERT_EQ(result.targets.size(), 3u);
+  EXPECT_EQ(result.targets[0].rt_code, "3171010001001001");
+  EXPECT_EQ(result.targets[1].rt_code, "3171010001002001");
+  EXPECT_EQ(result.targets[2].rt_code, "3171010001002001");
+  EXPECT_EQ(report.count(geo::outcome::clean), 2u);
+  EXPECT_EQ(test_support::issue_at(report, 4).message,
+            "point lies in RT 3171010001002001, declared RT 3171010001002002");
+  EXPECT_EQ(report.within_tolerance, 3u);
+}
+
 TEST(ImportTargetsWithoutAreas, RefusesToStartWithoutRtAreas) {
   geo::layer_report report;
   try {

@@ -16,7 +16,8 @@ def check(what, got, want):
     if got != want:
         failures.append(f"{what}: oracle {got}, pinned {want}")
 t, pt = oracle["targets"], pinned["targets"]
-for k in ("read", "clean", "normalized", "corrected", "flagged", "unlocated", "rejected"):
+for k in ("read", "clean", "normalized", "corrected", "flagged", "unlocated", "rejected",
+          "within_tolerance"):
     check(f"targets {k}", t[k], pt[k])
 for reason, n in t["rejected_by_reason"].items():
     check(f"targets rejected {reason}", n, pt["by_reason"].get("rejected", {}).get(reason, 0))

@@ -136,54 +136,96 @@ CREATE TABLE pts(rowno INTEGER PRIMARY KEY, x REAL, y REAL, decl_kel TEXT, decl_
 INSERT INTO pts SELECT rowno, CAST(lon_n AS REAL), CAST(lat_n AS REAL), decl_kel, decl_rt, comma
   FROM pre WHERE stage = 'locate -';
 
--- every RT polygon covering the point (boundary included); on_edge = point on its boundary.
--- A point within 2e-14 degrees (one unit of double rounding at longitude 106) of its declared
--- RT counts as in it: GEOS's exact predicates put such points on either side by chance.
+-- The edge tolerance (docs/import.md): coordinates have 6 decimals, and a point within 1e-6
+-- degrees of an area's edge counts as on it. Every RT polygon covering the point (boundary
+-- included), and its declared RT when that lies within the tolerance; on_edge = point on its
+-- boundary, exact = the RT covers the point without the tolerance, snug = the point is within
+-- 2e-14 degrees (one unit of double rounding at longitude 106) of it, where the tolerance is
+-- not what placed it.
 CREATE TABLE rt_hit AS
-SELECT p.rowno, r.code, ST_Touches(r.geom, MakePoint(p.x, p.y, 4326)) AS on_edge
+SELECT p.rowno, r.code, ST_Touches(r.geom, MakePoint(p.x, p.y, 4326)) AS on_edge,
+       ST_Covers(r.geom, MakePoint(p.x, p.y, 4326)) = 1 AS exact,
+       ST_Distance(r.geom, MakePoint(p.x, p.y, 4326)) <= 2e-14 AS snug
 FROM pts p CROSS JOIN rt_idx i CROSS JOIN rt_poly r
-WHERE i.minx <= p.x AND i.maxx >= p.x AND i.miny <= p.y AND i.maxy >= p.y
+WHERE i.minx <= p.x + 1e-6 AND i.maxx >= p.x - 1e-6 AND i.miny <= p.y + 1e-6 AND i.maxy >= p.y - 1e-6
   AND r.fid = i.fid
   AND (ST_Covers(r.geom, MakePoint(p.x, p.y, 4326)) = 1
-       OR (r.code = p.decl_rt AND ST_Distance(r.geom, MakePoint(p.x, p.y, 4326)) <= 2e-14));
+       OR (r.code = p.decl_rt AND ST_Distance(r.geom, MakePoint(p.x, p.y, 4326)) <= 1e-6));
 CREATE INDEX rt_hit_row ON rt_hit(rowno);
 
--- one RT per point: the declared one if it is among the hits, else the smallest code
+-- a point in no RT, not within the tolerance of its declared one: the nearest RT within the
+-- tolerance, the smallest code among equally near ones
+CREATE TABLE rt_near AS
+SELECT rowno, code, by_tolerance FROM (
+  SELECT p.rowno, r.code, ST_Distance(r.geom, MakePoint(p.x, p.y, 4326)) > 2e-14 AS by_tolerance,
+         row_number() OVER (PARTITION BY p.rowno
+                            ORDER BY ST_Distance(r.geom, MakePoint(p.x, p.y, 4326)), r.code) AS k
+  FROM pts p CROSS JOIN rt_idx i CROSS JOIN rt_poly r
+  WHERE p.rowno NOT IN (SELECT rowno FROM rt_hit)
+    AND i.minx <= p.x + 1e-6 AND i.maxx >= p.x - 1e-6 AND i.miny <= p.y + 1e-6 AND i.maxy >= p.y - 1e-6
+    AND r.fid = i.fid
+    AND ST_Distance(r.geom, MakePoint(p.x, p.y, 4326)) <= 1e-6)
+WHERE k = 1;
+
+-- one RT per point: the declared one if it is among the hits, else the smallest code, else the
+-- nearest within the tolerance; by_tolerance = the RT does not cover the point itself
 CREATE TABLE rt_pick AS
 SELECT p.rowno,
-       CASE WHEN max(h.code = p.decl_rt) THEN p.decl_rt ELSE min(h.code) END AS code,
-       count(*) AS n_hits, max(h.on_edge) AS on_edge
-FROM pts p JOIN rt_hit h ON h.rowno = p.rowno GROUP BY p.rowno;
+       CASE WHEN max(h.code = p.decl_rt) THEN p.decl_rt ELSE min(CASE WHEN h.exact THEN h.code END) END AS code,
+       count(*) AS n_hits, max(h.on_edge) AS on_edge,
+       CASE WHEN max(h.code = p.decl_rt) THEN NOT max(h.code = p.decl_rt AND (h.exact OR h.snug))
+            ELSE 0 END AS by_tolerance
+FROM pts p JOIN rt_hit h ON h.rowno = p.rowno GROUP BY p.rowno
+UNION ALL
+SELECT rowno, code, 1, 0, by_tolerance FROM rt_near;
 
 -- ------------------------------------------------------------ rule 7: point in a kelurahan
-CREATE TABLE kel_hit AS
-SELECT p.rowno, k.code
+-- the same tolerance: covering kelurahan or the declared one within it, else the nearest within
+-- it; by_tolerance = the kelurahan was found only through the tolerance
+CREATE TABLE kel_cand AS
+SELECT p.rowno, k.code, ST_Covers(k.geom, MakePoint(p.x, p.y, 4326)) = 1 AS exact,
+       k.code = p.decl_kel AS declared, ST_Distance(k.geom, MakePoint(p.x, p.y, 4326)) AS dist
 FROM pts p CROSS JOIN kel_idx i CROSS JOIN kel_poly k
 WHERE p.rowno NOT IN (SELECT rowno FROM rt_pick)
-  AND i.minx <= p.x AND i.maxx >= p.x AND i.miny <= p.y AND i.maxy >= p.y
+  AND i.minx <= p.x + 1e-6 AND i.maxx >= p.x - 1e-6 AND i.miny <= p.y + 1e-6 AND i.maxy >= p.y - 1e-6
   AND k.fid = i.fid
-  AND (ST_Covers(k.geom, MakePoint(p.x, p.y, 4326)) = 1
-       OR (k.code = p.decl_kel AND ST_Distance(k.geom, MakePoint(p.x, p.y, 4326)) <= 2e-14));
+  AND ST_Distance(k.geom, MakePoint(p.x, p.y, 4326)) <= 1e-6;
+CREATE TABLE kel_hit AS
+SELECT rowno, code, by_tolerance FROM (
+  SELECT rowno, code, NOT exact AND dist > 2e-14 AS by_tolerance,
+         row_number() OVER (PARTITION BY rowno
+                            ORDER BY declared DESC, exact DESC, dist, code) AS k
+  FROM kel_cand)
+WHERE k = 1;
 
 -- ------------------------------------------------------------ rule 8: swapped lon/lat
 CREATE TABLE sw AS
 SELECT p.rowno, p.y AS sx, p.x AS sy, p.decl_kel, p.decl_rt,
        EXISTS (SELECT 1 FROM kel_poly k WHERE k.code = p.decl_kel
-                 AND ST_Covers(k.geom, MakePoint(p.y, p.x, 4326)) = 1) AS in_decl_kel
+                 AND ST_Distance(k.geom, MakePoint(p.y, p.x, 4326)) <= 1e-6) AS in_decl_kel,
+       EXISTS (SELECT 1 FROM kel_poly k WHERE k.code = p.decl_kel
+                 AND (ST_Covers(k.geom, MakePoint(p.y, p.x, 4326)) = 1
+                      OR ST_Distance(k.geom, MakePoint(p.y, p.x, 4326)) <= 2e-14)) AS in_decl_kel_exact
 FROM pts p
 WHERE p.rowno NOT IN (SELECT rowno FROM rt_pick) AND p.rowno NOT IN (SELECT rowno FROM kel_hit);
 
-CREATE TABLE sw_rt_hit AS
-SELECT s.rowno, r.code
+-- the swapped point placed in RTs by the same rule as rule 6
+CREATE TABLE sw_rt_cand AS
+SELECT s.rowno, r.code, ST_Covers(r.geom, MakePoint(s.sx, s.sy, 4326)) = 1 AS exact,
+       r.code = s.decl_rt AS declared, ST_Distance(r.geom, MakePoint(s.sx, s.sy, 4326)) AS dist
 FROM sw s CROSS JOIN rt_idx i CROSS JOIN rt_poly r
 WHERE s.in_decl_kel
-  AND i.minx <= s.sx AND i.maxx >= s.sx AND i.miny <= s.sy AND i.maxy >= s.sy
+  AND i.minx <= s.sx + 1e-6 AND i.maxx >= s.sx - 1e-6 AND i.miny <= s.sy + 1e-6 AND i.maxy >= s.sy - 1e-6
   AND r.fid = i.fid
-  AND (ST_Covers(r.geom, MakePoint(s.sx, s.sy, 4326)) = 1
-       OR (r.code = s.decl_rt AND ST_Distance(r.geom, MakePoint(s.sx, s.sy, 4326)) <= 2e-14));
+  AND ST_Distance(r.geom, MakePoint(s.sx, s.sy, 4326)) <= 1e-6;
 CREATE TABLE sw_pick AS
-SELECT s.rowno, CASE WHEN max(h.code = s.decl_rt) THEN s.decl_rt ELSE min(h.code) END AS code, count(*) AS n_hits
-FROM sw s JOIN sw_rt_hit h ON h.rowno = s.rowno GROUP BY s.rowno;
+SELECT rowno, code, n_hits, by_tolerance FROM (
+  SELECT rowno, code, NOT exact AND dist > 2e-14 AS by_tolerance,
+         count(*) OVER (PARTITION BY rowno) AS n_hits,
+         row_number() OVER (PARTITION BY rowno
+                            ORDER BY declared DESC, exact DESC, dist, code) AS k
+  FROM sw_rt_cand)
+WHERE k = 1;
 
 -- ------------------------------------------------------------ final target outcome
 CREATE TABLE tout AS
@@ -193,7 +235,7 @@ SELECT pre.rowno, pre.id, pre.program,
     WHEN rp.code = pre.decl_rt AND pre.comma THEN 'normalized'
     WHEN rp.code = pre.decl_rt THEN 'clean'
     WHEN rp.code IS NOT NULL THEN 'flagged'
-    WHEN EXISTS (SELECT 1 FROM kel_hit k WHERE k.rowno = pre.rowno) THEN 'flagged'
+    WHEN kh.code IS NOT NULL THEN 'flagged'
     WHEN sw.in_decl_kel AND sp.code = pre.decl_rt THEN 'corrected'
     WHEN sw.in_decl_kel THEN 'flagged'
     ELSE 'rejected'
@@ -203,7 +245,7 @@ SELECT pre.rowno, pre.id, pre.program,
     WHEN rp.code = pre.decl_rt AND pre.comma THEN 'decimal_comma'
     WHEN rp.code = pre.decl_rt THEN ''
     WHEN rp.code IS NOT NULL THEN 'rt_mismatch'
-    WHEN EXISTS (SELECT 1 FROM kel_hit k WHERE k.rowno = pre.rowno) THEN 'no_rt'
+    WHEN kh.code IS NOT NULL THEN 'no_rt'
     WHEN sw.in_decl_kel AND sp.code = pre.decl_rt THEN 'swapped_lonlat'
     WHEN sw.in_decl_kel AND sp.code IS NULL THEN 'swapped_no_rt'
     WHEN sw.in_decl_kel THEN 'swapped_rt_mismatch'
@@ -215,9 +257,17 @@ SELECT pre.rowno, pre.id, pre.program,
     WHEN rp.code IS NOT NULL THEN rp.code
     WHEN sw.in_decl_kel THEN coalesce(sp.code, '')
     ELSE ''
-  END AS assigned_rt
+  END AS assigned_rt,
+  CASE
+    WHEN pre.stage <> 'locate -' THEN 0
+    WHEN rp.code IS NOT NULL THEN rp.by_tolerance
+    WHEN kh.code IS NOT NULL THEN kh.by_tolerance
+    WHEN sw.in_decl_kel THEN (NOT sw.in_decl_kel_exact) OR coalesce(sp.by_tolerance, 0)
+    ELSE 0
+  END AS by_tolerance
 FROM pre
 LEFT JOIN rt_pick rp ON rp.rowno = pre.rowno
+LEFT JOIN kel_hit kh ON kh.rowno = pre.rowno
 LEFT JOIN sw ON sw.rowno = pre.rowno
 LEFT JOIN sw_pick sp ON sp.rowno = pre.rowno;
 CREATE INDEX tout_id ON tout(id, rowno);
@@ -227,7 +277,7 @@ CREATE INDEX tout_id ON tout(id, rowno);
 SQL
 printf ".output %s\n" "$(sqlq "$WORK/target_rows.tsv")"
 cat <<'SQL'
-SELECT rowno AS "row", id, outcome, reason, assigned_rt FROM tout WHERE outcome <> 'clean' ORDER BY rowno;
+SELECT rowno AS "row", id, outcome, reason, assigned_rt, by_tolerance FROM tout WHERE outcome <> 'clean' OR by_tolerance ORDER BY rowno;
 .output stdout
 .headers off
 .mode list
@@ -301,7 +351,7 @@ SELECT 'flagged rt_mismatch, found RT in declared kelurahan: ' || (SELECT count(
 SELECT 'flagged rt_mismatch, found RT in another kelurahan: ' || (SELECT count(*) FROM tout o JOIN pts p USING (rowno) WHERE o.reason = 'rt_mismatch' AND substr(o.assigned_rt, 1, 10) <> p.decl_kel);
 SELECT 'flagged no_rt (in a kelurahan, in no RT): ' || (SELECT count(*) FROM tout WHERE reason = 'no_rt');
 SELECT '   ... of which the kelurahan is the declared one: ' || (SELECT count(*) FROM kel_hit k JOIN pts p USING (rowno) WHERE k.code = p.decl_kel);
-SELECT 'points in >1 kelurahan (rule 7): ' || (SELECT count(*) FROM (SELECT rowno FROM kel_hit GROUP BY rowno HAVING count(*) > 1));
+SELECT 'points in >1 kelurahan (rule 7): ' || (SELECT count(*) FROM (SELECT rowno FROM kel_cand WHERE exact GROUP BY rowno HAVING count(*) > 1));
 SELECT 'in no kelurahan (rule 8 candidates): ' || (SELECT count(*) FROM sw);
 SELECT '   swapped point inside declared kelurahan: ' || (SELECT count(*) FROM sw WHERE in_decl_kel);
 SELECT '   ... swapped RT = declared (corrected): ' || (SELECT count(*) FROM tout WHERE reason = 'swapped_lonlat');
@@ -333,6 +383,7 @@ SELECT json_object(
      'flagged',    (SELECT count(*) FROM tout WHERE outcome = 'flagged'),
      'unlocated',  (SELECT count(*) FROM tout WHERE outcome = 'unlocated'),
      'rejected',   (SELECT count(*) FROM tout WHERE outcome = 'rejected'),
+     'within_tolerance', (SELECT count(*) FROM tout WHERE outcome <> 'rejected' AND by_tolerance),
      'rejected_by_reason', (SELECT json_group_object(reason, n) FROM
         (SELECT r.reason, (SELECT count(*) FROM tout o WHERE o.outcome = 'rejected' AND o.reason = r.reason) AS n
            FROM treason r ORDER BY r.ord, r.reason))),
