@@ -23,6 +23,7 @@ struct import_options {
   std::string source;
   std::string level;  // kota, kecamatan, kelurahan, rw, rt for an area layer
   std::string layer;
+  std::string source_layer;  // the layer to read from a multi-layer source
   std::string code;
   std::string name;
   std::string parent;

@@ -5,7 +5,9 @@
 #include <fstream>
 
 #include "cli/commands.hpp"
+#include "cli/new_database_guard.hpp"
 #include "cli/progress_bar.hpp"
+#include "cli/usage_error.hpp"
 #include "geo/dataset_description.hpp"
 #include "geo/error.hpp"
 #include "geo/importer.hpp"
@@ -16,29 +18,55 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_interrupt(int) {
-  g_interrupted.store(true);
-  // A second Ctrl-C ends the process at once; the store's transaction still rolls back.
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+extern "C" void on_interrupt(int signal) {
+  if (g_interrupted.exchange(true)) {
+    // A second Ctrl-C ends the process at once; an existing store's journal rolls the
+    // transaction back on its next opening, and a store this import created goes with it.
+    new_database_guard::unlink_current();
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+  }
+}
+
+// A rule flag parsed, its syntax errors being usage errors.
+geo::code_rule rule_flag(const char* flag, const std::string& text, const std::string& strip) {
+  try {
+    return geo::code_rule::parse(text, strip);
+  } catch (const geo::input_error& e) {
+    throw usage_error(std::string(flag) + " '" + text + "': " + e.what());
+  }
 }
 
 geo::area_layer_spec area_spec_from_flags(const import_options& o) {
   const auto level = geo::parse_admin_level(o.level);
   if (!level)
-    throw geo::input_error("--level '" + o.level +
-                           "' is not one of kota, kecamatan, kelurahan, rw, rt");
-  if (o.code.empty()) throw geo::input_error("--code is required with --level");
+    throw usage_error("--level '" + o.level + "' is not one of kota, kecamatan, kelurahan, rw, rt");
+  if (o.code.empty()) throw usage_error("--code is required with --level");
+  if (o.parent.empty() && *level != geo::admin_level::kota)
+    throw usage_error("--parent is required for level " + o.level);
   geo::area_layer_spec spec;
   spec.level = *level;
   spec.layer = o.layer.empty() ? std::string(geo::to_string(*level)) : o.layer;
   spec.path = o.source;
-  spec.code = geo::code_rule::parse(o.code, o.strip_prefix);
-  if (!o.name.empty()) spec.name = geo::code_rule::parse(o.name);
-  if (!o.parent.empty()) spec.parent = geo::code_rule::parse(o.parent, o.strip_prefix);
-  if (spec.parent.empty() && *level != geo::admin_level::kota)
-    throw geo::input_error("--parent is required for level " + o.level);
+  spec.source_layer = o.source_layer;
+  spec.code = rule_flag("--code", o.code, o.strip_prefix);
+  if (!o.name.empty()) spec.name = rule_flag("--name", o.name, "");
+  if (!o.parent.empty()) spec.parent = rule_flag("--parent", o.parent, o.strip_prefix);
   return spec;
+}
+
+// Flags that only mean something for one area file are refused elsewhere rather than ignored.
+void check_flags(const import_options& o) {
+  if (!o.level.empty()) return;
+  const std::pair<const char*, const std::string*> area_flags[] = {
+      {"--layer", &o.layer},   {"--source-layer", &o.source_layer},
+      {"--code", &o.code},     {"--name", &o.name},
+      {"--parent", &o.parent}, {"--strip-prefix", &o.strip_prefix}};
+  for (const auto& [flag, value] : area_flags)
+    if (!value->empty())
+      throw usage_error(std::string(flag) + " is for one area file, given with --level" +
+                        (o.table.empty() ? "; a dataset description names its own layers"
+                                         : "; not with --table"));
 }
 
 geo::import_report run(geo::importer& importer, const import_options& o) {
@@ -55,29 +83,42 @@ void write_report(const std::string& path, const geo::import_report& report) {
   if (!out) throw geo::input_error("cannot write the report to '" + path + "'");
 }
 
+int import_into_store(const import_options& options, new_database_guard& created) {
+  geo::import_report report;
+  {
+    geo::spatialite_store store(options.db, geo::spatialite_store::journal::bulk);
+    progress_bar bar(stderr);
+    geo::importer importer(store, bar, geo::stop_token(&g_interrupted));
+    report = run(importer, options);
+  }
+  created.keep();
+  std::fputs(report.to_text().c_str(), stdout);
+  std::printf("stored in %s\n", options.db.c_str());
+  if (!options.report_file.empty()) {
+    try {
+      write_report(options.report_file, report);
+    } catch (const geo::error& e) {
+      std::fprintf(stderr, "sasaran import: the import landed, but %s\n", e.what());
+      return exit_failure;
+    }
+  }
+  return options.strict && report.rejected() > 0 ? exit_rejections : exit_ok;
+}
+
 }  // namespace
 
 int run_import(const import_options& options) {
   try {
-    const std::filesystem::path db(options.db);
-    if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
-    geo::spatialite_store store(options.db, geo::spatialite_store::journal::bulk);
-    progress_bar bar(stderr);
+    // Wrong flags are found before a database is opened, let alone created.
+    check_flags(options);
+    if (!options.level.empty()) area_spec_from_flags(options);
+    new_database_guard created(options.db);
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
-    geo::importer importer(store, bar, geo::stop_token(&g_interrupted));
-    const geo::import_report report = run(importer, options);
-    std::fputs(report.to_text().c_str(), stdout);
-    std::printf("stored in %s\n", options.db.c_str());
-    if (!options.report_file.empty()) {
-      try {
-        write_report(options.report_file, report);
-      } catch (const geo::error& e) {
-        std::fprintf(stderr, "sasaran import: the import landed, but %s\n", e.what());
-        return exit_failure;
-      }
-    }
-    return options.strict && report.rejected() > 0 ? exit_rejections : exit_ok;
+    return import_into_store(options, created);
+  } catch (const usage_error& e) {
+    std::fprintf(stderr, "sasaran import: %s\n", e.what());
+    return exit_usage;
   } catch (const geo::interrupted_error& e) {
     std::fprintf(stderr, "\nsasaran import: %s; the database is unchanged\n", e.what());
     return exit_interrupted;

@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
   imp->add_option("--level", import.level,
                   "Level of an area file: kota, kecamatan, kelurahan, rw, rt");
   imp->add_option("--layer", import.layer, "Layer name in the store (default: the level)");
+  imp->add_option("--source-layer", import.source_layer,
+                  "Layer of the file to read, for a source of several layers (e.g. a GeoPackage)");
   imp->add_option("--code", import.code,
                   "Attributes making the code, FIELD[:WIDTH]+..., e.g. KODE_KEL+RW:3");
   imp->add_option("--name", import.name, "Attributes making the name, e.g. NAMA_KEL");

@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -23,6 +24,13 @@ void print_runs(geo::sqlite_db& db, std::size_t limit) {
 
 int run_report(const report_options& o) {
   try {
+    // A report only reads: opening a missing path would create an empty database there.
+    if (!std::filesystem::exists(o.db)) {
+      std::fprintf(stderr,
+                   "sasaran report: there is no database '%s' (make one with sasaran import)\n",
+                   o.db.c_str());
+      return exit_failure;
+    }
     geo::sqlite_db db(o.db);
     if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'import_issues'").step()) {
       std::fprintf(stderr, "sasaran report: '%s' holds no import yet\n", o.db.c_str());

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/usage_error.hpp"
 #include "geo/access_token.hpp"
 #include "geo/error.hpp"
 #include "geo/spatialite_store.hpp"
@@ -12,12 +13,6 @@
 
 namespace cli {
 namespace {
-
-// Raised for flags that do not go together; exit_usage.
-class usage_error : public geo::error {
- public:
-  using geo::error::error;
-};
 
 std::string joined(const std::vector<std::string>& words) {
   std::string out;

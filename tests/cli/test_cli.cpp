@@ -125,10 +125,25 @@ TEST(Cli, MissingFileFailsNamingItAndKeepsTheDatabase) {
     fs::remove(db + suffix);
 }
 
-TEST(Cli, LevelNeedsACodeRule) {
-  const run_result r = run("import --db " + temp_path("x.sqlite") + " --level rw file.geojson");
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("--code is required with --level"), std::string::npos) << r.output;
+TEST(Cli, WrongAreaFlagsAreUsageErrorsThatCreateNoDatabase) {
+  const std::string db = temp_path("usage.sqlite");
+  const std::pair<std::string, std::string> cases[] = {
+      {"--level foo --code C --parent P f.geojson",
+       "sasaran import: --level 'foo' is not one of kota, kecamatan, kelurahan, rw, rt\n"},
+      {"--level rw f.geojson", "sasaran import: --code is required with --level\n"},
+      {"--level rw --code KODE_KEL+RW:3 f.geojson",
+       "sasaran import: --parent is required for level rw\n"},
+      {"--code KODE_KEL --table targets f.csv",
+       "sasaran import: --code is for one area file, given with --level; not with --table\n"},
+      {"--source-layer rw datasets/jakarta.json",
+       "sasaran import: --source-layer is for one area file, given with --level; a dataset "
+       "description names its own layers\n"}};
+  for (const auto& [flags, message] : cases) {
+    const split_result r = run_split("import --db " + db + " " + flags);
+    EXPECT_EQ(r.exit_code, 2) << flags;
+    EXPECT_EQ(r.err, message) << flags;
+    EXPECT_FALSE(fs::exists(db)) << flags;
+  }
 }
 
 TEST(Cli, StrictExitsWithThreeWhenRowsWereRejectedAndReportsThemAsJson) {
@@ -331,6 +346,286 @@ TEST_F(CliToken, RevokeMarksTheTokenRevokedOnceAndAuditsIt) {
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_EQ(unknown.err,
             "sasaran token revoke: token tok_ffffffff does not exist; nothing was changed\n");
+}
+
+std::string datasets() {
+  const char* env = std::getenv("SASARAN_DATASETS");
+  return env && *env ? env : SASARAN_SOURCE_DIR "/../shared/datasets";
+}
+
+std::string shell(const std::string& command) {
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buffer{};
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    out.append(buffer.data(), n);
+  pclose(pipe);
+  return out;
+}
+
+// A digest of every table's content, to show that a failed import left the database as it was.
+std::string content_digest(const std::string& db) {
+  return shell("sqlite3 " + db + " .sha3sum");
+}
+
+void remove_database(const std::string& db) {
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+    fs::remove(db + suffix);
+}
+
+// The files a database at `db` would leave, present ones only.
+std::vector<std::string> database_files(const std::string& db) {
+  std::vector<std::string> found;
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+    if (fs::exists(db + suffix)) found.push_back(db + suffix);
+  return found;
+}
+
+// The Jakarta kelurahan and RWs (from SASARAN_DATASETS) in a database of a temporary folder,
+// and damaged copies of the RW layer made there, as an operator's update would bring them.
+class CliDamagedSource : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    s_dir = new std::string(temp_path("damaged"));
+    fs::create_directories(*s_dir);
+    const std::string db = *s_dir + "/jakarta.sqlite";
+    const std::string jakarta = datasets() + "/jakarta/";
+    const run_result kelurahan =
+        run("import --db " + db +
+            " --level kelurahan --code village_code --strip-prefix id --name village --parent "
+            "district_code " +
+            jakarta + "kelurahan_hdx_bps2020.geojson");
+    ASSERT_EQ(kelurahan.exit_code, 0) << kelurahan.output;
+    const run_result rw =
+        run("import --db " + db + " " + rw_flags + " " + jakarta + "rw_synthetic.geojson");
+    ASSERT_EQ(rw.exit_code, 0) << rw.output;
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*s_dir);
+    delete s_dir;
+  }
+
+  static std::string db() { return *s_dir + "/jakarta.sqlite"; }
+  static std::string path(const std::string& name) { return *s_dir + "/" + name; }
+  static std::string stored_rws() {
+    return shell("sqlite3 " + db() + " \"SELECT count(*) FROM areas WHERE layer = 'rw'\"");
+  }
+
+  static constexpr const char* rw_flags = "--level rw --code KODE_KEL+RW:3 --parent KODE_KEL";
+  static std::string* s_dir;
+};
+
+std::string* CliDamagedSource::s_dir = nullptr;
+
+// Overwrites the 4 KiB page at half the file's size with bytes that are no SQLite page.
+void overwrite_middle_page(const std::string& file) {
+  const auto size = fs::file_size(file);
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp(static_cast<std::streamoff>(size / 2 / 4096 * 4096));
+  const std::string garbage(4096, '\x5a');
+  f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+}
+
+TEST_F(CliDamagedSource, GeoPackageWithADamagedPageFailsNamingFileLayerAndFeature) {
+  const std::string gpkg = path("rw.gpkg");
+  shell("ogr2ogr -f GPKG " + gpkg + " " + datasets() + "/jakarta/rw_synthetic.geojson");
+  overwrite_middle_page(gpkg);
+  ASSERT_EQ(stored_rws(), "2841\n");
+  const std::string before = content_digest(db());
+  const split_result r = run_split("import --db " + db() + " " + rw_flags + " " + gpkg);
+  EXPECT_EQ(r.exit_code, 1);
+  // Which feature the page held depends on the page layout GDAL wrote; the rest is exact.
+  const std::regex message(
+      "\nsasaran import: '" + gpkg +
+      "' layer 'rw_synthetic': cannot read feature [1-9][0-9]*: In GetNextRawFeature\\(\\): "
+      "sqlite3_step\\(\\) : database disk image is malformed; the database is unchanged\n");
+  EXPECT_TRUE(std::regex_search(r.err, message)) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(stored_rws(), "2841\n");
+  EXPECT_EQ(content_digest(db()), before);
+}
+
+// The number (first = 1) of the first record that a .shp of `size` bytes no longer holds
+// whole, from the offsets and lengths in its .shx (ESRI Shapefile Technical Description:
+// 100-byte header, then 8 bytes a record, big-endian 16-bit words).
+long first_cut_record(const std::string& shx, std::uintmax_t size) {
+  const std::string index = read_file(shx);
+  const auto word = [&](std::size_t at) {
+    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(index[at + i]); };
+    return (std::uintmax_t{b(0)} << 24 | std::uintmax_t{b(1)} << 16 | std::uintmax_t{b(2)} << 8 |
+            std::uintmax_t{b(3)}) *
+           2;
+  };
+  for (std::size_t k = 0; 100 + 8 * k + 8 <= index.size(); ++k)
+    if (word(100 + 8 * k) + 8 + word(100 + 8 * k + 4) > size) return static_cast<long>(k) + 1;
+  return -1;
+}
+
+TEST_F(CliDamagedSource, ShapefileCutInHalfFailsNamingTheFirstFeatureItCannotRead) {
+  const std::string folder = path("shp");
+  fs::create_directories(folder);
+  shell("ogr2ogr -f 'ESRI Shapefile' " + folder + "/rw.shp " + datasets() +
+        "/jakarta/rw_synthetic.geojson");
+  const std::string shp = folder + "/rw.shp";
+  fs::resize_file(shp, fs::file_size(shp) / 2);
+  const long cut = first_cut_record(folder + "/rw.shx", fs::file_size(shp));
+  ASSERT_GT(cut, 1);
+  const std::string before = content_digest(db());
+  const split_result r = run_split("import --db " + db() + " " + rw_flags + " " + shp);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("sasaran import: '" + shp + "' layer 'rw': cannot read feature " +
+                       std::to_string(cut) + ": Error in fread() reading object of size "),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("from .shp file; the database is unchanged\n"), std::string::npos) << r.err;
+  EXPECT_EQ(stored_rws(), "2841\n");
+  EXPECT_EQ(content_digest(db()), before);
+}
+
+TEST_F(CliDamagedSource, MultiLayerSourceNeedsSourceLayerNamingOneOfItsLayers) {
+  const std::string gpkg = path("two-layers.gpkg");
+  shell("ogr2ogr -f GPKG -nln rw_2019 " + gpkg + " " + datasets() +
+        "/jakarta/rw_synthetic.geojson");
+  shell("ogr2ogr -update -f GPKG -nln rw_2020 " + gpkg + " " + datasets() +
+        "/jakarta/rw_synthetic.geojson");
+  const std::string before = content_digest(db());
+  const split_result none = run_split("import --db " + db() + " " + rw_flags + " " + gpkg);
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_EQ(none.err, "\nsasaran import: '" + gpkg +
+                          "' holds 2 layers ('rw_2019', 'rw_2020'); name the one to read with "
+                          "--source-layer (\"source_layer\" in a dataset description); the "
+                          "database is unchanged\n");
+  const split_result unknown =
+      run_split("import --db " + db() + " " + rw_flags + " --source-layer rw " + gpkg);
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_EQ(unknown.err, "\nsasaran import: '" + gpkg +
+                             "' has no layer 'rw' (it has: 'rw_2019', 'rw_2020'); the database "
+                             "is unchanged\n");
+  EXPECT_EQ(content_digest(db()), before);
+  const run_result chosen =
+      run("import --db " + db() + " " + rw_flags + " --source-layer rw_2020 " + gpkg);
+  EXPECT_EQ(chosen.exit_code, 0) << chosen.output;
+  EXPECT_NE(chosen.output.find("\nrw                         2841     2835"), std::string::npos)
+      << chosen.output;
+}
+
+TEST(Cli, ReportOnAMissingDatabaseFailsAndCreatesNoFile) {
+  const std::string db = temp_path("no-such.sqlite");
+  const split_result r = run_split("report --db " + db);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "sasaran report: there is no database '" + db + "' (make one with sasaran import)\n");
+  EXPECT_EQ(database_files(db), std::vector<std::string>{});
+}
+
+TEST(Cli, FailedImportIntoANewPathLeavesNoFileNorFolder) {
+  const std::string folder = temp_path("new-folder");
+  const std::string db = folder + "/sub/new.sqlite";
+  const split_result r =
+      run_split("import --db " + db + " --table collaborators " + data("no-such-file.csv"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the database is unchanged"), std::string::npos) << r.err;
+  EXPECT_EQ(database_files(db), std::vector<std::string>{});
+  EXPECT_FALSE(fs::exists(folder));
+}
+
+TEST(Cli, InterruptedImportIntoANewPathLeavesNoFile) {
+  const std::string db = temp_path("interrupted-new.sqlite");
+  std::vector<std::string> args = {SASARAN_BINARY, "import", "--db", db,
+                                   std::string(SASARAN_SOURCE_DIR) + "/datasets/jakarta.json"};
+  std::vector<char*> argv;
+  for (std::string& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t quiet;
+  posix_spawn_file_actions_init(&quiet);
+  posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, SASARAN_BINARY, &quiet, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&quiet);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_FALSE(database_files(db).empty());  // the import is under way
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_EQ(database_files(db), std::vector<std::string>{});
+  remove_database(db);
+}
+
+// `sasaran serve` on a free port over `db`, stopped with SIGTERM when the object goes.
+class served_database {
+ public:
+  explicit served_database(const std::string& db) : m_out(db + ".serve.out") {
+    std::vector<std::string> args = {SASARAN_BINARY, "serve", "--db",      db,
+                                     "--port",       "0",     "--threads", "1"};
+    std::vector<char*> argv;
+    for (std::string& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t files;
+    posix_spawn_file_actions_init(&files);
+    posix_spawn_file_actions_addopen(&files, 1, m_out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&files, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawn(&m_pid, SASARAN_BINARY, &files, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&files);
+    for (int i = 0; i < 300 && read_file(m_out).find("sasaran serve: ready") == std::string::npos;
+         ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::smatch m;
+    const std::string out = read_file(m_out);
+    if (std::regex_search(out, m, std::regex("listening on (http://[0-9.]+:[0-9]+)")))
+      m_base = m[1].str();
+  }
+  ~served_database() {
+    kill(m_pid, SIGTERM);
+    int status = 0;
+    waitpid(m_pid, &status, 0);
+    fs::remove(m_out);
+  }
+  served_database(const served_database&) = delete;
+  served_database& operator=(const served_database&) = delete;
+
+  // The body of GET `path`, by curl.
+  std::string get(const std::string& path) const { return shell("curl -s " + m_base + path); }
+  bool ready() const { return !m_base.empty(); }
+
+ private:
+  std::string m_out;
+  pid_t m_pid = 0;
+  std::string m_base;
+};
+
+// The value of "attribution" in a TileJSON body.
+std::string attribution_in(const std::string& tilejson) {
+  std::smatch m;
+  return std::regex_search(tilejson, m, std::regex("\"attribution\":\\s*\"([^\"]*)\""))
+             ? m[1].str()
+             : "no attribution in " + tilejson;
+}
+
+TEST(Cli, TileJsonCreditsOnlyTheBoundariesTheDatabaseHolds) {
+  const std::string db = temp_path("attribution.sqlite");
+  ASSERT_EQ(import_two_kelurahan(db), 0);
+  {
+    const served_database kelurahan_only(db);
+    ASSERT_TRUE(kelurahan_only.ready());
+    EXPECT_EQ(attribution_in(kelurahan_only.get("/tiles/kelurahan.json")),
+              "Kelurahan boundaries: BPS via OCHA HDX (CC BY-IGO)");
+  }
+  const run_result rw =
+      run("import --db " + db + " --level rw --code code --parent parent --layer rw " +
+          data("cli-rw-1square-in-3172060007.geojson"));
+  ASSERT_EQ(rw.exit_code, 0) << rw.output;
+  {
+    const served_database with_rw(db);
+    ASSERT_TRUE(with_rw.ready());
+    EXPECT_EQ(attribution_in(with_rw.get("/tiles/kelurahan.json")),
+              "Kelurahan boundaries: BPS via OCHA HDX (CC BY-IGO); RW boundaries: synthetic");
+  }
+  remove_database(db);
 }
 
 TEST(Cli, TokenCommandsNeedAnExistingDatabase) {
