@@ -190,6 +190,22 @@ json center_of(const geo::engine& engine) {
   return json::array({lons[lons.size() / 2], lats[lats.size() / 2], 11});
 }
 
+// Credits for the boundaries the engine holds, and only those: the kelurahan (and the
+// kecamatan and kota dissolved from them) are BPS's, published on HDX under CC BY-IGO, whose
+// licence asks for the credit; RW and RT only when some are loaded, from the synthetic
+// partitions of the shared datasets.
+std::string attribution_of(const geo::engine& engine) {
+  std::string credits;
+  if (!engine.areas_at(geo::admin_level::kelurahan).empty())
+    credits = "Kelurahan boundaries: BPS via OCHA HDX (CC BY-IGO)";
+  const bool rw = !engine.areas_at(geo::admin_level::rw).empty();
+  const bool rt = !engine.areas_at(geo::admin_level::rt).empty();
+  if (!rw && !rt) return credits;
+  const std::string levels = rw && rt ? "RW and RT" : rw ? "RW" : "RT";
+  credits += (credits.empty() ? "" : "; ") + levels + " boundaries: synthetic";
+  return credits;
+}
+
 response tilejson(const geo::engine& engine, request& r) {
   const query_params q(r, {"program"});
   const std::string& file = r.param("file");
@@ -214,18 +230,16 @@ response tilejson(const geo::engine& engine, request& r) {
   const std::optional<std::string> program = q.program();
   const std::string url =
       r.base_url + "/tiles/" + names + "/{z}/{x}/{y}.mvt" + (program ? "?program=" + *program : "");
-  return response::json(
-      dump({{"tilejson", "3.0.0"},
-            {"name", "Sasaran " + names},
-            {"tiles", json::array({url})},
-            {"vector_layers", std::move(layers)},
-            {"minzoom", min_zoom},
-            {"maxzoom", max_zoom},
-            {"bounds", bbox_json(bounds)},
-            {"center", center_of(engine)},
-            {"attribution",
-             "Kelurahan boundaries: BPS via OCHA HDX (CC BY-IGO); RW and RT boundaries: synthetic"},
-            {"scheme", "xyz"}}));
+  return response::json(dump({{"tilejson", "3.0.0"},
+                              {"name", "Sasaran " + names},
+                              {"tiles", json::array({url})},
+                              {"vector_layers", std::move(layers)},
+                              {"minzoom", min_zoom},
+                              {"maxzoom", max_zoom},
+                              {"bounds", bbox_json(bounds)},
+                              {"center", center_of(engine)},
+                              {"attribution", attribution_of(engine)},
+                              {"scheme", "xyz"}}));
 }
 
 }  // namespace
