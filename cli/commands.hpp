@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,8 @@ struct import_options {
   std::string name;
   std::string parent;
   std::string strip_prefix;
-  std::string table;  // targets, collaborators or pledges for a CSV
+  std::string table;            // targets, collaborators or pledges for a CSV
+  bool allow_removals = false;  // accept removing or retiring over 10% of a stored layer
 };
 
 struct report_options {
@@ -38,6 +40,7 @@ struct report_options {
   std::size_t limit = 50;
   bool json = false;
   bool runs = false;
+  std::optional<std::string> changes;  // --changes [RUN]: "" for the latest import
 };
 
 /// `sasaran token create | list | revoke`.

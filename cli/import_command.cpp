@@ -83,16 +83,30 @@ void write_report(const std::string& path, const geo::import_report& report) {
   if (!out) throw geo::input_error("cannot write the report to '" + path + "'");
 }
 
+// Rows retired or restored by the import just made: an operator must see each one, since a
+// retired target's pledges are flagged for their collaborators.
+std::string kept_back(geo::store& store) {
+  std::string out;
+  for (const geo::row_change& c : store.load_changes(store.data_version(), "", 1000000, 0))
+    if (c.change == "retired" || c.change == "restored")
+      out += c.change + " " + c.layer + " " + c.key + "\n";
+  return out;
+}
+
 int import_into_store(const import_options& options, new_database_guard& created) {
   geo::import_report report;
+  std::string retired;
   {
     geo::spatialite_store store(options.db, geo::spatialite_store::journal::bulk);
     progress_bar bar(stderr);
     geo::importer importer(store, bar, geo::stop_token(&g_interrupted));
+    importer.allow_removals(options.allow_removals);
     report = run(importer, options);
+    retired = kept_back(store);
   }
   created.keep();
   std::fputs(report.to_text().c_str(), stdout);
+  std::fputs(retired.c_str(), stdout);
   std::printf("stored in %s\n", options.db.c_str());
   if (!options.report_file.empty()) {
     try {

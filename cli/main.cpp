@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
   imp->add_option("--db", import.db, "SpatiaLite database")->capture_default_str();
   imp->add_option("--report", import.report_file, "Also write the report as JSON to this file");
   imp->add_flag("--strict", import.strict, "Exit with code 3 when any row was rejected");
+  imp->add_flag("--allow-removals", import.allow_removals,
+                "Accept a file that lacks more than 10% of the rows stored in a layer (they are "
+                "removed, or retired when something refers to them); refused otherwise, as the "
+                "sign of a damaged or partial file");
   imp->add_option("--datasets", import.datasets_root,
                   "Folder the description's paths are relative to (SASARAN_DATASETS)")
       ->capture_default_str();
@@ -66,6 +70,11 @@ int main(int argc, char** argv) {
   rep->add_option("--limit", report.limit, "At most this many rows")->capture_default_str();
   rep->add_flag("--json", report.json, "Rows as JSON");
   rep->add_flag("--runs", report.runs, "The log of imports with their reports instead");
+  rep->add_option("--changes", report.changes,
+                  "What an import (RUN, from --runs; the latest without one) added, changed, "
+                  "retired, restored and removed, by layer and key")
+      ->expected(0, 1)
+      ->default_str("");
 
   cli::token_options token;
   CLI::App* tok = app.add_subcommand(

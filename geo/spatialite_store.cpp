@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <numeric>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -139,10 +141,19 @@ std::int64_t spatialite_store::record_import(std::string_view what, const import
       .bind(2, report.to_json())
       .run();
   const std::int64_t run = sqlite3_last_insert_rowid(m_db->get());
-  sqlite_statement insert = m_db->prepare("INSERT INTO import_changes VALUES (?, ?, ?, ?)");
-  for (const row_change& c : m_changes)
-    insert.bind(1, run).bind(2, c.layer).bind(3, c.key).bind(4, c.change).run();
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> keys;
+  for (row_change& c : m_changes)
+    keys[{std::move(c.layer), std::move(c.change)}].push_back(std::move(c.key));
   m_changes.clear();
+  sqlite_statement insert = m_db->prepare("INSERT INTO import_changes VALUES (?, ?, ?, ?)");
+  for (auto& [layer_change, list] : keys) {
+    std::sort(list.begin(), list.end());
+    std::string joined;
+    for (const std::string& key : list)
+      (joined += key) += '\n';
+    insert.bind(1, run).bind(2, layer_change.first).bind(3, layer_change.second);
+    insert.bind(4, joined).run();
+  }
   return run;
 }
 
@@ -165,12 +176,23 @@ std::vector<row_change> spatialite_store::load_changes(std::int64_t run_id, std:
   std::vector<row_change> out;
   if (schema_version_of(*m_db) == 0) return out;
   sqlite_statement select = m_db->prepare(R"sql(
-    SELECT layer, key, change FROM import_changes
-    WHERE run_id = ?1 AND (?2 = '' OR layer = ?2) ORDER BY layer, key LIMIT ?3 OFFSET ?4)sql");
-  select.bind(1, run_id).bind(2, layer).bind(3, to_int(limit)).bind(4, to_int(offset));
-  while (select.step())
-    out.push_back({select.column_text(0), select.column_text(1), select.column_text(2)});
-  return out;
+    SELECT layer, change, keys FROM import_changes
+    WHERE run_id = ?1 AND (?2 = '' OR layer = ?2))sql");
+  select.bind(1, run_id).bind(2, layer);
+  while (select.step()) {
+    const std::string layer_name = select.column_text(0);
+    const std::string change = select.column_text(1);
+    const std::string keys = select.column_text(2);
+    for (std::size_t at = 0, end; (end = keys.find('\n', at)) != std::string::npos; at = end + 1)
+      out.push_back({layer_name, keys.substr(at, end - at), change});
+  }
+  std::sort(out.begin(), out.end(), [](const row_change& a, const row_change& b) {
+    return std::tie(a.layer, a.key) < std::tie(b.layer, b.key);
+  });
+  const auto first = std::min(offset, out.size());
+  const auto last = std::min(out.size(), first + std::min(limit, out.size()));
+  return {out.begin() + static_cast<std::ptrdiff_t>(first),
+          out.begin() + static_cast<std::ptrdiff_t>(last)};
 }
 
 std::int64_t spatialite_store::data_version() {

@@ -62,7 +62,6 @@ std::int64_t hash_of(const area& a) {
       .add(a.parent_code)
       .add(std::span<const unsigned char>(a.wkb))
       .add(a.area_m2)
-      .add(to_int(a.row))
       .value();
 }
 
@@ -82,12 +81,11 @@ std::int64_t hash_of(const target& t) {
       .add(t.kecamatan_code)
       .add(t.kota_code)
       .add(t.registered_at)
-      .add(to_int(t.row))
       .value();
 }
 
 std::int64_t hash_of(const collaborator& c) {
-  return row_hash().add(c.name).add(c.kind).add(c.lon).add(c.lat).add(to_int(c.row)).value();
+  return row_hash().add(c.name).add(c.kind).add(c.lon).add(c.lat).value();
 }
 
 std::int64_t hash_of(const pledge& p) {
@@ -100,7 +98,6 @@ std::int64_t hash_of(const pledge& p) {
       .add(p.quantity)
       .add(p.status)
       .add(p.pledged_at)
-      .add(to_int(p.row))
       .value();
 }
 
@@ -180,6 +177,10 @@ std::vector<std::string> rows_gone(std::string_view layer, const stored_rows& st
     throw removal_error(removal_message(layer, gone, in_service, policy));
   return gone;
 }
+
+// Row hashes cover a record's content, not its place in the file: an update that inserts or
+// drops a line moves every row after it, and rewriting those would make a 5% update cost as
+// much as a full one. A row keeps the source row of its last change.
 
 // The shared shape of every sync: match by key, take away what is gone (removing first frees
 // unique keys, such as a target held by a removed pledge), then write what is new, changed or
