@@ -70,11 +70,14 @@ int main(int argc, char** argv) {
   rep->add_option("--limit", report.limit, "At most this many rows")->capture_default_str();
   rep->add_flag("--json", report.json, "Rows as JSON");
   rep->add_flag("--runs", report.runs, "The log of imports with their reports instead");
-  rep->add_option("--changes", report.changes,
-                  "What an import (RUN, from --runs; the latest without one) added, changed, "
-                  "retired, restored and removed, by layer and key")
-      ->expected(0, 1)
-      ->default_str("");
+  // Bound to a plain string: CLI11 2.1.2 fills a std::optional<std::string> option with another
+  // option's value when it is not given (every `report` then failed); given or not is the count.
+  std::string changes_run;
+  CLI::Option* changes =
+      rep->add_option("--changes", changes_run,
+                      "What an import (RUN, from --runs; the latest without one) added, changed, "
+                      "retired, restored and removed, by layer and key")
+          ->expected(0, 1);
 
   cli::token_options token;
   CLI::App* tok = app.add_subcommand(
@@ -150,5 +153,6 @@ int main(int argc, char** argv) {
     token.action = tok_create->parsed() ? "create" : tok_list->parsed() ? "list" : "revoke";
     return cli::run_token(token);
   }
+  if (changes->count() > 0) report.changes = changes_run;
   return cli::run_report(report);
 }
