@@ -255,10 +255,11 @@ TEST_F(CliToken, CreateScopesCollaboratorAndAggregatorTokens) {
       run_split("token create --db " + m_db + " --role collaborator --collaborator C1");
   EXPECT_EQ(c.exit_code, 0) << c.err;
   EXPECT_NE(c.err.find("(collaborator, collaborator C1)"), std::string::npos) << c.err;
-  // An agregator to act for: the collaborators file again, with one more row.
+  // An agregator to act for: the kept collaborators again, with one more row.
   const std::string csv = temp_path("collaborators.csv");
   std::ofstream(csv) << "id,name,kind,lon,lat\nC1,Budi Santoso,perorangan,106.8,-6.2\n"
-                        "C2,PT Maju Jaya,perusahaan,,\nC7,Kitabisa,agregator,,\n";
+                        "C2,PT Maju Jaya,perusahaan,,\nC3,Karang Taruna 05,komunitas,106.81,-6.19\n"
+                        "C5,Dinas Sosial,instansi,,\nC7,Kitabisa,agregator,,\n";
   ASSERT_EQ(run("import --db " + m_db + " --table collaborators " + csv).exit_code, 0);
   fs::remove(csv);
   const split_result a =
