@@ -1,5 +1,6 @@
 #include "geo/ledger.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -132,11 +133,33 @@ ledger::ledger(store& s, engine& e) : m_store(s), m_engine(e) {
   }
   for (const pledge& p : s.load_pledges())
     remember(p);
+  for (target& t : s.load_retired_targets()) {
+    std::string id = t.id;
+    m_retired_targets.emplace(std::move(id), std::move(t));
+  }
   for (realization& r : s.load_realizations()) {
     if (const auto n = id_number(r.id, 'R')) m_last_realization = std::max(m_last_realization, *n);
     std::string pledge_id = r.pledge_id;
     m_realizations[pledge_id].push_back(std::move(r));
   }
+}
+
+std::vector<pledge> ledger::flagged_in(const std::string& code) const {
+  const std::shared_lock lock(m_lock);
+  std::vector<pledge> out;
+  for (const auto& [id, p] : m_pledges) {
+    if (p.flag.empty() || !is_active_status(p.status)) continue;
+    const auto t = m_retired_targets.find(p.target_id);
+    if (t == m_retired_targets.end()) continue;
+    for (const std::string* c : {&t->second.rt_code, &t->second.rw_code, &t->second.kelurahan_code,
+                                 &t->second.kecamatan_code, &t->second.kota_code})
+      if (*c == code) {
+        out.push_back(p);
+        break;
+      }
+  }
+  std::sort(out.begin(), out.end(), [](const pledge& a, const pledge& b) { return a.id < b.id; });
+  return out;
 }
 
 void ledger::catch_up() {

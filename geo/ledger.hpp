@@ -14,6 +14,7 @@
 #include "geo/pledge.hpp"
 #include "geo/realization.hpp"
 #include "geo/store.hpp"
+#include "geo/target.hpp"
 
 namespace geo {
 
@@ -102,6 +103,9 @@ class ledger {
   /// The active (committed or delivered) pledge holding a target for a program, if any.
   std::optional<pledge> active_for(const std::string& target_id, const std::string& program) const;
   std::size_t pledge_count() const;
+  /// The active pledges flagged because their target left the registry, of the targets that
+  /// belonged to area `code` (as stored when they were retired), by id.
+  std::vector<pledge> flagged_in(const std::string& code) const;
 
  private:
   void remember(const pledge& p);
@@ -115,6 +119,7 @@ class ledger {
   std::unordered_map<std::string, std::string> m_active;  // target and program -> pledge id
   std::unordered_map<std::string, collaborator> m_collaborators;
   std::unordered_map<std::string, std::vector<realization>> m_realizations;  // by pledge id
+  std::unordered_map<std::string, target> m_retired_targets;                 // by id
   std::uint64_t m_last_pledge = 0;       // largest number of a "P" + digits id
   std::uint64_t m_last_realization = 0;  // largest number of an "R" + digits id
 };

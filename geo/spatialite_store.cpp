@@ -129,6 +129,11 @@ void spatialite_store::replace_issues(std::string_view layer,
   }
 }
 
+void spatialite_store::wait_for_writers(std::chrono::milliseconds longest) {
+  const std::lock_guard lock(m_mutex);
+  sqlite3_busy_timeout(m_db->get(), static_cast<int>(longest.count()));
+}
+
 void spatialite_store::set_sync_policy(const sync_policy& policy) {
   const std::lock_guard lock(m_mutex);
   m_policy = policy;

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -69,6 +70,10 @@ class spatialite_store final : public store {
   std::optional<access_token> find_token(std::string_view secret_hash) override;
   std::vector<access_token> load_tokens() override;
   void revoke_token(const std::string& id) override;
+
+  /// How long a write waits for another connection's transaction (an import into the file a
+  /// server serves) before failing; 5 s unless set.
+  void wait_for_writers(std::chrono::milliseconds longest);
 
   /// The connection itself, for SQL in tests and reports; not guarded by the store's lock.
   sqlite_db& db() { return *m_db; }

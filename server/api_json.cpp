@@ -96,7 +96,9 @@ json pledge_json(const geo::pledge& p) {
           {"amount_idr", optional_json(p.amount_idr)},
           {"quantity", optional_json(p.quantity)},
           {"status", p.status},
-          {"pledged_at", p.pledged_at}};
+          {"pledged_at", p.pledged_at},
+          // "target_retired": the household left the registry while the pledge was active.
+          {"flag", p.flag.empty() ? json(nullptr) : json(p.flag)}};
 }
 
 json realization_json(const geo::realization& r, bool with_text) {

@@ -1,5 +1,7 @@
 #pragma once
+#include <cstdint>
 #include <mutex>
+#include <string>
 
 #include "server/metrics.hpp"
 #include "server/router.hpp"
@@ -17,6 +19,12 @@ class privacy_rule;
 /// What the /api/v1 handlers answer from. Writes go through `ledger` on `store` (the writer
 /// connection) while holding `writes`, so that an idempotent retry and its first request
 /// never run at once.
+/// When the data being served was imported: the store's data_version and its import's time.
+struct data_stamp {
+  std::int64_t version = 0;
+  std::string updated_at;  // empty when nothing was imported yet
+};
+
 struct api_context {
   geo::engine& engine;
   const privacy_rule& rule;  // what each caller may see of it
@@ -24,6 +32,7 @@ struct api_context {
   geo::store& store;
   std::mutex& writes;
   metrics& counters;
+  data_stamp data;
 };
 
 void add_lookup_routes(router& routes, api_context& context);
@@ -31,6 +40,8 @@ void add_area_routes(router& routes, api_context& context);
 void add_target_routes(router& routes, api_context& context);
 void add_coverage_routes(router& routes, api_context& context);
 void add_pledge_routes(router& routes, api_context& context);
+/// GET /api/v1/imports and /api/v1/imports/{id}/changes, for admins.
+void add_import_routes(router& routes, api_context& context);
 /// GET /api/v1/audit, for admins.
 void add_audit_routes(router& routes, api_context& context);
 /// /healthz, /metrics and the /api/v1 index.

@@ -1,7 +1,9 @@
 #include "server/app.hpp"
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
 #include "geo/engine.hpp"
@@ -20,22 +22,42 @@
 #include "tiles/tile_builder.hpp"
 
 namespace server {
+namespace {
 
-class app::parts {
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+const std::string& checked(const std::string& db) {
+  if (!std::filesystem::exists(db))
+    throw geo::input_error("no database at '" + db +
+                           "': import data first (sasaran import datasets/jakarta.json)");
+  return db;
+}
+
+}  // namespace
+
+/// Everything loaded from one snapshot of the store, with the routes answering from it.
+class app::generation {
  public:
-  parts(const app_options& o, metrics& shared_counters)
+  generation(const app_options& o, metrics& shared_counters)
       : counters(shared_counters),
         store(checked(o.db)),
-        engine((started = std::chrono::steady_clock::now(), store)),
+        snapshot((started = std::chrono::steady_clock::now(), store)),
+        engine(store),
         rule(engine),
         ledger(store, engine),
+        version(store.data_version()),
+        data(stamp_of(store, version)),
         tile_maker(engine, public_figures(rule)),
         tiles_kept(o.tile_cache_bytes),
-        loaded(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()),
-        checkpoints((store.db().exec("PRAGMA wal_autocheckpoint = 0"), o.db),
-                    std::chrono::milliseconds(500)),
-        authenticate(o.db),
-        context{engine, rule, ledger, store, writes, counters} {
+        context{engine, rule, ledger, store, writes, counters, data} {
+    snapshot.end();
+    loaded = seconds_since(started);
+    // The app's checkpointer copies the log back; no commit of ours should.
+    store.db().exec("PRAGMA wal_autocheckpoint = 0");
+    // A pledge made while an import writes waits for its commit (seconds) rather than fail.
+    store.wait_for_writers(std::chrono::minutes(2));
     add_service_routes(routes, context);
     add_lookup_routes(routes, context);
     add_area_routes(routes, context);
@@ -43,28 +65,10 @@ class app::parts {
     add_coverage_routes(routes, context);
     add_pledge_routes(routes, context);
     add_audit_routes(routes, context);
+    add_import_routes(routes, context);
     add_ogc_routes(routes, engine, rule);
     add_tile_routes(routes, engine, rule, tile_maker, tiles_kept);
     add_static_routes(routes, o.web_dir);  // last: /{file} must not take /healthz or /metrics
-    counters.gauge("sasaran_areas", "Areas in the engine.",
-                   [this] { return double(engine.area_count()); });
-    counters.gauge("sasaran_targets", "Targets in the engine.",
-                   [this] { return double(engine.target_count()); });
-    counters.gauge("sasaran_targets_located", "Targets in the nearest-target index.",
-                   [this] { return double(engine.located_count()); });
-    counters.gauge("sasaran_pledges", "Pledges in the ledger.",
-                   [this] { return double(ledger.pledge_count()); });
-    counters.gauge("sasaran_tile_cache_bytes", "Bytes of tiles kept in memory.",
-                   [this] { return double(tiles_kept.bytes()); });
-    counters.gauge("sasaran_tile_cache_tiles", "Tiles kept in memory.",
-                   [this] { return double(tiles_kept.size()); });
-    counters.gauge("sasaran_tile_cache_hits", "Tiles served from memory since start.",
-                   [this] { return double(tiles_kept.hits()); });
-    counters.gauge("sasaran_tile_zooms_prepared",
-                   "Zooms whose areas are simplified for tiles (23: all; done in the background).",
-                   [this] { return double(tile_maker.zooms_prepared()); });
-    counters.gauge("sasaran_tile_cache_misses", "Tiles built (absent or stale) since start.",
-                   [this] { return double(tiles_kept.misses()); });
   }
 
   // Tiles are cached for every caller alike: their areas carry the figures anyone may read.
@@ -72,39 +76,42 @@ class app::parts {
     return [&rule](const geo::area& a) { return rule.figures_of(principal{}, a); };
   }
 
-  static const std::string& checked(const std::string& db) {
-    if (!std::filesystem::exists(db))
-      throw geo::input_error("no database at '" + db +
-                             "': import data first (sasaran import datasets/jakarta.json)");
-    return db;
+  static data_stamp stamp_of(geo::store& s, std::int64_t version) {
+    const std::vector<geo::import_run> last = s.load_runs(1);
+    return {version, last.empty() ? "" : last.front().finished_at};
+  }
+
+  /// Simplifies every zoom's areas; stops between zooms when asked.
+  void prepare_tiles(const std::stop_token& stop) {
+    for (std::uint32_t z = 0; z <= tiles::max_zoom && !stop.stop_requested(); ++z)
+      tile_maker.prepare_zooms(z, z);
   }
 
   metrics& counters;
   std::chrono::steady_clock::time_point started;
   geo::spatialite_store store;
+  geo::store_snapshot snapshot;  // engine, ledger and version read one state of the store
   geo::engine engine;
   privacy_rule rule;
   geo::ledger ledger;
+  std::int64_t version;
+  data_stamp data;
   tiles::tile_builder tile_maker;
   tile_cache tiles_kept;
-  double loaded;
-  wal_checkpointer checkpoints;
-  token_authenticator authenticate;
+  double loaded = 0;
   std::mutex writes;
   router routes;
   api_context context;
-  // Simplifies every zoom's areas while the server already answers, so that the first tile
-  // of a zoom does not wait for it; stopped between zooms when the server stops early.
-  std::jthread prepare_tiles{[this](const std::stop_token& stop) {
-    for (std::uint32_t z = 0; z <= tiles::max_zoom && !stop.stop_requested(); ++z)
-      tile_maker.prepare_zooms(z, z);
-  }};
+  // The first generation simplifies its zooms while the server already answers, so that the
+  // first tile of a zoom does not wait for it; later ones before they take over.
+  std::jthread preparing;
 };
 
 app::app(app_options options) : m_options(std::move(options)), m_edge(m_options.edge, m_counters) {}
 
 app::~app() {
-  // The edge's threads run the routes, which use the parts: they stop first.
+  m_follower = {};
+  // The edge's threads run the routes, which use the generations: they stop first.
   m_edge.stop(std::chrono::milliseconds(0));
 }
 
@@ -112,11 +119,110 @@ void app::start() {
   m_edge.start();
 }
 
+std::shared_ptr<app::generation> app::current() const {
+  const std::lock_guard lock(m_current_lock);
+  return m_current;
+}
+
+// The routes are the same in every generation: each outer route runs the route of the same
+// index in the generation serving when the request starts, which it keeps alive until done.
+router app::forwarding_routes() {
+  router outer;
+  current()->routes.for_each(
+      [&](std::size_t i, const std::string& method, const std::string& pattern, route_cost cost) {
+        if (cost == route_cost::write)
+          outer.add(
+              method, pattern,
+              [this, i](request& r) {
+                const std::shared_lock writing(m_swap);
+                return current()->routes.handler_at(i)(r);
+              },
+              cost);
+        else
+          outer.add(
+              method, pattern, [this, i](request& r) { return current()->routes.handler_at(i)(r); },
+              cost);
+      });
+  return outer;
+}
+
+void app::add_gauges() {
+  const auto gauge = [this](const char* name, const char* help, auto read) {
+    m_counters.gauge(name, help, [this, read] { return double(read(*current())); });
+  };
+  gauge("sasaran_areas", "Areas in the engine.",
+        [](generation& g) { return g.engine.area_count(); });
+  gauge("sasaran_targets", "Targets in the engine.",
+        [](generation& g) { return g.engine.target_count(); });
+  gauge("sasaran_targets_located", "Targets in the nearest-target index.",
+        [](generation& g) { return g.engine.located_count(); });
+  gauge("sasaran_pledges", "Pledges in the ledger.",
+        [](generation& g) { return g.ledger.pledge_count(); });
+  gauge("sasaran_data_version", "The store's data version (imports landed) being served.",
+        [](generation& g) { return g.version; });
+  gauge("sasaran_tile_cache_bytes", "Bytes of tiles kept in memory.",
+        [](generation& g) { return g.tiles_kept.bytes(); });
+  gauge("sasaran_tile_cache_tiles", "Tiles kept in memory.",
+        [](generation& g) { return g.tiles_kept.size(); });
+  gauge("sasaran_tile_cache_hits", "Tiles served from memory since this data was loaded.",
+        [](generation& g) { return g.tiles_kept.hits(); });
+  gauge("sasaran_tile_zooms_prepared",
+        "Zooms whose areas are simplified for tiles (23: all; done in the background).",
+        [](generation& g) { return g.tile_maker.zooms_prepared(); });
+  gauge("sasaran_tile_cache_misses", "Tiles built (absent or stale) since this data was loaded.",
+        [](generation& g) { return g.tiles_kept.misses(); });
+}
+
 void app::load() {
-  m_parts = std::make_unique<parts>(m_options, m_counters);
-  m_edge.serve(m_parts->routes, [p = m_parts.get()](const std::optional<std::string>& h) {
-    return p->authenticate(h);
-  });
+  auto first = std::make_shared<generation>(m_options, m_counters);
+  first->preparing =
+      std::jthread([g = first.get()](const std::stop_token& stop) { g->prepare_tiles(stop); });
+  m_current = std::move(first);
+  m_checkpoints = std::make_unique<wal_checkpointer>(m_options.db, std::chrono::milliseconds(500));
+  m_authenticate = std::make_unique<token_authenticator>(m_options.db);
+  m_routes = forwarding_routes();
+  add_gauges();
+  m_edge.serve(m_routes,
+               [this](const std::optional<std::string>& h) { return (*m_authenticate)(h); });
+  if (m_options.follow_every.count() > 0)
+    m_follower = std::jthread([this](const std::stop_token& stop) { follow_loop(stop); });
+}
+
+void app::follow_loop(const std::stop_token& stop) {
+  std::mutex sleeping;
+  std::condition_variable_any wake;
+  while (!stop.stop_requested()) {
+    std::unique_lock lock(sleeping);
+    wake.wait_for(lock, stop, m_options.follow_every, [] { return false; });
+    if (stop.stop_requested()) return;
+    try {
+      follow();
+    } catch (const std::exception& e) {
+      // The generation serving stays; the next round tries again.
+      std::cerr << "sasaran serve: could not follow the store: " << e.what() << std::endl;
+    }
+  }
+}
+
+bool app::follow() {
+  std::shared_ptr<generation> old = current();
+  if (old->store.data_version() == old->version) return false;
+  auto next = std::make_shared<generation>(m_options, m_counters);
+  // Its zooms are simplified before it serves: the first tiles after the switch must not wait.
+  next->prepare_tiles(m_follower.get_stop_token());
+  {
+    const std::unique_lock swapping(m_swap);
+    next->ledger.catch_up();
+    const std::lock_guard lock(m_current_lock);
+    m_current = next;
+  }
+  std::cerr << "sasaran serve: following the store: data version " << old->version << " -> "
+            << next->version << ", loaded in " << next->loaded << " s" << std::endl;
+  // The old generation goes once the requests under way on it are done, here rather than on
+  // the thread of the last of them.
+  while (old.use_count() > 1)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return true;
 }
 
 std::uint16_t app::port() const {
@@ -124,11 +230,18 @@ std::uint16_t app::port() const {
 }
 
 void app::stop(std::chrono::milliseconds drain) {
+  m_follower = {};
   m_edge.stop(drain);
 }
 
 double app::load_seconds() const {
-  return m_parts ? m_parts->loaded : 0;
+  const auto g = current();
+  return g ? g->loaded : 0;
+}
+
+std::int64_t app::data_version() const {
+  const auto g = current();
+  return g ? g->version : 0;
 }
 
 }  // namespace server

@@ -8,6 +8,11 @@
 namespace server {
 namespace {
 
+// When the data was last imported, for planners judging how fresh a ranking is.
+json updated_at(const api_context& context) {
+  return context.data.updated_at.empty() ? json(nullptr) : json(context.data.updated_at);
+}
+
 struct level_summary {
   std::size_t areas = 0;
   std::size_t without_pledge = 0;  // areas with targets and none pledged
@@ -95,6 +100,7 @@ response ranking(api_context& context, const request& r) {
             {"number_matched", ranked.size()},
             {"number_returned", items.size()},
             {"summary", summary_json(query.level, summarise(ranked))},
+            {"data_updated_at", updated_at(context)},
             {"items", std::move(items)}}));
 }
 
@@ -115,6 +121,7 @@ response summaries(api_context& context, const request& r) {
   }
   return response::json(dump({{"within", query.within ? json(*query.within) : json(nullptr)},
                               {"program", query.program ? json(*query.program) : json(nullptr)},
+                              {"data_updated_at", updated_at(context)},
                               {"levels", std::move(levels)}}));
 }
 

@@ -158,6 +158,10 @@ response list(api_context& context, request& r) {
       if (auto p = context.ledger.active_for(v.what->id, v.what->program);
           p && context.rule.may_read(r.caller, *p))
         found.push_back(*p);
+    // Pledges whose household left the registry: the PIC of its area still has to know.
+    if (r.caller.who == geo::role::admin || r.caller.who == geo::role::pic)
+      for (geo::pledge& p : context.ledger.flagged_in(a->code))
+        found.push_back(std::move(p));
   } else {
     const std::string who = q.text("collaborator").value_or(r.caller.collaborator_id);
     require(r.caller.who == geo::role::admin || r.caller.who == geo::role::planner ||

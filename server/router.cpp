@@ -57,4 +57,10 @@ router::match router::find(std::string_view method, std::string_view path,
   return found;
 }
 
+void router::for_each(const std::function<void(std::size_t, const std::string&, const std::string&,
+                                               route_cost)>& visit) const {
+  for (std::size_t i = 0; i < m_routes.size(); ++i)
+    visit(i, m_routes[i].method, m_routes[i].pattern, m_routes[i].cost);
+}
+
 }  // namespace server

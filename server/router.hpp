@@ -33,6 +33,13 @@ class router {
   match find(std::string_view method, std::string_view path,
              std::unordered_map<std::string, std::string>& params) const;
 
+  /// Every route in the order added, with its index for handler_at(): a server that swaps
+  /// its data builds one outer router forwarding to the current data's routes (server/app).
+  void for_each(
+      const std::function<void(std::size_t index, const std::string& method,
+                               const std::string& pattern, route_cost cost)>& visit) const;
+  const handler& handler_at(std::size_t index) const { return m_routes.at(index).run; }
+
  private:
   struct route {
     std::string method;

@@ -41,11 +41,15 @@ void add_service_routes(router& routes, api_context& context) {
                r.caller.collaborator_id.empty() ? json(nullptr) : json(r.caller.collaborator_id)},
               {"areas", std::move(areas)}}));
   });
-  routes.add("GET", "/api/v1", [](request& r) {
+  routes.add("GET", "/api/v1", [&context](request& r) {
     const query_params q(r, {});
     const std::string v1 = r.base_url + "/api/v1";
     return response::json(
         dump({{"title", "Sasaran API"},
+              {"data",
+               {{"version", context.data.version},
+                {"updated_at",
+                 context.data.updated_at.empty() ? json(nullptr) : json(context.data.updated_at)}}},
               {"links",
                {{{"rel", "lookup"}, {"href", v1 + "/lookup?lon={lon}&lat={lat}"}},
                 {{"rel", "nearest"}, {"href", v1 + "/targets/nearest?lon={lon}&lat={lat}&k=10"}},
@@ -53,6 +57,7 @@ void add_service_routes(router& routes, api_context& context) {
                 {{"rel", "areas"}, {"href", v1 + "/areas?q={name}"}},
                 {{"rel", "coverage"}, {"href", v1 + "/coverage?level=rw&sort=unserved"}},
                 {{"rel", "pledges"}, {"href", v1 + "/pledges"}},
+                {{"rel", "imports"}, {"href", v1 + "/imports"}},
                 {{"rel", "me"}, {"href", v1 + "/me"}},
                 {{"rel", "features"}, {"href", r.base_url + "/ogc"}},
                 {{"rel", "health"}, {"href", r.base_url + "/healthz"}},

@@ -66,6 +66,13 @@ test('the planner ranking equals /api/v1/coverage for each sort and program', as
   const summary = page.getByTestId('summary');
   assert.ok(await summary.isVisible(), 'the summary is hidden');
   assert.notEqual((await summary.innerText()).trim(), '', 'the summary is empty');
+  // When the data was imported, as the API says, in the page's language.
+  const updatedAt = (await apiOk('/api/v1/coverage?level=kota', 'planner')).data_updated_at;
+  assert.match(updatedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  const expected = new Intl.DateTimeFormat('id-ID', {dateStyle: 'long', timeStyle: 'short'})
+    .format(new Date(updatedAt));
+  assert.equal(await page.getByTestId('data-updated').innerText(),
+    `Data sasaran diperbarui ${expected}`);
   assert.deepEqual(page.problems(signInProbes), []);
 });
 

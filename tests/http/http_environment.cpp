@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "geo/sqlite_db.hpp"
+
 extern char** environ;
 
 namespace test_support {
@@ -305,6 +307,66 @@ std::string http_environment::server_log() const {
   std::stringstream all;
   all << in.rdbuf();
   return all.str();
+}
+
+}  // namespace test_support
+
+namespace test_support {
+
+served_copy::served_copy(const std::string& name) {
+  const http_environment& env = http_environment::get();
+  m_dir = fs::path(env.db_path()).parent_path() / name;
+  fs::remove_all(m_dir);
+  fs::create_directories(m_dir);
+  m_db = m_dir + "/copy.sqlite";
+  {
+    geo::sqlite_db source(env.db_path());
+    source.exec("VACUUM INTO '" + m_db + "'");
+  }
+  const child c = spawn_sasaran({"serve", "--db", m_db, "--host", "127.0.0.1", "--port", "0",
+                                 "--threads", "2", "--web", m_dir + "/web-not-built"},
+                                m_dir + "/serve.log");
+  if (c.pid < 0) {
+    ADD_FAILURE() << "cannot start " << SASARAN_BINARY;
+    return;
+  }
+  m_pid = c.pid;
+  m_stdout = c.stdout_fd;
+  const std::string prefix = "sasaran serve: listening on ";
+  std::string why;
+  // Generous: only guards against a hang (loading takes over a minute under the sanitizers).
+  const std::optional<std::string> line =
+      read_line(m_stdout, clock_type::now() + std::chrono::minutes(3), why);
+  const std::optional<std::string> ready =
+      line ? read_line(m_stdout, clock_type::now() + std::chrono::minutes(10), why) : std::nullopt;
+  if (!line || !line->starts_with(prefix) || ready != "sasaran serve: ready") {
+    ADD_FAILURE() << "the copy's server did not start (" << why << "):\n"
+                  << tail(m_dir + "/serve.log");
+    return;
+  }
+  m_base_url = line->substr(prefix.size());
+}
+
+served_copy::~served_copy() {
+  if (m_pid <= 0) return;
+  kill(m_pid, SIGTERM);
+  int status = 0;
+  waitpid(m_pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "the copy's server ended with status " << status << " after SIGTERM";
+  close(m_stdout);
+}
+
+std::pair<int, std::string> served_copy::run(const std::vector<std::string>& args) const {
+  const cli_result r = run_sasaran(args, m_dir + "/cli.log");
+  return {r.exit_code, r.out};
+}
+
+std::string served_copy::server_log() const {
+  std::ifstream in(m_dir + "/serve.log");
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 }  // namespace test_support

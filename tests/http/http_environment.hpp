@@ -4,6 +4,8 @@
 
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace test_support {
 
@@ -55,6 +57,34 @@ class http_environment : public ::testing::Environment {
   std::map<std::string, std::string> m_collaborators;  // role -> collaborator id
   pid_t m_pid = -1;
   int m_stdout = -1;  // the read end of the server's stdout, kept open while it runs
+};
+
+/// A second `sasaran serve` over a copy of the environment's database, for tests that change
+/// data behind a server (imports): the copy is a consistent snapshot (VACUUM INTO) in its own
+/// folder, the server starts on a free port and stops with SIGTERM when this is destroyed.
+class served_copy {
+ public:
+  /// `name` names the folder under the environment's; fails the test when the server does not
+  /// start.
+  explicit served_copy(const std::string& name);
+  ~served_copy();
+  served_copy(const served_copy&) = delete;
+  served_copy& operator=(const served_copy&) = delete;
+
+  const std::string& base_url() const { return m_base_url; }
+  const std::string& db_path() const { return m_db; }
+  const std::string& dir() const { return m_dir; }
+  /// Runs `sasaran ARGS` (an import, a token command) to its end: exit code and stdout.
+  std::pair<int, std::string> run(const std::vector<std::string>& args) const;
+  /// Everything the server has written to stderr so far.
+  std::string server_log() const;
+
+ private:
+  std::string m_dir;
+  std::string m_db;
+  std::string m_base_url;
+  pid_t m_pid = -1;
+  int m_stdout = -1;
 };
 
 }  // namespace test_support

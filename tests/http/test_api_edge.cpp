@@ -127,7 +127,7 @@ TEST(ApiEdge, ReportsHealthAndPrometheusMetrics) {
       m.body.find(
           "sasaran_http_request_duration_seconds_bucket{route=\"/api/v1/lookup\",le=\"+Inf\"}"),
       std::string::npos);
-  EXPECT_NE(m.body.find("sasaran_targets 249710"), std::string::npos);
+  EXPECT_NE(m.body.find("sasaran_targets 249711"), std::string::npos);
 }
 
 }  // namespace

@@ -56,6 +56,11 @@ export function onChange(listener) {
   listeners.push(listener);
 }
 
+/** A date and time in the page's language. */
+export function formatDateTime(value) {
+  return new Intl.DateTimeFormat(current === 'id' ? 'id-ID' : 'en-GB', {dateStyle: 'long', timeStyle: 'short'}).format(value);
+}
+
 /** A number in the page's language (1.234 in Indonesian, 1,234 in English). */
 export function formatNumber(value, options = {}) {
   return new Intl.NumberFormat(current === 'id' ? 'id-ID' : 'en-GB', options).format(value);

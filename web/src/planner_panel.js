@@ -3,7 +3,7 @@
 // kota and kecamatan (the same endpoint at those levels); the list exported as CSV or GeoJSON.
 import {byTestId, clearChildren, el} from './dom.js';
 import {download, readShapes, toCsv, toGeoJson} from './export_files.js';
-import {formatNumber, formatPercent, onChange, t} from './i18n.js';
+import {formatDateTime, formatNumber, formatPercent, onChange, t} from './i18n.js';
 
 export function createPlannerPanel({root, api, mapView, messages, filters, onChooseArea}) {
   const table = byTestId('ranking', root);
@@ -66,12 +66,21 @@ export function createPlannerPanel({root, api, mapView, messages, filters, onCho
         el('td', {class: 'num'}, formatNumber(item.delivered))))));
   }
 
+  // The import the figures come from: a planner judges a ranking by how fresh it is.
+  function updatedText(when) {
+    if (!when) return t('summary.updated.never');
+    const date = new Date(when);
+    const shown = Number.isNaN(date.getTime()) ? when : formatDateTime(date);
+    return t('summary.updated', {when: shown});
+  }
+
   function renderSummary() {
     clearChildren(summary);
     summary.append(el('h3', {}, t('summary.title')));
     if (!kota || !kecamatan) return;
     summary.append(summaryTable(t('summary.kota'), kota.items),
       el('p', {class: 'meta'}, t('summary.nopledge', {count: kota.summary.areas_without_pledge})),
+      el('p', {class: 'meta', dataset: {testid: 'data-updated'}}, updatedText(kota.data_updated_at)),
       el('details', {}, el('summary', {}, t('summary.kecamatan.show', {count: kecamatan.items.length})),
         summaryTable(t('summary.kecamatan'), kecamatan.items)));
   }

@@ -122,6 +122,8 @@ export const strings = {
     'summary.pledged': 'Komitmen',
     'summary.delivered': 'Tersalurkan',
     'summary.nopledge': '{count} wilayah tanpa komitmen',
+    'summary.updated': 'Data sasaran diperbarui {when}',
+    'summary.updated.never': 'Data sasaran belum pernah diimpor',
     'summary.kecamatan.show': 'Tampilkan {count} kecamatan',
 
     'pic.title': 'Wilayah tugas saya',
@@ -285,6 +287,8 @@ export const strings = {
     'summary.pledged': 'Pledged',
     'summary.delivered': 'Delivered',
     'summary.nopledge': '{count} areas without a pledge',
+    'summary.updated': 'Target data updated {when}',
+    'summary.updated.never': 'Target data never imported',
     'summary.kecamatan.show': 'Show {count} kecamatan',
 
     'pic.title': 'My area',
