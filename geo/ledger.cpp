@@ -220,7 +220,7 @@ pledge ledger::create(const pledge_request& r, const write_origin& origin,
   if (r.target_id.empty()) throw field_error("target", "target is required");
   const target* t = m_engine.find_target(r.target_id);
   if (!t) throw field_error("target", "target " + r.target_id + " does not exist");
-  if (r.program && *r.program != t->program)
+  if (r.program && program_name(*r.program) != t->program)
     throw field_error("program",
                       "target " + t->id + " is a " + t->program + " target, not " + *r.program);
   check_pledge_amounts(r);

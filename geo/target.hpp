@@ -11,6 +11,9 @@ namespace geo {
 inline constexpr std::string_view programs[] = {"pangan",      "umkm",       "pendidikan",
                                                 "persampahan", "permukiman", "ketenagakerjaan"};
 bool is_program(std::string_view word);
+/// A program name as stored: ASCII letters lower-cased and spaces trimmed, so that a registry
+/// or a client writing PANGAN or Pangan means pangan. Check the result with is_program.
+std::string program_name(std::string_view text);
 
 /// A beneficiary target (sasaran) as stored. Located targets carry the areas their point lies
 /// in; unlocated ones carry their declared RT and its parents.

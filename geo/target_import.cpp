@@ -345,13 +345,6 @@ class target_row_checker {
 
 }  // namespace
 
-std::string program_name(std::string_view text) {
-  std::string name(trim(text));
-  for (char& c : name)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return name;
-}
-
 target_import_result import_targets(const std::string& path, const area_lookup& areas,
                                     layer_report& report, progress& progress,
                                     const stop_token& stop) {

@@ -30,10 +30,6 @@ struct target_import_result {
   target_registry registry;
 };
 
-/// A program name as stored: ASCII letters lower-cased and spaces trimmed, so that a registry
-/// writing PANGAN or Pangan means pangan. Check the result with is_program.
-std::string program_name(std::string_view text);
-
 /// Reads a targets CSV (id, program, need, household_size, priority, lon, lat, kode_kel, rw,
 /// rt, registered_at; any order, `,` `;` or tab) and decides each row's outcome:
 /// clean, normalized (decimal comma), corrected (lon/lat swapped, accepted only when the swapped

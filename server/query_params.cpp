@@ -106,8 +106,9 @@ std::string query_params::one_of(std::string_view name, std::string_view fallbac
 std::optional<std::string> query_params::program(std::string_view name) const {
   const std::string* v = find(name);
   if (!v) return std::nullopt;
-  if (!geo::is_program(*v)) refuse(name, "one of " + comma_list(geo::programs), *v);
-  return *v;
+  std::string program = geo::program_name(*v);
+  if (!geo::is_program(program)) refuse(name, "one of " + comma_list(geo::programs), *v);
+  return program;
 }
 
 std::optional<geo::bbox> query_params::box(std::string_view name, double max_span) const {

@@ -117,6 +117,31 @@ TEST_F(Ledger, CreatesACommittedPledgeNumberedAfterTheLargestId) {
   EXPECT_EQ(m_ledger.create(money("C3", "T05", 100000), by_c3).id, "P000015");
 }
 
+TEST_F(Ledger, TakesTheProgramInAnyCase) {
+  geo::pledge_request r = money("C3", "T03", 250000);
+  r.program = "PANGAN";
+  EXPECT_EQ(m_ledger.create(r, by_c3).program, "pangan");
+}
+
+TEST_F(Ledger, CatchUpTakesInPledgesAnotherLedgerWroteAndTheEngineFollows) {
+  // A second ledger over the same store and its own engine, as a server's next generation.
+  geo::engine engine(m_store);
+  geo::ledger next(m_store, engine);
+  const geo::pledge made = m_ledger.create(money("C3", "T03", 250000), by_c3);
+  m_ledger.cancel("P01", by_c3);
+  EXPECT_FALSE(next.find(made.id));
+  next.catch_up();
+  EXPECT_EQ(next.find(made.id)->status, "committed");
+  EXPECT_EQ(next.find("P01")->status, "cancelled");
+  EXPECT_EQ(next.pledge_count(), m_ledger.pledge_count());
+  EXPECT_EQ(engine.coverage_of("3171010001", "pangan")->pledged,
+            m_engine.coverage_of("3171010001", "pangan")->pledged);
+  next.catch_up();  // twice is once
+  EXPECT_EQ(next.pledge_count(), m_ledger.pledge_count());
+  // Its next pledge id follows the other's.
+  EXPECT_EQ(next.create(money("C3", "T05", 100000), by_c3).id, "P000015");
+}
+
 TEST_F(Ledger, CreateAuditsWhoWroteWhat) {
   const geo::pledge p =
       m_ledger.create({"C2", "T04", std::string("umkm"), "barang", std::nullopt, 3}, by_c3);

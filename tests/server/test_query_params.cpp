@@ -114,4 +114,11 @@ TEST(QueryParams, ReadsAProgramListingThemWhenUnknown) {
   EXPECT_EQ(server::comma_list(std::vector<std::string>{"a", "b"}), "a, b");
 }
 
+TEST(QueryParams, ReadsAProgramInAnyCaseAsStored) {
+  const auto r = with_query({{"program", "PANGAN"}, {"other", " Umkm "}});
+  const server::query_params q(r, {"program", "other"});
+  EXPECT_EQ(q.program(), "pangan");
+  EXPECT_EQ(q.program("other"), "umkm");
+}
+
 }  // namespace
