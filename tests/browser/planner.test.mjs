@@ -69,8 +69,9 @@ test('the planner ranking equals /api/v1/coverage for each sort and program', as
   // When the data was imported, as the API says, in the page's language.
   const updatedAt = (await apiOk('/api/v1/coverage?level=kota', 'planner')).data_updated_at;
   assert.match(updatedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-  const expected = new Intl.DateTimeFormat('id-ID', {dateStyle: 'long', timeStyle: 'short'})
-    .format(new Date(updatedAt));
+  // The page runs in Jakarta's time zone (support.mjs), as its users do.
+  const expected = new Intl.DateTimeFormat('id-ID',
+    {dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Jakarta'}).format(new Date(updatedAt));
   assert.equal(await page.getByTestId('data-updated').innerText(),
     `Data sasaran diperbarui ${expected}`);
   assert.deepEqual(page.problems(signInProbes), []);

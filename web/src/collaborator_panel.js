@@ -83,8 +83,14 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
       const amount = p.form === 'uang' ? formatRupiah(p.amount_idr ?? 0) : `${p.quantity ?? 0} ${t('pledge.form.barang').toLowerCase()}`;
       myPledges.append(el('li', {dataset: {testid: 'pledge-item', pledgeId: p.id, status: p.status}},
         t('mypledges.line', {id: p.id, target: p.target, program: t(`program.${p.program}`), amount}), ' ',
-        el('span', {class: `status status-${p.status}`}, t(`status.${p.status}`))));
+        el('span', {class: `status status-${p.status}`}, t(`status.${p.status}`)),
+        ...flagOf(p)));
     }
+  }
+
+  // A pledge whose household left the registry: the collaborator must hear it from us.
+  function flagOf(p) {
+    return p.flag ? [' ', el('span', {class: 'status flag', dataset: {testid: 'pledge-flag'}}, t(`flag.${p.flag}`))] : [];
   }
 
   async function readRw(code, approximate) {

@@ -97,6 +97,7 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
       pledgesList.append(el('li', {dataset: {testid: 'pic-pledge', pledgeId: p.id, status: p.status}},
         el('strong', {}, p.id), ` · ${p.target} · ${t(`program.${p.program}`)} · ${amount} `,
         el('span', {class: `status status-${p.status}`}, t(`status.${p.status}`)), ' ',
+        ...(p.flag ? [el('span', {class: 'status flag', dataset: {testid: 'pledge-flag'}}, t(`flag.${p.flag}`)), ' '] : []),
         el('button', {type: 'button', dataset: {testid: 'use-pledge', pledgeId: p.id}, onclick: () => usePledge(p)}, t('pic.pledge.use'))));
     }
   }

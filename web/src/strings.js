@@ -71,6 +71,7 @@ export const strings = {
     'status.open': 'terbuka',
     'status.pledged': 'ada komitmen',
     'status.delivered': 'tersalurkan',
+    'flag.target_retired': 'sasaran sudah keluar dari daftar',
     'status.committed': 'komitmen',
     'status.cancelled': 'dibatalkan',
 
@@ -236,6 +237,7 @@ export const strings = {
     'status.open': 'open',
     'status.pledged': 'pledged',
     'status.delivered': 'delivered',
+    'flag.target_retired': 'the household has left the registry',
     'status.committed': 'committed',
     'status.cancelled': 'cancelled',
 
