@@ -184,20 +184,23 @@ std::vector<std::string> rows_gone(std::string_view layer, const stored_rows& st
 
 // The shared shape of every sync: match by key, take away what is gone (removing first frees
 // unique keys, such as a target held by a removed pledge), then write what is new, changed or
-// back from retirement. `write(record, hash)` upserts one record and puts a retired one back
-// in service; `take_away(row, key, retire)` removes or retires one.
-// Every change is noted in `log`.
+// back from retirement. `write(record, hash, restored)` upserts one record (and puts a retired
+// one back in service); `take_away(row, key, retire)` removes or retires one. Every change is
+// noted in `log`.
 template <typename Record, typename KeyOf, typename HashOf, typename Write, typename TakeAway>
 change_counts sync_rows(std::string_view layer, const std::vector<Record>& records,
                         stored_rows& stored, const key_set& referenced, const sync_policy& policy,
                         std::vector<row_change>& log, KeyOf key_of, HashOf hash_of, Write write,
                         TakeAway take_away) {
   change_counts changes;
-  std::vector<std::int64_t> hashes;
-  hashes.reserve(records.size());
-  for (const Record& record : records) {
-    hashes.push_back(hash_of(record));
-    if (auto it = stored.find(key_of(record)); it != stored.end()) it->second.seen = true;
+  std::vector<std::int64_t> hashes(records.size());
+  std::vector<const stored_row*> match(records.size(), nullptr);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    hashes[i] = hash_of(records[i]);
+    if (auto it = stored.find(key_of(records[i])); it != stored.end()) {
+      it->second.seen = true;
+      match[i] = &it->second;
+    }
   }
   std::size_t done = 0;
   const auto tick = [&] {
@@ -210,22 +213,19 @@ change_counts sync_rows(std::string_view layer, const std::vector<Record>& recor
     log.push_back({std::string(layer), key, retire ? "retired" : "removed"});
     tick();
   }
+  std::vector<std::size_t> to_write;
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (!match[i] || match[i]->retired || match[i]->hash != hashes[i]) to_write.push_back(i);
+  changes.unchanged = records.size() - to_write.size();
   // In key order, new rows append to the key index instead of landing all over it.
-  std::vector<std::size_t> order(records.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(),
+  std::sort(to_write.begin(), to_write.end(),
             [&](std::size_t a, std::size_t b) { return key_of(records[a]) < key_of(records[b]); });
-  for (const std::size_t i : order) {
+  for (const std::size_t i : to_write) {
     tick();
-    const auto it = stored.find(key_of(records[i]));
-    const bool retired = it != stored.end() && it->second.retired;
-    if (it != stored.end() && !retired && it->second.hash == hashes[i]) {
-      ++changes.unchanged;
-      continue;
-    }
-    write(records[i], hashes[i]);
-    const char* change = it == stored.end() ? "added" : retired ? "restored" : "changed";
-    ++(it == stored.end() ? changes.inserted : retired ? changes.restored : changes.updated);
+    const bool restored = match[i] && match[i]->retired;
+    write(records[i], hashes[i], restored);
+    const char* change = !match[i] ? "added" : restored ? "restored" : "changed";
+    ++(!match[i] ? changes.inserted : restored ? changes.restored : changes.updated);
     log.push_back({std::string(layer), key_of(records[i]), change});
   }
   return changes;
@@ -265,7 +265,7 @@ change_counts spatialite_store::sync_areas(std::string_view layer, const std::ve
       layer, areas, stored, referenced_areas(*m_db), m_policy, m_changes,
       [](const area& a) -> const std::string& { return a.code; },
       [](const area& a) { return hash_of(a); },
-      [&](const area& a, std::int64_t hash) {
+      [&](const area& a, std::int64_t hash, bool) {
         upsert.bind(1, to_string(a.level)).bind(2, a.code).bind(3, a.name);
         upsert.bind(4, null_if_empty(a.parent_code)).bind(5, a.area_m2);
         upsert.bind(6, a.box.min_x).bind(7, a.box.min_y).bind(8, a.box.max_x).bind(9, a.box.max_y);
@@ -313,7 +313,7 @@ change_counts spatialite_store::sync_targets(const std::vector<target>& targets)
       "targets", targets, stored, load_keys(*m_db, "SELECT DISTINCT target_id FROM pledges"),
       m_policy, m_changes, [](const target& t) -> const std::string& { return t.id; },
       [](const target& t) { return hash_of(t); },
-      [&](const target& t, std::int64_t hash) {
+      [&](const target& t, std::int64_t hash, bool restored) {
         // Views of `t`'s strings: it outlives the run() below.
         const auto text_or_null = [&](int i, const std::string& v) {
           v.empty() ? upsert.bind_null(i) : upsert.bind_view(i, v);
@@ -329,8 +329,7 @@ change_counts spatialite_store::sync_targets(const std::vector<target>& targets)
         text_or_null(15, t.registered_at);
         upsert.bind(16, to_int(t.row)).bind(17, hash);
         upsert.run();
-        if (const auto it = stored.find(t.id); it != stored.end() && it->second.retired)
-          unflag.bind_view(1, t.id).run();
+        if (restored) unflag.bind_view(1, t.id).run();
       },
       [&](std::int64_t pk, const std::string& id, bool keep) {
         if (!keep) return erase.bind(1, pk).run();
@@ -359,7 +358,7 @@ change_counts spatialite_store::sync_collaborators(const std::vector<collaborato
                 "SELECT collaborator_id FROM tokens WHERE revoked = 0 AND collaborator_id <> ''"),
       m_policy, m_changes, [](const collaborator& c) -> const std::string& { return c.id; },
       [](const collaborator& c) { return hash_of(c); },
-      [&](const collaborator& c, std::int64_t hash) {
+      [&](const collaborator& c, std::int64_t hash, bool) {
         upsert.bind(1, c.id).bind(2, c.name).bind(3, c.kind).bind(4, c.lon).bind(5, c.lat);
         upsert.bind(6, to_int(c.row)).bind(7, hash).run();
       },
@@ -424,7 +423,7 @@ change_counts spatialite_store::sync_pledges(const std::vector<pledge>& pledges)
       "pledges", from_file, stored, key_set{}, m_policy, m_changes,
       [](const pledge& p) -> const std::string& { return p.id; },
       [](const pledge& p) { return hash_of(p); },
-      [&](const pledge& p, std::int64_t hash) {
+      [&](const pledge& p, std::int64_t hash, bool) {
         upsert.bind_view(1, p.id).bind_view(2, p.collaborator_id).bind_view(3, p.target_id);
         upsert.bind_view(4, p.program).bind_view(5, p.form).bind(6, p.amount_idr);
         upsert.bind(7, p.quantity).bind_view(8, p.status).bind_view(9, p.pledged_at);

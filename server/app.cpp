@@ -40,7 +40,9 @@ const std::string& checked(const std::string& db) {
 /// Everything loaded from one snapshot of the store, with the routes answering from it.
 class app::generation {
  public:
-  generation(const app_options& o, metrics& shared_counters)
+  /// `previous`, the generation serving, lends its simplified tile shapes when the areas are
+  /// the same.
+  generation(const app_options& o, metrics& shared_counters, const generation* previous)
       : counters(shared_counters),
         store(checked(o.db)),
         snapshot((started = std::chrono::steady_clock::now(), store)),
@@ -49,7 +51,7 @@ class app::generation {
         ledger(store, engine),
         version(store.data_version()),
         data(stamp_of(store, version)),
-        tile_maker(engine, public_figures(rule)),
+        tile_maker(engine, public_figures(rule), previous ? &previous->tile_maker : nullptr),
         tiles_kept(o.tile_cache_bytes),
         context{engine, rule, ledger, store, writes, counters, data} {
     snapshot.end();
@@ -174,7 +176,7 @@ void app::add_gauges() {
 }
 
 void app::load() {
-  auto first = std::make_shared<generation>(m_options, m_counters);
+  auto first = std::make_shared<generation>(m_options, m_counters, nullptr);
   first->preparing =
       std::jthread([g = first.get()](const std::stop_token& stop) { g->prepare_tiles(stop); });
   m_current = std::move(first);
@@ -207,7 +209,7 @@ void app::follow_loop(const std::stop_token& stop) {
 bool app::follow() {
   std::shared_ptr<generation> old = current();
   if (old->store.data_version() == old->version) return false;
-  auto next = std::make_shared<generation>(m_options, m_counters);
+  auto next = std::make_shared<generation>(m_options, m_counters, old.get());
   // Its zooms are simplified before it serves: the first tiles after the switch must not wait.
   next->prepare_tiles(m_follower.get_stop_token());
   {

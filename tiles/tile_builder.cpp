@@ -11,12 +11,16 @@
 namespace tiles {
 
 struct tile_builder::source_areas {
-  std::vector<const geo::area*> areas;  // by code, as the engine lists them
-  simplified_areas shapes;              // same positions
-  box_grid boxes;                       // same positions
+  std::vector<const geo::area*> areas;              // by code, as the engine lists them
+  std::shared_ptr<const simplified_areas> simpler;  // same positions
+  const simplified_areas& shapes;
+  box_grid boxes;  // same positions
 
-  source_areas(std::vector<const geo::area*> list, std::vector<simplified_areas::entry> entries)
-      : areas(std::move(list)), shapes(std::move(entries)), boxes(boxes_of(areas)) {}
+  source_areas(std::vector<const geo::area*> list, std::shared_ptr<const simplified_areas> shared)
+      : areas(std::move(list)),
+        simpler(std::move(shared)),
+        shapes(*simpler),
+        boxes(boxes_of(areas)) {}
 
   static std::vector<geo::bbox> boxes_of(const std::vector<const geo::area*>& areas) {
     std::vector<geo::bbox> out;
@@ -78,9 +82,17 @@ std::string code_or_empty(const geo::area* a) {
   return a ? a->code : std::string();
 }
 
+// The same areas, shape for shape, in the same order: their simplified shapes can be shared.
+bool same_areas(const std::vector<const geo::area*>& a, const std::vector<const geo::area*>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto* x, const auto* y) {
+    return x->code == y->code && x->wkb == y->wkb;
+  });
+}
+
 }  // namespace
 
-tile_builder::tile_builder(const geo::engine& engine, figure_basis figures)
+tile_builder::tile_builder(const geo::engine& engine, figure_basis figures,
+                           const tile_builder* previous)
     : m_engine(engine),
       m_figures(
           figures ? std::move(figures)
@@ -89,9 +101,16 @@ tile_builder::tile_builder(const geo::engine& engine, figure_basis figures)
   for (const source_spec& spec : tile_sources()) {
     if (!spec.level) continue;
     auto areas = engine.areas_at(*spec.level);
-    auto entries = entries_of(engine, areas);
-    m_sources[static_cast<std::size_t>(spec.source)] =
-        std::make_unique<source_areas>(std::move(areas), std::move(entries));
+    const auto at = static_cast<std::size_t>(spec.source);
+    // Every zoom of the previous builder's shapes is computed: they no longer read the shapes
+    // of its engine, and may outlive it.
+    const source_areas* before = previous ? previous->m_sources[at].get() : nullptr;
+    std::shared_ptr<const simplified_areas> shapes =
+        before && before->shapes.zooms_computed() == max_zoom + 1 &&
+                same_areas(before->areas, areas)
+            ? before->simpler
+            : std::make_shared<const simplified_areas>(entries_of(engine, areas));
+    m_sources[at] = std::make_unique<source_areas>(std::move(areas), std::move(shapes));
   }
 }
 

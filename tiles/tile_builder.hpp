@@ -38,8 +38,11 @@ class tile_builder {
   };
 
   /// The engine must outlive the builder. `figures` says which figures each area carries
-  /// (the same for every caller: area layers are shared); by default exact ones.
-  explicit tile_builder(const geo::engine& engine, figure_basis figures = nullptr);
+  /// (the same for every caller: area layers are shared); by default exact ones. A builder
+  /// for data newly loaded may take over the simplified shapes of a `previous` one (over an
+  /// engine of the same areas, every zoom prepared), which may be destroyed afterwards.
+  explicit tile_builder(const geo::engine& engine, figure_basis figures = nullptr,
+                        const tile_builder* previous = nullptr);
   ~tile_builder();
   tile_builder(const tile_builder&) = delete;
   tile_builder& operator=(const tile_builder&) = delete;

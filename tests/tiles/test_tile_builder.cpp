@@ -165,3 +165,29 @@ TEST_F(TileBuilder, WritesValidGeometryAndEveryAreaAtEveryZoomOverTheDataset) {
 }
 
 }  // namespace
+
+namespace {
+
+const tiles::tile_source every_area[] = {tiles::tile_source::kelurahan, tiles::tile_source::rw,
+                                         tiles::tile_source::rt};
+
+TEST_F(TileBuilder, ABuilderForReloadedDataTakesOverThePreparedShapesAndOutlivesTheOldEngine) {
+  m_builder->prepare_zooms(0, tiles::max_zoom);
+  auto engine = std::make_unique<geo::engine>(m_store);
+  tiles::tile_builder next(*engine, nullptr, m_builder.get());
+  EXPECT_EQ(next.zooms_prepared(), tiles::max_zoom + 1);  // taken over, not computed again
+  const std::string before = m_builder->build(t01_corner, every_area);
+  m_builder.reset();
+  m_engine.reset();  // the old engine's shapes are gone; the shared simplified ones remain
+  EXPECT_EQ(next.build(t01_corner, every_area), before);
+  EXPECT_EQ(next.build(all_of_it, every_area),
+            tiles::tile_builder(*engine).build(all_of_it, every_area));
+}
+
+TEST_F(TileBuilder, ABuilderForReloadedDataComputesItsOwnShapesWhenThePreviousAreNotAllPrepared) {
+  m_builder->prepare_zooms(0, 5);
+  tiles::tile_builder next(*m_engine, nullptr, m_builder.get());
+  EXPECT_EQ(next.zooms_prepared(), 0u);
+}
+
+}  // namespace
