@@ -644,3 +644,46 @@ TEST(Cli, TokenCommandsNeedAnExistingDatabase) {
 }
 
 }  // namespace
+
+namespace {
+
+// The tiny dataset, then its targets file without T01, which pledge P01 holds.
+TEST(Cli, AFileLackingOverATenthOfALayerIsRefusedUntilAllowedAndRetiredRowsArePrinted) {
+  const std::string db = temp_path("removals.sqlite");
+  ASSERT_EQ(run("import --db " + db + " --datasets " + SASARAN_TEST_DATA + " " +
+                data("dataset-tiny.json"))
+                .exit_code,
+            0);
+  const std::string without = temp_path("targets-without-T01.csv");
+  {
+    std::ifstream in(data("targets-15rows-one-of-each-outcome.csv"));
+    std::ofstream out(without);
+    for (std::string line; std::getline(in, line);)
+      if (!line.starts_with("T01,")) out << line << "\n";
+  }
+  const run_result refused = run("import --db " + db + " --table targets " + without);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find("layer targets: the file lacks 1 of the 6 rows stored, more than "
+                                "10% (a damaged or partial file?); they would be removed or "
+                                "retired: T01. Nothing was changed; to accept, import again with "
+                                "--allow-removals"),
+            std::string::npos)
+      << refused.output;
+  const run_result allowed =
+      run("import --db " + db + " --table targets " + without + " --allow-removals");
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.output;
+  EXPECT_NE(allowed.output.find("\nretired targets T01\n"), std::string::npos) << allowed.output;
+  const run_result changes = run("report --db " + db + " --changes --layer targets");
+  EXPECT_EQ(changes.exit_code, 0);
+  EXPECT_NE(changes.output.find("  targets        retired           1\n"), std::string::npos)
+      << changes.output;
+  EXPECT_NE(changes.output.find("targets        T01                  retired\n"), std::string::npos)
+      << changes.output;
+  EXPECT_EQ(run("report --db " + db + " --changes 99").exit_code, 1);
+  EXPECT_EQ(run("report --db " + db + " --changes nine").exit_code, 2);
+  for (const char* suffix : {"", "-wal", "-shm"})
+    fs::remove(db + suffix);
+  fs::remove(without);
+}
+
+}  // namespace
