@@ -251,7 +251,7 @@ std::vector<target> spatialite_store::load_targets_where(const std::string& cond
            coalesce(rt_code, ''), coalesce(rw_code, ''), coalesce(kelurahan_code, ''),
            coalesce(kecamatan_code, ''), coalesce(kota_code, ''), coalesce(registered_at, ''),
            source_row, import_outcome
-    FROM targets WHERE )sql" + condition + " ORDER BY source_row");
+    FROM targets WHERE )sql" + condition + " ORDER BY pk");  // table order: no sort (0.25 s)
   while (select.step()) {
     target t;
     t.id = select.column_text(0);

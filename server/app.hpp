@@ -22,7 +22,7 @@ struct app_options {
   std::string web_dir = "web/dist";           // the built web map, served at /
   /// How often the server looks for imports into its store (0: never; it then serves what it
   /// loaded until restarted).
-  std::chrono::milliseconds follow_every{500};
+  std::chrono::milliseconds follow_every{250};
 };
 
 /// The whole server: the HTTP edge, then the store, the engine and ledger loaded from it and
