@@ -2,6 +2,7 @@
 // line endings, the column map, and the number and date parsers the importers apply to fields
 // (geo/number_parse). Only geo::input_error may leave it (no header, an unterminated quote, a
 // missing or repeated column).
+#include <algorithm>
 #include <cmath>
 
 #include "geo/csv_reader.hpp"
@@ -44,7 +45,13 @@ void read_all(std::string_view text) {
   std::size_t last_row = 1;
   std::size_t last_offset = reader.offset();
   while (reader.next(record)) {
-    require(record.row == last_row + 1, "rows do not count records one by one");
+    // Rows are file lines (blank lines and line breaks inside quotes count), counted here
+    // independently: one more than the line feeds before the record's text.
+    require(record.row > last_row, "rows do not grow from record to record");
+    require(record.raw.data() >= text.data() && record.raw.data() <= text.data() + text.size() &&
+                record.row ==
+                    1 + static_cast<std::size_t>(std::count(text.data(), record.raw.data(), '\n')),
+            "a record's row is not the line it starts on");
     require(!record.fields.empty(), "a record without fields");
     require(record.raw.data() >= text.data() &&
                 record.raw.data() + record.raw.size() <= text.data() + text.size(),
