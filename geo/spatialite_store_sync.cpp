@@ -25,18 +25,46 @@ struct stored_row {
   bool retired;
   bool seen = false;
 };
-using stored_rows = std::unordered_map<std::string, stored_row>;
 using key_set = std::unordered_set<std::string>;
+
+// A layer's stored rows sorted by key. Keys (T0000001, area codes) fit a string's own buffer,
+// so a vector of them costs no allocation per row, where a hash map's nodes did: a quarter of
+// the time a 5% update of Jakarta's targets spent matching rows.
+class stored_rows {
+ public:
+  using entry = std::pair<std::string, stored_row>;
+  using iterator = std::vector<entry>::iterator;
+
+  explicit stored_rows(std::vector<entry> rows) : m_rows(std::move(rows)) {
+    std::sort(m_rows.begin(), m_rows.end(),
+              [](const entry& a, const entry& b) { return a.first < b.first; });
+  }
+  iterator begin() { return m_rows.begin(); }
+  iterator end() { return m_rows.end(); }
+  iterator find(std::string_view key) {
+    const auto it =
+        std::lower_bound(m_rows.begin(), m_rows.end(), key,
+                         [](const entry& e, std::string_view k) { return e.first < k; });
+    return it != m_rows.end() && it->first == key ? it : m_rows.end();
+  }
+  template <typename Predicate>
+  void erase_if(Predicate p) {
+    std::erase_if(m_rows, p);
+  }
+
+ private:
+  std::vector<entry> m_rows;
+};
 
 // `sql` selects key, rowid, hash, layer and whether the row is retired.
 stored_rows load_rows(sqlite_db& db, const std::string& sql) {
-  stored_rows rows;
+  std::vector<stored_rows::entry> rows;
   sqlite_statement select = db.prepare(sql);
   while (select.step())
-    rows.emplace(select.column_text(0),
-                 stored_row{select.column_int(1), select.column_int(2), select.column_text(3),
-                            select.column_int(4) != 0});
-  return rows;
+    rows.emplace_back(select.column_text(0),
+                      stored_row{select.column_int(1), select.column_int(2), select.column_text(3),
+                                 select.column_int(4) != 0});
+  return stored_rows(std::move(rows));
 }
 
 key_set load_keys(sqlite_db& db, const std::string& sql) {
@@ -162,16 +190,15 @@ std::string removal_message(std::string_view layer, const std::vector<std::strin
 }
 
 // The rows in service that the file lacks, in key order; refused past the policy's share.
-std::vector<std::string> rows_gone(std::string_view layer, const stored_rows& stored,
+std::vector<std::string> rows_gone(std::string_view layer, stored_rows& stored,
                                    const sync_policy& policy) {
   std::vector<std::string> gone;
   std::size_t in_service = 0;
   for (const auto& [key, row] : stored) {
     if (row.retired) continue;
     ++in_service;
-    if (!row.seen) gone.push_back(key);
+    if (!row.seen) gone.push_back(key);  // in key order, as stored_rows keeps them
   }
-  std::sort(gone.begin(), gone.end());
   if (!policy.allow_removals &&
       static_cast<double>(gone.size()) > policy.max_removed_share * static_cast<double>(in_service))
     throw removal_error(removal_message(layer, gone, in_service, policy));
@@ -208,7 +235,7 @@ change_counts sync_rows(std::string_view layer, const std::vector<Record>& recor
   };
   for (const std::string& key : rows_gone(layer, stored, policy)) {
     const bool retire = referenced.contains(key);
-    take_away(stored.at(key).rowid, key, retire);
+    take_away(stored.find(key)->second.rowid, key, retire);
     ++(retire ? changes.retired : changes.deleted);
     log.push_back({std::string(layer), key, retire ? "retired" : "removed"});
     tick();
@@ -243,7 +270,7 @@ change_counts spatialite_store::sync_areas(std::string_view layer, const std::ve
       throw store_error("area " + a.code + " (layer " + std::string(layer) + ", feature " +
                         std::to_string(a.row) + ") is already given by layer " + it->second.layer);
   }
-  std::erase_if(stored, [&](const auto& entry) { return entry.second.layer != layer; });
+  stored.erase_if([&](const auto& entry) { return entry.second.layer != layer; });
   sqlite_statement upsert = m_db->prepare(R"sql(
     INSERT INTO areas(level, code, name, parent_code, area_m2, min_lon, min_lat, max_lon, max_lat,
                       layer, source_row, row_hash, geom)
