@@ -114,10 +114,12 @@ TEST(FollowingTheStore, ServesAnImportWithoutRestartFailingNoRequestLosingNoPled
 
   load_result load;
   std::atomic<bool> stop{false};
+  // Light routes only: a heavy one (a ranking) may be shed with 503 after waiting 1 s behind
+  // another on a machine slowed by the sanitizers, which says nothing of the switch.
   const std::vector<std::string> reads = {"/api/v1/targets/nearest?lon=" + std::to_string(lon) +
                                               "&lat=" + std::to_string(lat) + "&k=10",
                                           "/api/v1/lookup?lon=106.8272&lat=-6.1754", near_tile,
-                                          far_tile, "/api/v1/coverage?level=rw&limit=20"};
+                                          far_tile, "/api/v1/targets/" + to_pledge.back()};
   std::vector<std::jthread> readers;
   for (int n = 0; n < 2; ++n)
     readers.emplace_back([&, n] {
