@@ -200,15 +200,20 @@ void app::follow_loop(const std::stop_token& stop) {
     try {
       follow();
     } catch (const std::exception& e) {
-      // The generation serving stays; the next round tries again.
-      std::cerr << "sasaran serve: could not follow the store: " << e.what() << std::endl;
+      // The generation serving stays. Loading the same data again would fail the same way and
+      // cost seconds of CPU every round: follow() tries again at the next import.
+      std::cerr << "sasaran serve: could not follow the store to data version " << m_failed_version
+                << "; serving version " << current()->version
+                << " until the next import: " << e.what() << std::endl;
     }
   }
 }
 
 bool app::follow() {
   std::shared_ptr<generation> old = current();
-  if (old->store.data_version() == old->version) return false;
+  const std::int64_t version = old->store.data_version();
+  if (version == old->version || version == m_failed_version) return false;
+  m_failed_version = version;  // until the new generation serves
   auto next = std::make_shared<generation>(m_options, m_counters, old.get());
   // Its zooms are simplified before it serves: the first tiles after the switch must not wait.
   next->prepare_tiles(m_follower.get_stop_token());
@@ -218,6 +223,7 @@ bool app::follow() {
     const std::lock_guard lock(m_current_lock);
     m_current = next;
   }
+  m_failed_version = -1;
   std::cerr << "sasaran serve: following the store: data version " << old->version << " -> "
             << next->version << ", loaded in " << next->loaded << " s" << std::endl;
   // The old generation goes once the requests under way on it are done, here rather than on

@@ -74,6 +74,7 @@ class app {
   std::unique_ptr<token_authenticator> m_authenticate;
   std::unique_ptr<wal_checkpointer> m_checkpoints;
   router m_routes;
+  std::int64_t m_failed_version = -1;  // the data version last tried and not loaded (follower)
   std::jthread m_follower;
 };
 
