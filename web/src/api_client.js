@@ -1,14 +1,17 @@
 // Requests to the Sasaran server (same origin as the page). Refusals arrive as
 // application/problem+json (RFC 9457); they become an ApiError whose message is the server's
-// `detail` (else its `title`), so the page shows what the server said. A request that gets no
-// answer at all becomes a NetworkError.
+// `detail` (else its `title`), technical English kept for support; the page says it to the user
+// in their language from the problem's `type` (error_text.js). A request that gets no answer
+// at all becomes a NetworkError.
 
 export class ApiError extends Error {
-  constructor(status, problem) {
+  /** `retryAfter`: the seconds of a Retry-After header, or null. */
+  constructor(status, problem, retryAfter = null) {
     super(problem?.detail || problem?.title || `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
-    this.problem = problem ?? {};
+    this.problem = problem && typeof problem === 'object' ? problem : {};
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -59,7 +62,12 @@ export function createApiClient({base, getToken}) {
     } catch {
       data = null;  // not JSON (a proxy's error page): the status tells what happened
     }
-    if (!response.ok) throw new ApiError(response.status, data);
+    if (!response.ok) {
+      const after = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+      const error = new ApiError(response.status, data, Number.isFinite(after) ? after : null);
+      error.sentToken = Boolean(bearer);  // a 401 then means the session itself was refused
+      throw error;
+    }
     return {status: response.status, data, headers: response.headers};
   }
 

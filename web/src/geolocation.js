@@ -1,17 +1,17 @@
 // The device's position, for "my location" and "where am I". When it is not available (no
-// permission, no fix, a plain-http page on another host), the caller falls back to the map's
-// centre and says so.
+// permission, no fix, a plain-http page on another host), the caller says so (error_text.js
+// reads the browser's GeolocationPositionError) and asks for a point on the map instead.
 
-/** Resolves to {lon, lat}; rejects with a readable reason. */
+/** Resolves to {lon, lat}; rejects with the browser's GeolocationPositionError (code 1-3). */
 export function currentPosition() {
   return new Promise((resolve, reject) => {
     if (!navigator.geolocation) {
-      reject(new Error('geolocation unsupported'));
+      reject(Object.assign(new Error('geolocation unsupported'), {name: 'GeolocationUnsupported'}));
       return;
     }
     navigator.geolocation.getCurrentPosition(
       (position) => resolve({lon: position.coords.longitude, lat: position.coords.latitude}),
-      (error) => reject(new Error(error.message || `geolocation error ${error.code}`)),
+      reject,
       {enableHighAccuracy: true, timeout: 10000, maximumAge: 30000},
     );
   });

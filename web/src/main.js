@@ -1,7 +1,7 @@
 // The web map's entry point: builds the map and the panels, and routes what the user does
 // (a click on the map, a search, a sign-in, the program filter) to the panels of their role.
 // DOM contract for the browser tests: docs/api.md, "Web map".
-import {createApiClient} from './api_client.js';
+import {ApiError, createApiClient} from './api_client.js';
 import {createCollaboratorPanel} from './collaborator_panel.js';
 import {byTestId} from './dom.js';
 import {applyStatic, onChange, t, toggleLanguage} from './i18n.js';
@@ -14,6 +14,7 @@ import {createPlannerPanel} from './planner_panel.js';
 import {createProgramFilter} from './program_filter.js';
 import {createSearchPanel} from './search_panel.js';
 import {createSession} from './session.js';
+import {createViewToggle} from './view_toggle.js';
 
 const TILE_ERROR_QUIET_MS = 5000;
 
@@ -24,7 +25,12 @@ async function start() {
   let session = null;
   const api = createApiClient({base, getToken: () => session?.token() ?? ''});
   session = createSession(api);
-  const messages = createMessages({element: byTestId('message'), retryButton: byTestId('message-retry')});
+  const messages = createMessages({
+    root: byTestId('messages'),
+    // A session the server no longer accepts (revoked, expired) is ended here too, so the role
+    // line and the panels never show a role the server has stopped honouring.
+    onSessionRefused: () => session.signedIn() && session.signOut(),
+  });
 
   byTestId('lang').addEventListener('click', toggleLanguage);
 
@@ -33,7 +39,7 @@ async function start() {
   try {
     view = await readTileJson(api);
   } catch (error) {
-    messages.error(new Error(t('error.tilejson', {reason: error.message})));
+    messages.error(new Error(t('error.tilejson', {reason: error.message})), {topic: 'map'});
   }
 
   let lastTileError = 0;
@@ -44,15 +50,24 @@ async function start() {
     view,
     onTileError(error) {
       // One message for a burst of failed tiles; the retry asks for every shown tile again.
+      // A 401 on a tile with a token is the session refused, not a broken map.
+      if (error?.status === 401 && session.signedIn()) {
+        const refused = new ApiError(401, {type: 'urn:sasaran:problem:token-not-accepted', status: 401});
+        refused.sentToken = true;
+        messages.error(refused, {topic: 'signin'});
+        return;
+      }
       const now = Date.now();
       if (now - lastTileError < TILE_ERROR_QUIET_MS) return;
       lastTileError = now;
       const reason = error?.status ? `HTTP ${error.status}` : t('error.noanswer');
-      messages.error(new Error(t('error.tiles', {reason})), () => mapView.reloadTiles());
+      messages.error(new Error(t('error.tiles', {reason})), {topic: 'map', retry: () => mapView.reloadTiles()});
     },
   });
   const map = mapView.map;
   window.sasaranMap = map;
+  const views = createViewToggle({map});
+  mapView.onBeforeMove(() => views.showMap());
   // Marks for measuring the first render (performance.getEntriesByType('mark')).
   map.once('load', () => {
     performance.mark('sasaran:style-loaded');
@@ -71,7 +86,7 @@ async function start() {
   /** A point chosen on the map or by the device: the place there, and the role's action. */
   async function choosePoint(point, {fly = false} = {}) {
     if (fly) mapView.flyTo(point.lon, point.lat, 15);
-    if (isGiver()) collaborator.showNearest(point);
+    if (isGiver()) collaborator.pointChosen(point);
     return place.showPoint(point);
   }
 
@@ -127,24 +142,29 @@ async function start() {
 
   const tokenInput = byTestId('signin-token');
   async function signIn(token) {
-    messages.info(t('signin.checking'));
+    messages.info(() => t('signin.checking'), {topic: 'signin'});
     try {
       await session.signIn(token);
       tokenInput.value = '';
-      messages.success(t('signin.done', {role: t(`role.${session.role()}`)}));
+      messages.success(() => t('signin.done', {role: t(`role.${session.role()}`)}), {topic: 'signin'});
+      // The sign-in form is gone: the keyboard goes on to the panel of the role.
+      const panel = document.querySelector('.role-panel:not([hidden]) h2') ?? byTestId('signout');
+      panel.setAttribute('tabindex', '-1');
+      panel.focus();
     } catch (error) {
-      messages.error(error, () => signIn(token));
+      messages.error(error, {topic: 'signin', retry: () => signIn(token)});
     }
   }
   document.getElementById('signin-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const token = tokenInput.value.trim();
-    if (!token) messages.error(new Error(t('signin.empty')));
+    if (!token) messages.error(new Error(t('signin.empty')), {topic: 'signin'});
     else signIn(token);
   });
   signout.addEventListener('click', () => {
     session.signOut();
-    messages.success(t('signout.done'));
+    messages.success(() => t('signout.done'), {topic: 'signin'});
+    tokenInput.focus();
   });
   const stored = session.storedToken();
   if (stored) {
@@ -152,18 +172,19 @@ async function start() {
       await session.signIn(stored);
     } catch (error) {
       session.signOut();
-      messages.error(error);
+      messages.error(error, {topic: 'signin'});
     }
   }
 }
 
 start().catch((error) => {
   // A fault here is a bug; say it on the page rather than leave it blank.
-  const message = document.querySelector('[data-testid="message"]');
-  if (message) {
-    message.textContent = String(error?.message ?? error);
-    message.dataset.kind = 'error';
-    message.hidden = false;
+  const box = document.querySelector('[data-testid="messages"]');
+  if (box) {
+    const line = document.createElement('p');
+    line.textContent = String(error?.message ?? error);
+    Object.assign(line.dataset, {testid: 'message', topic: 'general', kind: 'error'});
+    box.append(line);
   }
   throw error;
 });

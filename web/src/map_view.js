@@ -60,6 +60,7 @@ export function createMapView({container, base, getToken, view, onTileError}) {
   map.addControl(new AttributionControl({compact: false}), 'bottom-right');
   map.on('error', (event) => onTileError(event.error ?? event));
 
+  const beforeMove = [];
   const styleReady = new Promise((resolve) => map.once('load', resolve));
   const whenReady = (action) => styleReady.then(action);
 
@@ -108,13 +109,20 @@ export function createMapView({container, base, getToken, view, onTileError}) {
       });
     },
 
+    /** Called before the map is moved by the page (the phone layout shows the map then). */
+    onBeforeMove(listener) {
+      beforeMove.push(listener);
+    },
+
     /** Zooms to [minLon, minLat, maxLon, maxLat]. */
     fitBbox(bbox, maxZoom = 16) {
       if (!Array.isArray(bbox) || bbox.length !== 4) return;
+      for (const listener of beforeMove) listener();
       map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], {padding: 40, maxZoom, duration: 500});
     },
 
     flyTo(lon, lat, zoom) {
+      for (const listener of beforeMove) listener();
       map.easeTo({center: [lon, lat], zoom: Math.max(map.getZoom(), zoom), duration: 500});
     },
 
@@ -124,7 +132,21 @@ export function createMapView({container, base, getToken, view, onTileError}) {
     },
 
     onClick(listener) {
-      map.on('click', (event) => listener({lon: event.lngLat.lng, lat: event.lngLat.lat}));
+      map.on('click', (event) => listener({lon: event.lngLat.lng, lat: event.lngLat.lat, pixel: event.point}));
+    },
+
+    /**
+     * The spot ({lon, lat}) of the target dot drawn at `pixel` (within a finger's width), or
+     * null: for a collaborator a dot is a cell, every target of which sits at its spot.
+     */
+    targetAt(pixel) {
+      if (!map.getLayer('target-points')) return null;
+      const r = 8;
+      const [feature] = map.queryRenderedFeatures([[pixel.x - r, pixel.y - r], [pixel.x + r, pixel.y + r]],
+        {layers: ['nearest-points', 'target-points']});
+      if (!feature || feature.geometry.type !== 'Point') return null;
+      const [lon, lat] = feature.geometry.coordinates;
+      return {lon, lat};
     },
   };
 }

@@ -43,7 +43,7 @@ export function createPlacePanel({root, api, mapView, messages, filters}) {
       shown.area = area;
       render();
     } catch (error) {
-      if (ticket === asked) messages.error(error, () => readCoverage(levels, ticket));
+      if (ticket === asked) messages.error(error, {topic: 'map', retry: () => readCoverage(levels, ticket)});
     }
   }
 
@@ -70,8 +70,9 @@ export function createPlacePanel({root, api, mapView, messages, filters}) {
       shown = null;
       render();
       mapView.select({});
-      if (error instanceof ApiError && error.status === 404) messages.error(error);
-      else messages.error(error, () => showPoint(point));
+      // Outside every area is an answer, not a failure: said as such.
+      if (error instanceof ApiError && error.status === 404) messages.info(() => t('place.outside'), {topic: 'map'});
+      else messages.error(error, {topic: 'map', retry: () => showPoint(point)});
       return null;
     }
   }

@@ -51,7 +51,7 @@ export function createSearchPanel({input, results, api, mapView, messages, onCho
       found = answer.areas ?? [];
       render();
     } catch (error) {
-      if (ticket === asked) messages.error(error, () => search(text));
+      if (ticket === asked) messages.error(error, {topic: 'search', retry: () => search(text)});
     }
   }
 
