@@ -79,7 +79,7 @@ async function start() {
 
   const filters = createProgramFilter({select: byTestId('program')});
   const place = createPlacePanel({root: byTestId('place'), api, mapView, messages, filters});
-  createLegend({root: document.getElementById('legend')});
+  const legend = createLegend({root: document.getElementById('legend')});
 
   const isGiver = () => ['collaborator', 'aggregator'].includes(session.role());
   let collaborator = null;
@@ -133,6 +133,7 @@ async function start() {
   session.onChange(({role}) => {
     showRole();
     mapView.reloadTiles();
+    legend.setRole(role);
     collaborator.setActive(role === 'collaborator' || role === 'aggregator');
     planner.setActive(role === 'planner' || role === 'admin');
     pic.setRole(role, session.areas());

@@ -5,18 +5,22 @@
 export const TILE_LAYERS = 'kelurahan,rw,targets';
 export const ATTRIBUTION = 'BPS / OCHA HDX (CC BY-IGO)';
 
+// The RW shade is ColorBrewer's sequential YlGnBu (safe for the common colour-vision deficiencies,
+// and readable in greyscale: lightness falls with the ratio): pale yellow, no pledge yet; dark
+// blue, every target pledged. A target's status is told by shape as well as colour: open is a
+// hollow ring, pledged a filled dot, delivered a filled dot with a white centre.
 export const COLORS = {
   ratioStops: [
-    [0, '#d73027'],
-    [0.1, '#fc8d59'],
-    [0.2, '#fee08b'],
-    [0.4, '#d9ef8b'],
-    [0.7, '#91cf60'],
-    [1, '#1a9850'],
+    [0, '#ffffcc'],
+    [0.1, '#c7e9b4'],
+    [0.25, '#7fcdbb'],
+    [0.5, '#41b6c4'],
+    [0.75, '#2c7fb8'],
+    [1, '#253494'],
   ],
-  noTargets: '#d9d9d9',
+  noTargets: '#cfcfcf',
   kelurahanLine: '#3d3d3d',
-  status: {open: '#0b3c8c', pledged: '#8e44ad', delivered: '#111111'},
+  status: {open: '#b35806', pledged: '#542788', delivered: '#111111'},
   cluster: '#34495e',
   selection: '#00a6d6',
   scope: '#7b2cbf',
@@ -30,6 +34,30 @@ function statusColor() {
     'pledged', COLORS.status.pledged,
     'delivered', COLORS.status.delivered,
     COLORS.status.open];
+}
+
+// Open targets are rings (white inside), the others filled.
+function statusFill() {
+  return ['match', ['get', 'status'], 'open', '#ffffff', statusColor()];
+}
+
+// The paint of a status dot of `radius` (an expression); `ring` the stroke of filled dots.
+function statusDot(radius, ring) {
+  return {
+    'circle-color': statusFill(),
+    'circle-radius': radius,
+    'circle-stroke-color': ['match', ['get', 'status'], 'open', COLORS.status.open, ring],
+    'circle-stroke-width': ['match', ['get', 'status'], 'open', 2.5, 1],
+  };
+}
+
+// The white centre that marks a delivered target.
+function deliveredCentre(id, source, sourceLayer, filter, radius) {
+  return {
+    id, type: 'circle', source, ...(sourceLayer ? {'source-layer': sourceLayer} : {}),
+    filter: ['all', filter, ['==', ['get', 'status'], 'delivered']],
+    paint: {'circle-color': '#ffffff', 'circle-radius': radius},
+  };
 }
 
 /** Sources (the composite tiles and a few GeoJSON overlays) and layers, bottom to top. */
@@ -132,22 +160,16 @@ export function buildStyle({tilesUrl, bounds}) {
       {
         id: 'target-points', type: 'circle', source: 'sasaran', 'source-layer': 'targets',
         filter: ['==', ['get', 'kind'], 'target'],
-        paint: {
-          'circle-color': statusColor(),
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 14, 3, 18, 7],
-          'circle-stroke-color': '#ffffff',
-          'circle-stroke-width': 1,
-        },
+        paint: statusDot(['interpolate', ['linear'], ['zoom'], 14, 4, 18, 8], '#ffffff'),
       },
+      deliveredCentre('target-points-delivered', 'sasaran', 'targets', ['==', ['get', 'kind'], 'target'],
+        ['interpolate', ['linear'], ['zoom'], 14, 1.5, 18, 3]),
       {
         id: 'pic-target-points', type: 'circle', source: 'pic-targets',
-        paint: {
-          'circle-color': statusColor(),
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 3, 17, 7],
-          'circle-stroke-color': COLORS.scope,
-          'circle-stroke-width': 2,
-        },
+        paint: statusDot(['interpolate', ['linear'], ['zoom'], 11, 4, 17, 8], COLORS.scope),
       },
+      deliveredCentre('pic-target-points-delivered', 'pic-targets', null, ['has', 'status'],
+        ['interpolate', ['linear'], ['zoom'], 11, 1.5, 17, 3]),
       {
         id: 'nearest-points', type: 'circle', source: 'nearest',
         paint: {

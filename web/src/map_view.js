@@ -11,12 +11,39 @@ import {
   setWorkerCount,
   setWorkerUrl,
 } from 'maplibre-gl';
+import {onChange as onLanguageChange, t} from './i18n.js';
 import {buildStyle, EMPTY_COLLECTION, pointCollection, TILE_LAYERS} from './map_style.js';
 
 /** Jakarta when the server's TileJSON cannot be read: the page still shows a map. */
 export const FALLBACK_VIEW = {center: [106.8456, -6.2088], zoom: 10.5, bounds: null};
 
 const NONE = ['==', ['get', 'code'], '__none__'];
+
+// MapLibre's own UI texts (its `locale` option), in the page's language.
+function mapLocale() {
+  return {
+    'NavigationControl.ZoomIn': t('map.zoomin'),
+    'NavigationControl.ZoomOut': t('map.zoomout'),
+    'NavigationControl.ResetBearing': t('map.resetbearing'),
+    'Map.Title': t('map.canvas'),
+    'AttributionControl.ToggleAttribution': t('map.attribution.toggle'),
+  };
+}
+
+// The controls read the locale when added; after a language switch their buttons are named
+// again here (the same texts MapLibre would have set).
+function relabel(container) {
+  const name = (selector, text) => {
+    for (const node of container.querySelectorAll(selector)) {
+      node.title = text;
+      node.setAttribute('aria-label', text);
+    }
+  };
+  name('.maplibregl-ctrl-zoom-in', t('map.zoomin'));
+  name('.maplibregl-ctrl-zoom-out', t('map.zoomout'));
+  name('.maplibregl-ctrl-compass', t('map.resetbearing'));
+  container.querySelector('.maplibregl-canvas')?.setAttribute('aria-label', t('map.canvas'));
+}
 
 /** The first view from the TileJSON of our composite source: its centre and bounds. */
 export async function readTileJson(api) {
@@ -44,6 +71,7 @@ export function createMapView({container, base, getToken, view, onTileError}) {
     center: view.center,
     zoom: narrow ? Math.max(view.zoom - 1, 9) : view.zoom,
     attributionControl: false,
+    locale: mapLocale(),
     dragRotate: false,
     pitchWithRotate: false,
     touchPitch: false,
@@ -59,6 +87,7 @@ export function createMapView({container, base, getToken, view, onTileError}) {
   // Never collapsed: the data's attribution stays readable at phone width too.
   map.addControl(new AttributionControl({compact: false}), 'bottom-right');
   map.on('error', (event) => onTileError(event.error ?? event));
+  onLanguageChange(() => relabel(container));
 
   const beforeMove = [];
   const styleReady = new Promise((resolve) => map.once('load', resolve));
