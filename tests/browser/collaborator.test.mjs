@@ -1,13 +1,25 @@
 // Journey 3: a collaborator signs in, clicks near their place, gets the nearest open targets
-// (as /api/v1/targets/nearest gives them), chooses one and pledges; the RW's coverage goes up
-// by one in the panel and on the map at once, the pledge is listed as theirs, and a second
-// pledge for the same target is refused with the server's own message.
+// (as /api/v1/targets/nearest gives them) grouped by map cell, chooses one and pledges; the
+// target leaves the list and the form closes, the RW's coverage goes up by one in the panel and
+// on the map at once, the pledge is listed as theirs and can be cancelled (after a confirmation),
+// after which the target is open and listed again. A target taken meanwhile is refused with a
+// translated message and leaves the list; a click on a target dot lists that cell's targets; a
+// refused location is said, not replaced by the centre of Jakarta.
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  apiOk, attributesOf, clickMapAt, desktop, env, eventually, jumpTo, openBrowser, openMap,
-  openPage, shot, signIn, signInProbes, tilesSourceId,
+  api, apiOk, attributesOf, clickMapAt, desktop, env, eventually, jumpTo, messageOf, openBrowser,
+  openMap, openPage, shot, signIn, signInProbes, tilesSourceId,
 } from './support.mjs';
+import {strings} from '../../web/src/strings.js';
+import {describeError} from '../../web/src/error_text.js';
+import {ApiError} from '../../web/src/api_client.js';
+
+// The page's text for a problem document the server sent, in Indonesian (the default).
+function expectedText(status, problem, lang = 'id') {
+  const d = describeError(new ApiError(status, problem));
+  return strings[lang][d.key].replace(/\{(\w+)\}/g, (w, n) => String(d.values[n]));
+}
 
 // Near collaborator C0001's address in collaborators.csv (Kebayoran Baru), where targets are
 // open at the start.
@@ -28,14 +40,13 @@ function sourceFeatures(page, source, layer, key, value) {
 
 const unique = (values) => [...new Set(values)];
 
-async function message(page) {
-  const el = page.getByTestId('message');
-  if (await el.count() !== 1 || !await el.isVisible()) return null;
-  return {kind: await el.getAttribute('data-kind'), text: (await el.innerText()).trim()};
-}
+const items = (page) => attributesOf(page, 'target-item', ['data-target-id', 'data-distance-m'])
+  .then((rows) => rows.map((r) => ({id: r['data-target-id'], distance_m: Number(r['data-distance-m'])})));
+const listedIds = (page) => items(page).then((rows) => rows.map((r) => r.id));
 
-test('a collaborator pledges to a nearest target, sees the RW coverage rise in the panel and on ' +
-     'the map, and a second pledge for it is refused with the server\'s 409 message', async (t) => {
+test('a collaborator pledges to a nearest target, which leaves the list; the RW coverage rises ' +
+     'in the panel and on the map; the pledge is cancelled and the target is open again',
+     async (t) => {
   const page = await openPage(browser.context, desktop);
   await openMap(page);
   const nearestAsked = [];
@@ -45,6 +56,8 @@ test('a collaborator pledges to a nearest target, sees the RW coverage rise in t
 
   assert.equal(await signIn(page, env.tokens.collaborator), 'collaborator');
   await shot(page, 'collaborator-signed-in');
+  // After the sign-in the keyboard is on the collaborator's panel, not lost to the body.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'collab-title');
 
   // The nearest open targets of the clicked point, as the API gives them for that point.
   await jumpTo(page, here.lon, here.lat, 16);
@@ -55,14 +68,25 @@ test('a collaborator pledges to a nearest target, sees the RW coverage rise in t
     (u) => u !== undefined);
   assert.ok(asked, `no /api/v1/targets/nearest request for the clicked ${lon}, ${lat}; ` +
                    `asked: ${nearestAsked.map(String).join(' ')}`);
-  const items = () => attributesOf(page, 'target-item', ['data-target-id', 'data-distance-m'])
-    .then((rows) => rows.map((r) => ({id: r['data-target-id'], distance_m: Number(r['data-distance-m'])})));
-  const listed = await eventually(items, (rows) => Array.isArray(rows) && rows.length > 0);
+  const listed = await eventually(() => items(page), (rows) => Array.isArray(rows) && rows.length > 0);
   assert.ok(Array.isArray(listed) && listed.length > 0, 'the nearest list stayed empty');
   const point = `lon=${asked.searchParams.get('lon')}&lat=${asked.searchParams.get('lat')}`;
-  const nearest = await apiOk(`/api/v1/targets/nearest?${point}&k=${listed.length}`, 'collaborator');
+  const nearest = await apiOk(`/api/v1/targets/nearest?${point}&k=${listed.length}&status=open`,
+                              'collaborator');
   assert.deepEqual(listed, nearest.targets.map((x) => ({id: x.id, distance_m: x.distance_m})));
-  assert.ok(nearest.targets.every((x) => x.status === 'open'), 'the API listed a target not open');
+  // Grouped by cell: one group per spot, with its count, in the API's order.
+  const spots = unique(nearest.targets.map((x) => `${x.lon},${x.lat}`));
+  const cells = await attributesOf(page, 'cell', ['data-spot', 'data-count']);
+  assert.deepEqual(cells, spots.map((spot) => ({
+    'data-spot': spot,
+    'data-count': String(nearest.targets.filter((x) => `${x.lon},${x.lat}` === spot).length),
+  })));
+  t.diagnostic(`${listed.length} nearest targets in ${cells.length} cells`);
+  // Nothing failed on the way (a failed tile or overlay would say so in the map's line).
+  assert.equal(await messageOf(page, 'map'), null);
+  // Each choose button names its target.
+  assert.equal(await page.getByTestId('choose-target').first().getAttribute('aria-label'),
+               `Pilih sasaran ${listed[0].id}`);
   await shot(page, 'collaborator-nearest');
 
   // Choose the nearest and pledge goods for it.
@@ -86,8 +110,14 @@ test('a collaborator pledges to a nearest target, sees the RW coverage rise in t
   const after = (await apiOk(`/api/v1/areas/${rw}`)).coverage.all;
   assert.equal(after.pledged, before.pledged + 1, 'the server counted the pledge');
 
-  assert.equal((await eventually(() => message(page), (m) => m?.kind === 'success'))?.kind,
-               'success');
+  const done = await eventually(() => messageOf(page, 'pledge'), (m) => m?.kind === 'success');
+  assert.equal(done?.text, strings.id['pledge.done'].replace('{id}', pledge.id).replace('{target}', target));
+  // The pledged target is no longer offered, and the form is closed.
+  assert.deepEqual(await eventually(() => listedIds(page), (ids) => !ids.includes(target)),
+                   listed.slice(1).map((x) => x.id));
+  assert.equal(await form.isVisible(), false, 'the pledge form is still open');
+  assert.notEqual(await page.evaluate(() => document.activeElement?.tagName), 'BODY',
+                  'the keyboard focus was lost after the pledge');
   const panel = () => page.getByTestId('rw-coverage').evaluate((el) => ({
     code: el.dataset.rwCode, pledged: Number(el.dataset.pledged), targets: Number(el.dataset.targets),
   }));
@@ -106,31 +136,134 @@ test('a collaborator pledges to a nearest target, sees the RW coverage rise in t
                    `the map's point of target ${target} has these statuses`);
   await shot(page, 'collaborator-pledged');
 
-  // "My pledges" lists it with the status the API gives.
+  // "My pledges" lists it with the status the API gives, and a cancel button naming it.
   const held = await apiOk(`/api/v1/pledges/${pledge.id}`, 'collaborator');
   const mine = () => attributesOf(page, 'pledge-item', ['data-pledge-id', 'data-status'])
     .then((rows) => rows.filter((r) => r['data-pledge-id'] === pledge.id));
   const expectedMine = [{'data-pledge-id': pledge.id, 'data-status': held.status}];
   assert.deepEqual(await eventually(mine, expectedMine), expectedMine);
+  const cancel = page.locator(`[data-testid=cancel-pledge][data-pledge-id="${pledge.id}"]`);
+  assert.equal(await cancel.getAttribute('aria-label'), `Batalkan komitmen ${pledge.id}`);
 
-  // The same target again: the server refuses, and the page says what the server said.
+  // Cancelling asks first; "no" keeps the pledge.
+  await cancel.click();
+  await page.locator(`[data-testid=cancel-keep][data-pledge-id="${pledge.id}"]`).click();
+  assert.equal((await apiOk(`/api/v1/pledges/${pledge.id}`, 'collaborator')).status, 'committed');
+  await cancel.click();
+  await shot(page, 'collaborator-cancel-confirm');
+  const cancelled = page.waitForResponse((r) => new URL(r.url()).pathname ===
+                                                 `/api/v1/pledges/${pledge.id}/cancel`);
+  await page.locator(`[data-testid=cancel-confirm][data-pledge-id="${pledge.id}"]`).click();
+  assert.equal((await cancelled).status(), 200);
+  assert.equal((await apiOk(`/api/v1/pledges/${pledge.id}`, 'collaborator')).status, 'cancelled');
+  const cancelledMine = [{'data-pledge-id': pledge.id, 'data-status': 'cancelled'}];
+  assert.deepEqual(await eventually(mine, cancelledMine), cancelledMine);
+  assert.equal((await apiOk(`/api/v1/areas/${rw}`)).coverage.all.pledged, before.pledged);
+  // The target is open again, and back in the list.
+  assert.deepEqual(await eventually(() => listedIds(page), (ids) => ids.includes(target)),
+                   listed.map((x) => x.id));
+  assert.deepEqual(await eventually(targetStatus, ['open']), ['open']);
+  await shot(page, 'collaborator-cancelled');
+
+  assert.deepEqual(page.problems(signInProbes), []);
+});
+
+test('a target pledged meanwhile is refused with a translated message and leaves the list; a ' +
+     'value the server refuses is said with its next step', async (t) => {
+  const page = await openPage(browser.context, desktop);
+  await openMap(page);
+  assert.equal(await signIn(page, env.tokens.collaborator), 'collaborator');
+  await jumpTo(page, here.lon, here.lat, 16);
+  await clickMapAt(page, here.lon, here.lat);
+  const listed = await eventually(() => listedIds(page), (ids) => Array.isArray(ids) && ids.length > 1);
+  assert.ok(Array.isArray(listed) && listed.length > 1, 'the nearest list has fewer than 2 targets');
+
+  // Too large an amount: the server's 400, said with what to do; nothing is stored.
+  const target = listed[1];
+  await page.locator(`[data-testid=choose-target][data-target-id="${target}"]`).click();
+  const form = page.getByTestId('pledge-form');
+  await form.locator('select[name=form]').selectOption('uang');
+  await form.locator('input[name=amount_idr]').fill('100000000000000000000');
+  const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/pledges');
+  await form.getByTestId('pledge-submit').click();
+  const bad = await refused;
+  const badProblem = await bad.json();
+  assert.equal(bad.status(), 400, JSON.stringify(badProblem));
+  const said = await eventually(() => messageOf(page, 'pledge'), (m) => m?.kind === 'error');
+  assert.equal(said?.text, expectedText(400, badProblem));
+  t.diagnostic(`400 said as: ${said?.text}`);
+  assert.equal((await apiOk(`/api/v1/targets/${target}`, 'collaborator')).status, 'open');
+
+  // Another pledge takes the target before this page sends its own.
+  const other = await api('/api/v1/pledges', {token: 'collaborator', method: 'POST',
+                                              body: {target, form: 'barang', quantity: 1}});
+  assert.equal(other.status, 201, JSON.stringify(other.body));
+  await form.locator('select[name=form]').selectOption('barang');
   const again = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/pledges' &&
                                             r.request().method() === 'POST');
   await form.getByTestId('pledge-submit').click();
   const second = await again;
   const problem = await second.json();
   assert.equal(second.status(), 409, JSON.stringify(problem));
-  assert.ok(problem.detail, 'the 409 has a detail');
-  const shown = await eventually(() => message(page),
-                                 (m) => m?.kind === 'error' && m.text.includes(problem.detail));
-  assert.equal(shown?.kind, 'error');
-  assert.ok(shown.text.includes(problem.detail),
-            `the message '${shown?.text}' does not show the server's '${problem.detail}'`);
-  assert.equal((await apiOk(`/api/v1/areas/${rw}`)).coverage.all.pledged, before.pledged + 1,
-               'the refused pledge changed the coverage');
+  const shown = await eventually(() => messageOf(page, 'pledge'),
+                                 (m) => m?.kind === 'error' && m.text === expectedText(409, problem));
+  assert.equal(shown?.text, expectedText(409, problem));
+  if (problem.type?.startsWith('urn:sasaran:problem:'))
+    assert.equal(shown.problem, 'target-taken');
+  // The taken target leaves the list and the form closes; nothing more was written.
+  assert.ok(!(await eventually(() => listedIds(page), (ids) => !ids.includes(target))).includes(target));
+  assert.equal(await form.isVisible(), false);
+  const pledges = (await apiOk(`/api/v1/pledges?collaborator=${env.collaborator}`, 'collaborator'))
+    .pledges.filter((p) => p.target === target && p.status === 'committed');
+  assert.deepEqual(pledges.map((p) => p.id), [other.body.id]);
   await shot(page, 'collaborator-refused');
+  await api(`/api/v1/pledges/${other.body.id}/cancel`, {token: 'collaborator', method: 'POST'});
+  assert.deepEqual(page.problems([...signInProbes, /status of 409 .*\/api\/v1\/pledges\)$/,
+                                  /status of 400 .*\/api\/v1\/pledges\)$/]), []);
+});
 
-  assert.deepEqual(page.problems([...signInProbes, /status of 409 .*\/api\/v1\/pledges\)$/]), []);
+test('a click on a target dot lists the open targets of its cell', async (t) => {
+  const page = await openPage(browser.context, desktop);
+  await openMap(page);
+  assert.equal(await signIn(page, env.tokens.collaborator), 'collaborator');
+  // A spot with open targets near the fixture point, drawn on the map at z17.
+  const {targets} = await apiOk(`/api/v1/targets/nearest?lon=${here.lon}&lat=${here.lat}&k=1` +
+                                '&status=open', 'collaborator');
+  const spot = targets[0];
+  await jumpTo(page, spot.lon + 0.002, spot.lat, 17);  // the click must not be the map's centre
+  await eventually(() => page.evaluate(([lon, lat]) => {
+    const p = window.sasaranMap.project([lon, lat]);
+    return window.sasaranMap.queryRenderedFeatures([p.x, p.y], {layers: ['target-points']}).length;
+  }, [spot.lon, spot.lat]), (n) => n > 0);
+  const cellAsked = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/targets');
+  await clickMapAt(page, spot.lon, spot.lat);
+  const bbox = new URL((await cellAsked).url()).searchParams.get('bbox');
+  const cell = await apiOk(`/api/v1/targets?bbox=${bbox}&status=open&limit=100`, 'collaborator');
+  assert.ok(cell.targets.every((x) => x.lon === spot.lon && x.lat === spot.lat),
+            `the box ${bbox} holds another spot than ${spot.lon}, ${spot.lat}`);
+  const expected = cell.targets.map((x) => x.id);
+  assert.ok(expected.includes(spot.id));
+  assert.deepEqual(await eventually(() => listedIds(page), expected), expected);
+  assert.deepEqual(await attributesOf(page, 'cell', ['data-count']),
+                   [{'data-count': String(expected.length)}]);
+  t.diagnostic(`cell at ${spot.lon}, ${spot.lat}: ${expected.length} open targets`);
+  await shot(page, 'collaborator-cell');
+  assert.deepEqual(page.problems(signInProbes), []);
+});
+
+test('a refused location is said with what to do, and the map does not move', async () => {
+  const page = await openPage(browser.context, desktop);
+  await openMap(page);
+  assert.equal(await signIn(page, env.tokens.collaborator), 'collaborator');
+  await browser.context.clearPermissions();  // no permission: Chromium refuses at once
+  const centre = await page.evaluate(() => window.sasaranMap.getCenter().toArray());
+  await page.getByTestId('my-location').click();
+  const said = await eventually(() => messageOf(page, 'location'), (m) => m?.kind === 'error');
+  assert.deepEqual(said, {kind: 'error', problem: 'location-denied', text: strings.id['location.denied']});
+  assert.deepEqual(await page.evaluate(() => window.sasaranMap.getCenter().toArray()), centre);
+  assert.equal(await page.getByTestId('target-item').count(), 0, 'targets were listed for a guessed point');
+  await shot(page, 'collaborator-location-refused');
+  assert.deepEqual(page.problems(signInProbes), []);
 });
 
 test('a collaborator who signs out no longer shows a role or their pledges', async () => {

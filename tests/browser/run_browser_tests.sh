@@ -33,6 +33,7 @@ command -v node > /dev/null || fail "node is not installed (scripts/install-deps
 [ -f "$web/index.html" ] ||
   fail "no $web/index.html: build the web map with scripts/build-web.sh (scripts/test.sh does)"
 [ -x "$sasaran" ] || fail "no sasaran binary at '$sasaran'"
+sasaran=$(cd "$(dirname "$sasaran")" && pwd)/$(basename "$sasaran")
 web=$(cd "$web" && pwd)
 
 mkdir -p "$shots"
@@ -109,8 +110,9 @@ done < <(tail -n +2 "$datasets/jakarta/collaborators.csv")
 pic_area=3172060007
 pic_token=$(token --role pic --area "$pic_area")
 planner_token=$(token --role planner)
+revocable_token=$(token --role collaborator --collaborator "$collaborator_id")
 admin_token=$(token --role admin)
-for t in collaborator_token pic_token planner_token admin_token; do
+for t in collaborator_token pic_token planner_token admin_token revocable_token; do
   [ -n "${!t}" ] || fail "no ${t%_token} token:"$'\n'"$(tail -n 20 "$dir/token.log")"
 done
 
@@ -127,6 +129,7 @@ SASARAN_BASE_URL=$base_url SASARAN_SCREENSHOTS=$shots SASARAN_CHROMIUM=$chromium
   SASARAN_TOKEN_COLLABORATOR=$collaborator_token SASARAN_COLLABORATOR_ID=$collaborator_id \
   SASARAN_TOKEN_PLANNER=$planner_token \
   SASARAN_TOKEN_PIC=$pic_token SASARAN_PIC_AREA=$pic_area SASARAN_TOKEN_ADMIN=$admin_token \
+  SASARAN_TOKEN_REVOCABLE=$revocable_token SASARAN_BIN=$sasaran SASARAN_DB=$dir/sasaran.sqlite \
   timeout 600 node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=spec \
   "$here"/*.test.mjs || status=$?
 echo "run_browser_tests: journeys took $((SECONDS - started)) s"

@@ -27,6 +27,10 @@ export const env = {
   },
   collaborator: required('SASARAN_COLLABORATOR_ID'),
   picArea: required('SASARAN_PIC_AREA'),
+  // A collaborator token the messages journey revokes with the CLI mid-session.
+  revocable: process.env.SASARAN_TOKEN_REVOCABLE || '',
+  sasaran: process.env.SASARAN_BIN || '',
+  db: process.env.SASARAN_DB || '',
 };
 assert.match(env.base, /^http:\/\/127\.0\.0\.1:\d+$/, 'SASARAN_BASE_URL must be http://127.0.0.1:PORT');
 
@@ -216,8 +220,19 @@ export async function apiOk(pathAndQuery, token) {
   return r.body;
 }
 
-// RFC 4180 CSV (quotes, doubled quotes, CRLF or LF) into rows of cells.
-export function parseCsv(text) {
+// The page's line of messages of `topic`: {kind, problem, text}, or null when none shows.
+export async function messageOf(page, topic) {
+  const line = page.locator(`[data-testid=message][data-topic="${topic}"]`);
+  if (await line.count() !== 1 || !await line.isVisible()) return null;
+  return {
+    kind: await line.getAttribute('data-kind'),
+    problem: await line.getAttribute('data-problem'),
+    text: (await line.locator('.message-text').innerText()).trim(),
+  };
+}
+
+// RFC 4180 CSV (quotes, doubled quotes, CRLF or LF) into rows of cells, split at `separator`.
+export function parseCsv(text, separator = ',') {
   const rows = [];
   let row = [], cell = '', quoted = false;
   for (let i = 0; i < text.length; i++) {
@@ -227,7 +242,7 @@ export function parseCsv(text) {
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === separator) { row.push(cell); cell = ''; }
     else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       row.push(cell); rows.push(row); row = []; cell = '';

@@ -161,7 +161,7 @@ export function createMapView({container, base, getToken, view, onTileError}) {
     },
 
     onClick(listener) {
-      map.on('click', (event) => listener({lon: event.lngLat.lng, lat: event.lngLat.lat, pixel: event.point}));
+      map.on('click', (event) => listener({lon: event.lngLat.lng, lat: event.lngLat.lat, pixel: {x: event.point.x, y: event.point.y}}));
     },
 
     /**
