@@ -212,6 +212,7 @@ export function createPlannerPanel({root, api, mapView, messages, filters, onCho
     loadPage();
   });
   kotaSelect.addEventListener('change', () => {
+    kecamatanSelect.value = '';
     renderFilters();  // the kecamatan of the chosen kota only
     offset = 0;
     loadPage();
