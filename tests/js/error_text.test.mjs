@@ -113,6 +113,16 @@ for (const lang of LANGS) {
   });
 }
 
+test('a 401 to a request that carried a token is the session refused, whatever its type', () => {
+  const withToken = new ApiError(401, {type: 'about:blank', status: 401});
+  withToken.sentToken = true;
+  assert.equal(describeError(withToken).code, 'token-not-accepted');
+  assert.equal(describeError(new ApiError(401, {type: 'about:blank', status: 401})).code, 'status-401');
+  const link = new ApiError(401, {type: 'urn:sasaran:problem:sign-in-link-not-accepted', status: 401});
+  link.sentToken = true;
+  assert.equal(describeError(link).code, 'sign-in-link-not-accepted');
+});
+
 test('retry is offered where trying again may help: no answer, 408 and 5xx, not a refusal', () => {
   assert.equal(describeError(new NetworkError(new TypeError('x'))).retriable, true);
   for (const status of [408, 500, 502, 503, 504]) assert.equal(describeError(new ApiError(status, {})).retriable, true, String(status));

@@ -51,7 +51,9 @@ function statusKey(status) {
  */
 export function describeError(error, {online = true} = {}) {
   if (error instanceof ApiError) {
-    const code = problemCode(error);
+    // A 401 to a request that carried a token is that token refused, whatever the type says
+    // (a tile's 401 has no body; an older server sends about:blank).
+    const code = problemCode(error) ?? (error.status === 401 && error.sentToken ? 'token-not-accepted' : null);
     const known = code !== null && PROBLEM_CODES.includes(code);
     const status = error.status;
     const retriable = status === 408 || status >= 500;

@@ -1,7 +1,7 @@
 // The web map's entry point: builds the map and the panels, and routes what the user does
 // (a click on the map, a search, a sign-in, the program filter) to the panels of their role.
 // DOM contract for the browser tests: docs/api.md, "Web map".
-import {ApiError, createApiClient} from './api_client.js';
+import {ApiError, createApiClient, NetworkError} from './api_client.js';
 import {createCollaboratorPanel} from './collaborator_panel.js';
 import {byTestId} from './dom.js';
 import {applyStatic, onChange, t, toggleLanguage} from './i18n.js';
@@ -29,7 +29,9 @@ async function start() {
     root: byTestId('messages'),
     // A session the server no longer accepts (revoked, expired) is ended here too, so the role
     // line and the panels never show a role the server has stopped honouring.
-    onSessionRefused: () => session.signedIn() && session.signOut(),
+    // Later, not inside the caller: a tile's error arrives in MapLibre's tile callback, and
+    // reloading the tiles from there leaves the source loading for ever.
+    onSessionRefused: () => setTimeout(() => session.signedIn() && session.signOut(), 0),
   });
 
   byTestId('lang').addEventListener('click', toggleLanguage);
@@ -50,8 +52,10 @@ async function start() {
     view,
     onTileError(error) {
       // One message for a burst of failed tiles; the retry asks for every shown tile again.
-      // A 401 on a tile with a token is the session refused, not a broken map.
-      if (error?.status === 401 && session.signedIn()) {
+      // A 401 on a tile with a token is the session refused, not a broken map (once signed out,
+      // the tiles are asked for again without it: a late 401 of the old ones says nothing new).
+      if (error?.status === 401) {
+        if (!session.signedIn()) return;
         const refused = new ApiError(401, {type: 'urn:sasaran:problem:token-not-accepted', status: 401});
         refused.sentToken = true;
         messages.error(refused, {topic: 'signin'});
@@ -76,6 +80,9 @@ async function start() {
       document.body.dataset.ready = 'true';
     });
   });
+
+  // For the browser tests (as window.sasaranMap): the messages, the API client and its errors.
+  window.sasaranPage = {messages, api, ApiError, NetworkError};
 
   const filters = createProgramFilter({select: byTestId('program')});
   const place = createPlacePanel({root: byTestId('place'), api, mapView, messages, filters});

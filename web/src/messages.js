@@ -73,7 +73,7 @@ export function createMessages({root, onSessionRefused = () => {}}) {
       problem: described.code,
       detail: described.key === null ? null : described.detail,
     });
-    if (described.code === 'token-not-accepted' || (described.code === 'status-401' && failure.sentToken))
+    if (described.code === 'token-not-accepted')
       onSessionRefused(failure);
   }
 
