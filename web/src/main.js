@@ -6,7 +6,7 @@ import {createCollaboratorPanel} from './collaborator_panel.js';
 import {byTestId} from './dom.js';
 import {applyStatic, onChange, t, toggleLanguage} from './i18n.js';
 import {createLegend} from './legend.js';
-import {createMapView, FALLBACK_VIEW, readTileJson} from './map_view.js';
+import {createMapView, FALLBACK_VIEW, readTileJson, workerSource} from './map_view.js';
 import {createMessages} from './messages.js';
 import {createPicPanel} from './pic_panel.js';
 import {createPlacePanel} from './place_panel.js';
@@ -38,11 +38,13 @@ async function start() {
 
   performance.mark('sasaran:start');
   let view = FALLBACK_VIEW;
+  const worker = workerSource(base);
   try {
     view = await readTileJson(api);
   } catch (error) {
     messages.error(new Error(t('error.tilejson', {reason: error.message})), {topic: 'map'});
   }
+  const workerUrl = await worker;
 
   let lastTileError = 0;
   const mapView = createMapView({
@@ -50,6 +52,7 @@ async function start() {
     base,
     getToken: () => session.token(),
     view,
+    workerUrl,
     onTileError(error) {
       // One message for a burst of failed tiles; the retry asks for every shown tile again.
       // A 401 on a tile with a token is the session refused, not a broken map (once signed out,

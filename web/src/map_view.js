@@ -45,16 +45,41 @@ function relabel(container) {
   container.querySelector('.maplibregl-canvas')?.setAttribute('aria-label', t('map.canvas'));
 }
 
-/** The first view from the TileJSON of our composite source: its centre and bounds. */
+/**
+ * The first view from the TileJSON of our composite source: its centre and bounds. The page's
+ * head asks for it before app.js has loaded (window.sasaranEarly); else it is asked for here.
+ */
 export async function readTileJson(api) {
-  const tilejson = await api.get(`tiles/${TILE_LAYERS}.json`);
+  let tilejson = null;
+  try {
+    tilejson = await window.sasaranEarly?.tilejson;
+  } catch {
+    tilejson = null;  // asked again below, where a failure is said
+  }
+  tilejson ??= await api.get(`tiles/${TILE_LAYERS}.json`);
   const [lon, lat, zoom] = tilejson.center ?? FALLBACK_VIEW.center.concat(FALLBACK_VIEW.zoom);
   return {center: [lon, lat], zoom: zoom ?? 11, bounds: tilejson.bounds ?? null};
 }
 
-export function createMapView({container, base, getToken, view, onTileError}) {
+/**
+ * MapLibre's worker module as a blob: URL, from the page head's preload: each of the two
+ * workers then starts from memory, instead of both downloading the 150 kB module on a first
+ * visit (and revalidating it on the next). The file's own URL when it cannot be read so.
+ */
+export async function workerSource(base) {
+  const url = new URL('maplibre-gl-worker.mjs', base).href;
+  try {
+    const response = await fetch(url);
+    if (!response.ok) return url;
+    return URL.createObjectURL(new Blob([await response.text()], {type: 'text/javascript'}));
+  } catch {
+    return url;
+  }
+}
+
+export function createMapView({container, base, getToken, view, onTileError, workerUrl = null}) {
   // MapLibre 6 runs its worker as a module file of its own, served beside the page.
-  setWorkerUrl(new URL('maplibre-gl-worker.mjs', base).href);
+  setWorkerUrl(workerUrl ?? new URL('maplibre-gl-worker.mjs', base).href);
   // Two workers parse the first view's tiles about 0.3 s sooner than MapLibre's default of one
   // (measured with headless Chromium on a 2-core machine).
   setWorkerCount(2);
