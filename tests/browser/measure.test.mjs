@@ -141,6 +141,11 @@ test('the planner\'s journey by keyboard alone: Tabs per step', async (t) => {
   await page.keyboard.press('Enter');
   await eventually(() => page.getByTestId('ranking-range').getAttribute('data-offset'), '50');
   steps.push(['first row of page 2', await tabTo(page, '[data-testid=ranking-row] button')]);
+  // One Tab stop for the whole ranking: the arrow keys go down it.
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('tr').dataset.code),
+               await page.getByTestId('ranking-row').nth(2).getAttribute('data-code'));
   const code = await page.evaluate(() => document.activeElement.closest('tr').dataset.code);
   await page.keyboard.press('Enter');
   const [w, s, e, n] = (await apiOk(`/api/v1/areas/${code}`)).bbox;

@@ -183,7 +183,7 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
     }
   }
 
-  async function ask(from, read) {
+  async function ask(from, read, {focus = false} = {}) {
     if (!active) return;
     const ticket = ++asked;
     origin = from;
@@ -195,6 +195,8 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
       nearest = targets;
       renderNearest();
       mapView.setPoints('nearest', nearest);
+      // Asked from the keyboard (a search): the next Tab is the first "Pilih".
+      if (focus) status.focus();
     } catch (error) {
       if (ticket !== asked) return;
       nearest = [];
@@ -203,10 +205,10 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
     }
   }
 
-  function showNearest(point) {
+  function showNearest(point, options = {}) {
     return ask({point}, async () => (await api.get('api/v1/targets/nearest', {
       lon: point.lon.toFixed(6), lat: point.lat.toFixed(6), k: NEAREST_COUNT, status: 'open', program: filters.program(),
-    })).targets ?? []);
+    })).targets ?? [], options);
   }
 
   /** The open targets of the cell whose spot is `spot` ({lon, lat}), as chosen on the map. */

@@ -114,7 +114,7 @@ async function start() {
       place.showArea(area);
       // Without a pointer (keyboard, screen reader), a found area is where to look for targets.
       if (isGiver() && area.bbox)
-        collaborator.showNearest({lon: (area.bbox[0] + area.bbox[2]) / 2, lat: (area.bbox[1] + area.bbox[3]) / 2});
+        collaborator.showNearest({lon: (area.bbox[0] + area.bbox[2]) / 2, lat: (area.bbox[1] + area.bbox[3]) / 2}, {focus: true});
     },
   });
 

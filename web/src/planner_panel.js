@@ -72,6 +72,7 @@ export function createPlannerPanel({root, api, mapView, messages, filters, onCho
       },
       el('td', {class: 'num'}, item.rank),
       el('td', {}, el('button', {type: 'button', class: 'link', 'aria-label': t('planner.row.label', {name: item.name}),
+        tabindex: tbody.childElementCount === 0 ? '0' : '-1', onkeydown: moveAlongRows,
         onclick: (event) => {
           event.stopPropagation();
           chooseRow(item);
@@ -80,6 +81,17 @@ export function createPlannerPanel({root, api, mapView, messages, filters, onCho
       el('td', {class: 'num'}, formatNumber(item.unmet_priority)),
       el('td', {class: 'num'}, formatPercent(item.pledged_ratio))));
     }
+  }
+
+  // The ranking is one stop for Tab; the arrow keys (and Home, End) move along its rows.
+  function moveAlongRows(event) {
+    const buttons = [...tbody.querySelectorAll('button')];
+    const at = buttons.indexOf(event.currentTarget);
+    const to = {ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1}[event.key];
+    if (to === undefined || !buttons[to]) return;
+    event.preventDefault();
+    for (const button of buttons) button.tabIndex = button === buttons[to] ? 0 : -1;
+    buttons[to].focus();
   }
 
   function summaryTable(caption, items) {
