@@ -9,7 +9,7 @@ import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {
   api, apiOk, attributesOf, clickMapAt, desktop, env, eventually, jumpTo, messageOf, openBrowser,
-  openMap, openPage, shot, signIn, signInProbes, tilesSourceId,
+  openMap, openPage, phone, shot, signIn, signInProbes, tilesSourceId,
 } from './support.mjs';
 import {strings} from '../../web/src/strings.js';
 import {describeError} from '../../web/src/error_text.js';
@@ -263,6 +263,39 @@ test('a refused location is said with what to do, and the map does not move', as
   assert.deepEqual(await page.evaluate(() => window.sasaranMap.getCenter().toArray()), centre);
   assert.equal(await page.getByTestId('target-item').count(), 0, 'targets were listed for a guessed point');
   await shot(page, 'collaborator-location-refused');
+  assert.deepEqual(page.problems(signInProbes), []);
+});
+
+test('on a phone, a searched area shows the map; choosing a target keeps the list and does not ' +
+     'move the map; the legend shows what a collaborator\'s map draws', async () => {
+  const page = await openPage(browser.context, phone);
+  await openMap(page);
+  await page.getByTestId('view-list').click();
+  assert.equal(await signIn(page, env.tokens.collaborator), 'collaborator');
+  await page.getByTestId('search').fill('bali mester');
+  await eventually(() => page.getByTestId('search-result').count(), (n) => n > 0);
+  await page.getByTestId('search-result').first().click();
+  // The search moved the map, so the map is shown.
+  assert.equal(await eventually(() => page.locator('#map').isVisible(), true), true);
+  await page.evaluate(() => new Promise((resolve) => {
+    const map = window.sasaranMap;
+    if (!map.isMoving()) resolve();
+    else map.once('moveend', resolve);
+  }));
+  await shot(page, 'collaborator-phone-map');
+  await page.getByTestId('view-list').click();
+  await eventually(() => page.getByTestId('choose-target').count(), (n) => n > 0);
+  await shot(page, 'collaborator-phone-list');
+  const centre = await page.evaluate(() => window.sasaranMap.getCenter().toArray());
+  await page.getByTestId('choose-target').first().click();
+  assert.equal(await page.getByTestId('pledge-form').isVisible(), true, 'the form is not in view');
+  assert.equal(await page.locator('#map').isVisible(), false, 'choosing a target left the list');
+  assert.deepEqual(await page.evaluate(() => window.sasaranMap.getCenter().toArray()), centre);
+  await shot(page, 'collaborator-phone-form');
+  const legend = await page.locator('#legend [data-legend]').evaluateAll((els) => els.map((e) => e.dataset.legend));
+  assert.deepEqual(legend, ['none', 'kelurahan', 'cluster', 'open', 'pledged', 'delivered', 'nearest', 'chosen']);
+  await page.locator('#legend').scrollIntoViewIfNeeded();
+  await shot(page, 'collaborator-phone-legend');
   assert.deepEqual(page.problems(signInProbes), []);
 });
 

@@ -183,7 +183,7 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
     }
   }
 
-  async function ask(from, read, {focus = false} = {}) {
+  async function ask(from, read, {focus = false, reveal = false} = {}) {
     if (!active) return;
     const ticket = ++asked;
     origin = from;
@@ -195,8 +195,10 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
       nearest = targets;
       renderNearest();
       mapView.setPoints('nearest', nearest);
-      // Asked from the keyboard (a search): the next Tab is the first "Pilih".
+      // Asked from the keyboard (a search): the next Tab is the first "Pilih". Asked from the
+      // map: the list is scrolled into the panel's view.
       if (focus) status.focus();
+      else if (reveal) status.scrollIntoView({block: 'start', behavior: 'smooth'});
     } catch (error) {
       if (ticket !== asked) return;
       nearest = [];
@@ -212,11 +214,11 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
   }
 
   /** The open targets of the cell whose spot is `spot` ({lon, lat}), as chosen on the map. */
-  function showCell(spot) {
+  function showCell(spot, options = {}) {
     return ask({spot}, async () => (await api.get('api/v1/targets', {
       bbox: [spot.lon - CELL_HALF, spot.lat - CELL_HALF, spot.lon + CELL_HALF, spot.lat + CELL_HALF].map((v) => v.toFixed(6)).join(','),
       status: 'open', program: filters.program(), limit: 100,
-    })).targets ?? []);
+    })).targets ?? [], options);
   }
 
   async function loadPledges() {
@@ -317,8 +319,8 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
   /** A point chosen on the map: a target dot there chooses its cell, else the nearest are asked. */
   function pointChosen(point) {
     const spot = point.pixel ? mapView.targetAt(point.pixel) : null;
-    if (spot) showCell(spot);
-    else showNearest(point);
+    if (spot) showCell(spot, {reveal: true});
+    else showNearest(point, {reveal: true});
   }
 
   form.addEventListener('submit', submit);
