@@ -54,7 +54,7 @@ const SYNTHETIC = {
   'invalid-body': 400, 'invalid-request': 400, 'request-timeout': 408, 'too-large': 413,
   'unsupported-media-type': 415, 'idempotency-key-reused': 422, 'internal-error': 500,
   'overloaded': 503, 'not-ready': 503, 'store-unavailable': 503, 'sign-in-link-not-accepted': 401,
-  'target-already-located': 409, 'location-outside-area': 422,
+  'target-already-located': 409, 'location-outside-area': 422, 'conflict': 409,
 };
 
 async function setLanguage(page, lang) {

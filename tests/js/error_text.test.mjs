@@ -45,7 +45,7 @@ function problemOf(code, status) {
 const STATUS = {
   'invalid-parameter': 400, 'invalid-body': 400, 'invalid-request': 400, 'sign-in-required': 401,
   'token-not-accepted': 401, 'forbidden': 403, 'not-found': 404, 'method-not-allowed': 405,
-  'request-timeout': 408, 'target-taken': 409, 'pledge-cancelled': 409, 'pledge-delivered': 409,
+  'request-timeout': 408, 'target-taken': 409, 'pledge-cancelled': 409, 'pledge-delivered': 409, 'conflict': 409,
   'too-large': 413, 'unsupported-media-type': 415, 'idempotency-key-reused': 422,
   'internal-error': 500, 'overloaded': 503, 'not-ready': 503, 'store-unavailable': 503,
   'sign-in-link-not-accepted': 401, 'target-already-located': 409, 'location-outside-area': 422,

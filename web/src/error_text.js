@@ -7,11 +7,11 @@ import {ApiError, NetworkError} from './api_client.js';
 
 const TYPE_PREFIX = 'urn:sasaran:problem:';
 
-/** The problem codes the page has a text for (the brief's list, decision 1). */
+/** The problem codes the page has a text for (docs/api.md, "Problem types"). */
 export const PROBLEM_CODES = [
   'invalid-parameter', 'invalid-body', 'invalid-request', 'sign-in-required', 'token-not-accepted',
   'forbidden', 'not-found', 'method-not-allowed', 'request-timeout', 'target-taken',
-  'pledge-cancelled', 'pledge-delivered', 'too-large', 'unsupported-media-type',
+  'pledge-cancelled', 'pledge-delivered', 'conflict', 'too-large', 'unsupported-media-type',
   'idempotency-key-reused', 'internal-error', 'overloaded', 'not-ready', 'store-unavailable',
   'sign-in-link-not-accepted', 'target-already-located', 'location-outside-area',
 ];
