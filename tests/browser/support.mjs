@@ -91,7 +91,7 @@ export async function openPage(context, viewport = desktop) {
 export async function openMap(page) {
   await page.goto(`${env.base}/`, {waitUntil: 'domcontentloaded'});
   await page.waitForFunction(() => document.body?.dataset.ready === 'true', null,
-                             {polling: 'raf', timeout: 30000});
+                             {polling: 'raf', timeout: 90000});  // a machine shared by many builds
   const ms = await page.evaluate(() => performance.now());
   await mapIdle(page);
   return ms;
