@@ -198,7 +198,7 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
       // Asked from the keyboard (a search): the next Tab is the first "Pilih". Asked from the
       // map: the list is scrolled into the panel's view.
       if (focus) status.focus();
-      else if (reveal) status.scrollIntoView({block: 'start', behavior: 'smooth'});
+      else if (reveal) status.scrollIntoView({block: 'start'});
     } catch (error) {
       if (ticket !== asked) return;
       nearest = [];

@@ -14,6 +14,10 @@ export function createSearchPanel({input, results, api, mapView, messages, onCho
   function choose(area) {
     mapView.fitBbox(area.bbox, area.level === 'rt' ? 17 : 16);
     onChoose(area);
+    // Chosen: the list closes (the name stays in the box), so the panel below comes into view.
+    found = [];
+    query = '';
+    render();
   }
 
   function label(area) {
