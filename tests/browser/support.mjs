@@ -27,7 +27,10 @@ export const env = {
   },
   collaborator: required('SASARAN_COLLABORATOR_ID'),
   picArea: required('SASARAN_PIC_AREA'),
+  // Optional: a PIC of kelurahan Slipi, whose offline copy offline.test.mjs measures.
+  picSlipiArea: process.env.SASARAN_PIC_SLIPI_AREA || '',
 };
+if (process.env.SASARAN_TOKEN_PIC_SLIPI) env.tokens.picSlipi = process.env.SASARAN_TOKEN_PIC_SLIPI;
 assert.match(env.base, /^http:\/\/127\.0\.0\.1:\d+$/, 'SASARAN_BASE_URL must be http://127.0.0.1:PORT');
 
 export const desktop = {width: 1280, height: 800};

@@ -67,7 +67,10 @@ async function openCache() {
   return caches.open(CACHE_NAME);
 }
 
-/** The copy's description ({saved_at, expires_at, token_hash, files, bytes, tiles, areas}), or null. */
+/**
+ * The copy's description ({saved_at, expires_at, token_hash, files, bytes, bytes_by_kind: {page,
+ * data, tiles}, tiles, areas}), or null.
+ */
 export async function readMeta(base) {
   if (typeof caches === 'undefined' || !(await caches.has(CACHE_NAME))) return null;
   const cache = await openCache();
@@ -105,6 +108,7 @@ export async function saveCopy({base, token, requests, areas, tiles, sessionExpi
   const bodies = [];
   let done = 0;
   let bytes = 0;
+  const byKind = {page: 0, data: 0, tiles: 0};
   const queue = [...requests];
   async function worker() {
     for (let next = queue.shift(); next; next = queue.shift()) {
@@ -115,6 +119,8 @@ export async function saveCopy({base, token, requests, areas, tiles, sessionExpi
         throw new Error(`HTTP ${response.status} for ${new URL(next.url).pathname}`);
       const body = await response.arrayBuffer();
       bytes += body.byteLength;
+      const kind = !next.auth ? 'page' : /\/tiles\/.*\.mvt$/.test(new URL(next.url).pathname) ? 'tiles' : 'data';
+      byKind[kind] += body.byteLength;
       bodies.push({request, body, status: response.status, headers: response.headers});
       onProgress(++done, requests.length);
     }
@@ -131,6 +137,7 @@ export async function saveCopy({base, token, requests, areas, tiles, sessionExpi
     token_hash: await tokenHash(token),
     files: bodies.length,
     bytes,
+    bytes_by_kind: byKind,
     tiles,
     areas: areas.map((a) => a.code),
   };

@@ -140,7 +140,8 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
       return;
     }
     Object.assign(offlineLine.dataset, {
-      bytes: String(meta.bytes), files: String(meta.files), tiles: String(meta.tiles), expiresAt: meta.expires_at,
+      bytes: String(meta.bytes), bytesByKind: JSON.stringify(meta.bytes_by_kind ?? {}), files: String(meta.files),
+      tiles: String(meta.tiles), savedAt: meta.saved_at, expiresAt: meta.expires_at,
     });
     offlineLine.textContent = t('offline.saved', {
       saved: shortDateTime(meta.saved_at), until: shortDateTime(meta.expires_at),
