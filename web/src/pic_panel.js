@@ -19,6 +19,10 @@ import {createVisitList} from './pic_visit_list.js';
 import {createWorkList, isLocated, isOwn, sortItems, workItems} from './pic_work_list.js';
 
 const DELIVERED_BY_KEY = 'sasaran.delivered_by';
+// A queue left after a request got no answer though the device says it is online is tried again
+// after 3 s, then twice as long each time, up to a minute.
+const RETRY_FIRST_MS = 3000;
+const RETRY_MAX_MS = 60000;
 const PAGE_SIZE = 1000;
 const MAX_PAGES = 20;
 
@@ -54,6 +58,8 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
   let queued = [];       // entries of the queue
   let where = null;      // the last "where am I" answer, with its point
   let generation = 0;    // a sign-out or new sign-in makes older answers stale
+  let retryTimer = null;
+  let retryDelay = RETRY_FIRST_MS;
 
   const isPic = () => role === 'pic';
   const areaCodes = () => (areas ?? []).map((a) => a.code);
@@ -162,6 +168,21 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
     queued = await queue.all();
     renderQueue();
     renderWork();
+    scheduleRetry();
+  }
+
+  // Offline, the `online` event sends the queue; online, a timer does (the signal may be weak).
+  function scheduleRetry() {
+    if (!queued.length || !isPic()) {
+      retryDelay = RETRY_FIRST_MS;
+      return;
+    }
+    if (retryTimer !== null || !navigator.onLine) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      retryDelay = Math.min(RETRY_MAX_MS, retryDelay * 2);
+      flushQueue();
+    }, retryDelay);
   }
 
   async function allPages(path, query, key) {
