@@ -10,7 +10,7 @@ import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {
   api, apiOk, attributesOf, clickMapAt, desktop, env, eventually, jumpTo, openBrowser, openMap,
-  openPage, phone, shot, signIn, signInProbes,
+  openPage, phone, shot, signIn, signInProbes, tilesSourceId,
 } from './support.mjs';
 
 const area = env.picArea;
@@ -139,6 +139,51 @@ test('the work list holds the pledges to deliver of the PIC\'s own households, n
   assert.deepEqual(page.problems(signInProbes), []);
 });
 
+// Each target as an admin sees it (exact, with its kelurahan), fetched 20 at a time.
+async function adminViews(ids) {
+  const out = new Map();
+  for (let i = 0; i < ids.length; i += 20) {
+    await Promise.all(ids.slice(i, i + 20).map(async (id) => {
+      out.set(id, await apiOk(`/api/v1/targets/${encodeURIComponent(id)}`, 'admin'));
+    }));
+  }
+  return out;
+}
+
+test('the map\'s target points are exact only over the PIC\'s scope', async (t) => {
+  const page = await signedInPic();
+  await page.getByTestId('pic-work').first().waitFor();
+  // At a zoom with one point per target, over the middle of the scope.
+  const [w, s, e, n] = (await apiOk(`/api/v1/areas/${area}`)).bbox;
+  await jumpTo(page, (w + e) / 2, (s + n) / 2, 15);
+  const source = await tilesSourceId(page);
+  const points = await page.evaluate((source) => window.sasaranMap.querySourceFeatures(source, {
+    sourceLayer: 'targets', filter: ['==', ['get', 'kind'], 'target'],
+  }).map((f) => ({id: String(f.properties.id), position: f.properties.position})), source);
+  // Exact points are checked one by one; the coarse ones against the scope's targets as an
+  // admin lists them (one request instead of thousands).
+  const exactIds = [...new Set(points.filter((p) => p.position === 'exact').map((p) => p.id))];
+  const exactViews = await adminViews(exactIds);
+  const scopeIds = new Set((await scopeTargets('any', 'admin')).map((x) => x.id));
+  // The scope is rounded out to whole ~100 m cells (docs/privacy.md): a target of a
+  // neighbouring kelurahan is exact too when its cell reaches into the scope, so at least its
+  // cell must meet the scope's box.
+  const CELL = 0.0009;
+  const cellMeetsScope = (v) => {
+    const x = Math.floor(v.lon / CELL) * CELL, y = Math.floor(v.lat / CELL) * CELL;
+    return x <= e && x + CELL >= w && y <= n && y + CELL >= s;
+  };
+  const wrongOnMap = points.filter((p) => p.position === 'exact'
+    ? exactViews.get(p.id).kelurahan_code !== area && !cellMeetsScope(exactViews.get(p.id))
+    : scopeIds.has(p.id));
+  assert.deepEqual(wrongOnMap, [], 'map points with the wrong position');
+  const exactOnMap = points.filter((p) => p.position === 'exact').length;
+  t.diagnostic(`${points.length} target points on the map, ${exactOnMap} exact`);
+  assert.ok(exactOnMap > 0, 'no exact target point on the map over the scope');
+  await shot(page, 'pic-map');
+  assert.deepEqual(page.problems(signInProbes), []);
+});
+
 test('"where am I" names the place and sorts the work list by distance from it', async () => {
   // A point in Bali Mester (lookup.test.mjs checks it is), the default PIC scope.
   const here = {longitude: 106.8655, latitude: -6.2165};
@@ -236,11 +281,13 @@ test('by keyboard alone, the first delivery takes a few Tabs from sign-in', asyn
     return el?.dataset.testid || el?.className || el?.tagName;
   });
   let tabs = 0;
+  const path = [];
   const tabUntil = async (wanted) => {
     for (let i = 0; i < 80; i++) {
       if (wanted(await focused())) return;
       await page.keyboard.press('Tab');
       tabs++;
+      path.push(await focused());
     }
     assert.fail(`80 Tabs without reaching it (now on ${await focused()})`);
   };
@@ -250,7 +297,7 @@ test('by keyboard alone, the first delivery takes a few Tabs from sign-in', asyn
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.activeElement.name), 'delivered_by');
   await page.keyboard.press('Enter');
-  t.diagnostic(`Tabs from sign-in to the first delivery: ${tabs}`);
+  t.diagnostic(`Tabs from sign-in to the first delivery: ${tabs} (${path.join(', ')})`);
   const held = await eventually(() => apiOk(`/api/v1/pledges/${firstPledge}`, 'admin'),
                                 (p) => p.status === 'delivered');
   assert.equal(held.status, 'delivered');

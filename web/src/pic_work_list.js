@@ -166,7 +166,7 @@ export function createWorkList({root, onSelect, onRecord}) {
 
   function renderDetail() {
     clearChildren(detail);
-    const item = shown.find((x) => x.pledge.id === selected) ?? all.find((x) => x.pledge.id === selected);
+    const item = shown.find((x) => x.pledge.id === selected);
     detail.hidden = !item;
     if (!item) return;
     const {pledge, target} = item;
@@ -184,7 +184,7 @@ export function createWorkList({root, onSelect, onRecord}) {
       [t('pic.detail.location'), isLocated(target) ? `${target.lat.toFixed(5)}, ${target.lon.toFixed(5)}` : t('pic.visit.unlocated')],
     ];
     detail.append(
-      el('h4', {}, t('pic.detail.title', {number: item.number || '—', id: target.id})),
+      el('h4', {}, t('pic.detail.title', {number: item.number, id: target.id})),
       el('dl', {class: 'facts'}, rows.flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)])));
     if (pledge.flag) detail.append(el('p', {class: 'status flag', dataset: {testid: 'pledge-flag'}}, t(`flag.${pledge.flag}`)));
     if (item.state === 'todo') {
@@ -204,6 +204,8 @@ export function createWorkList({root, onSelect, onRecord}) {
     shown = all.filter((x) => matchesFilter(x, filter));
     shown.forEach((item, index) => { item.number = index + 1; });
     for (const item of all) if (!shown.includes(item)) item.number = 0;
+    // A row the filters hide is no longer the chosen one.
+    if (!shown.some((x) => x.pledge.id === selected)) selected = null;
     renderList();
     renderDetail();
   }
