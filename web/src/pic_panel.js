@@ -93,7 +93,7 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
 
   function renderWhere() {
     clearChildren(whereLine);
-    if (!where) return;
+    if (!where?.found) return;
     const inside = where.inside;
     whereLine.dataset.inside = String(inside);
     const name = [where.found.rt?.name, where.found.rw?.name, where.found.kelurahan?.name].filter(Boolean).join(', ');
@@ -262,11 +262,19 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
 
   async function whereAmI() {
     let point;
+    let fromDevice = true;
     try {
       point = await currentPosition();
     } catch (error) {
       point = mapView.center();
-      messages.error(error, {topic: 'pic'});
+      fromDevice = false;
+      messages.error(new Error(t('error.geolocation', {reason: error.message})), {topic: 'pic'});
+    }
+    // The list is sorted by distance at once, also without a connection (the place's name needs
+    // the server).
+    if (fromDevice) {
+      where = {point, found: null, inside: null};
+      renderWork();
     }
     const found = await choosePoint(point, {fly: true});
     if (!found) return;

@@ -51,7 +51,14 @@ export function createVisitList({root, api, mapView, messages, queue, onRecorded
     return el('div', {class: 'confirm', dataset: {testid: 'locate-confirm', lon: String(point.lon), lat: String(point.lat)}},
       el('p', {}, t(`pic.visit.point.${source}`, {lat: point.lat.toFixed(6), lon: point.lon.toFixed(6)})),
       el('button', {type: 'button', class: 'primary', dataset: {testid: 'locate-save'}, onclick: save}, t('pic.visit.save')),
+      ' ', el('button', {type: 'button', dataset: {testid: 'locate-on-map'}, onclick: pickOnMap}, t('pic.visit.onmap')),
       ' ', el('button', {type: 'button', onclick: cancel}, t('pic.visit.cancel')));
+  }
+
+  function pickOnMap() {
+    pending = {target: pending.target, picking: true};
+    mapView.setPoints('clicked', []);
+    render();
   }
 
   function cancel() {
@@ -71,11 +78,11 @@ export function createVisitList({root, api, mapView, messages, queue, onRecorded
   async function locate(target) {
     try {
       choosePoint(target, await currentPosition(), 'device');
-    } catch (error) {
-      // No position from the device: a tap on the map gives it.
+    } catch {
+      // No position from the device: a tap on the map gives it (the box says so).
       pending = {target, picking: true};
       render();
-      messages.error(error, {topic: 'location'});
+      byTestId('locate-confirm', list)?.querySelector('button')?.focus();
     }
   }
 
