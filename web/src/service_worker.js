@@ -13,11 +13,14 @@ const NETWORK_WAIT_MS = 6000;
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
+// The copy and its description, read at each request (they change when the page saves a new
+// copy or signs out); null when there is none, while one is being written, or when it expired.
 async function currentCopy(scope) {
   if (!(await caches.has(CACHE_NAME))) return null;
   const cache = await caches.open(CACHE_NAME);
   const stored = await cache.match(new URL(META_NAME, scope).href);
   const meta = stored ? await stored.json().catch(() => null) : null;
+  if (!meta) return null;  // being written: the description is stored last
   if (isExpired(meta)) {
     await caches.delete(CACHE_NAME);
     return null;
