@@ -298,6 +298,14 @@ test('by keyboard alone, the first delivery takes a few Tabs from sign-in', asyn
     assert.fail(`80 Tabs without reaching it (now on ${await focused()})`);
   };
   await tabUntil((f) => f === 'work-row');
+  // The list is one Tab stop; the arrow keys move between its rows.
+  const row = () => page.evaluate(() => document.activeElement.closest('[data-testid=pic-work]')
+    ?.dataset.number);
+  assert.equal(await row(), '1');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await row(), '2');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await row(), '1');
   await page.keyboard.press('Enter');
   await tabUntil((f) => f === 'record-delivery');
   await page.keyboard.press('Enter');
