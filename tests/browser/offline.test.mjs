@@ -235,6 +235,44 @@ test('saved for offline, two deliveries recorded without a connection are queued
   assert.deepEqual(page.problems([...signInProbes, ...offlineLines]), []);
 });
 
+test('a queued delivery the server refuses (its pledge was cancelled meanwhile) leaves the queue ' +
+     'with the refusal shown, and the next one still lands', async () => {
+  const [c, d] = await newPledges(2);
+  const own = await openBrowser();
+  try {
+    const page = await openPage(own.context, desktop);
+    await openMap(page);
+    assert.equal(await signIn(page, env.tokens.pic), 'pic');
+    await eventually(() => workStates(page), (s) => s[c.pledge] && s[d.pledge]);
+    await own.context.setOffline(true);
+    await recordDelivery(page, c.pledge);
+    await recordDelivery(page, d.pledge);
+    assert.deepEqual(await eventually(() => queueShown(page), {count: 2, items: [c.pledge, d.pledge]}),
+                     {count: 2, items: [c.pledge, d.pledge]});
+    // Meanwhile the collaborator cancels C.
+    const cancelled = await api(`/api/v1/pledges/${c.pledge}/cancel`, {token: 'collaborator', method: 'POST'});
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    await own.context.setOffline(false);
+    assert.deepEqual(await eventually(() => queueShown(page), {count: 0, items: []}, 30000),
+                     {count: 0, items: []});
+    const held = await Promise.all([c, d].map((x) => apiOk(`/api/v1/pledges/${x.pledge}`, 'admin')));
+    assert.deepEqual(held.map((p) => [p.id, p.status, p.realizations.length]),
+                     [[c.pledge, 'cancelled', 0], [d.pledge, 'delivered', 1]]);
+    // The refusal stays listed under the queue, said in the page's language.
+    const refusedShown = await page.getByTestId('queue-refused').evaluateAll((els) =>
+      els.map((el) => ({subject: el.dataset.subject, text: el.textContent})));
+    await shot(page, 'offline-refused');
+    assert.equal(refusedShown.length, 1, JSON.stringify(refusedShown));
+    assert.equal(refusedShown[0].subject, c.pledge);
+    // "already cancelled" once the server names its problem type (decision 1), else the status.
+    assert.match(refusedShown[0].text, new RegExp(`^Penyaluran ${c.pledge}: ` +
+      '(komitmen ini sudah dibatalkan; tidak perlu disalurkan|ditolak \\(HTTP 409: .*\\))$'));
+    assert.deepEqual(page.problems([...signInProbes, ...offlineLines, /status of 409/]), []);
+  } finally {
+    await own.close();
+  }
+});
+
 test('an expired offline copy is not served and is deleted', async () => {
   const own = await openBrowser();
   try {

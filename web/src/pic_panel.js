@@ -56,6 +56,7 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
   let pledges = null;    // active pledges of the areas
   let dataUrls = [];     // the API requests that gave them (for the offline copy)
   let queued = [];       // entries of the queue
+  let refused = [];      // queued writes the server refused: {kind, subject, reason}
   let where = null;      // the last "where am I" answer, with its point
   let generation = 0;    // a sign-out or new sign-in makes older answers stale
   let retryTimer = null;
@@ -123,13 +124,28 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
 
   function renderQueue() {
     clearChildren(queueBox);
-    queueBox.hidden = !queued.length;
+    queueBox.hidden = !queued.length && !refused.length;
     queueBox.dataset.count = String(queued.length);
-    if (!queued.length) return;
-    queueBox.append(el('p', {class: 'queue-title'}, t('queue.title', {count: formatNumber(queued.length)})),
-      el('ul', {}, queued.map((entry) => el('li', {
-        dataset: {testid: 'queue-item', kind: entry.kind, subject: entry.subject},
-      }, t(`queue.${entry.kind}`, {id: entry.subject}), ' · ', t('queue.waiting')))));
+    if (queued.length)
+      queueBox.append(el('p', {class: 'queue-title'}, t('queue.title', {count: formatNumber(queued.length)})),
+        el('ul', {}, queued.map((entry) => el('li', {
+          dataset: {testid: 'queue-item', kind: entry.kind, subject: entry.subject},
+        }, t(`queue.${entry.kind}`, {id: entry.subject}), ' · ', t('queue.waiting')))));
+    if (refused.length)
+      queueBox.append(el('p', {class: 'queue-title warn'}, t('queue.refused.title')),
+        el('ul', {}, refused.map((entry) => el('li', {
+          dataset: {testid: 'queue-refused', kind: entry.kind, subject: entry.subject},
+        }, t(`queue.${entry.kind}`, {id: entry.subject}), ': ', entry.reason))),
+        el('button', {type: 'button', onclick: () => { refused = []; renderQueue(); }}, t('queue.refused.dismiss')));
+  }
+
+  // Why the server refused a queued write, in the page's language when its problem type is known.
+  function refusalReason(error) {
+    const type = String(error.problem?.type ?? '').replace('urn:sasaran:problem:', '');
+    const known = ['pledge-cancelled', 'pledge-delivered', 'target-already-located', 'location-outside-area',
+      'not-found', 'forbidden'];
+    if (known.includes(type)) return t(`queue.refused.${type}`);
+    return t('queue.refused.status', {status: error.status, detail: error.message});
   }
 
   function renderPending() {
@@ -338,8 +354,12 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
     let delivered = 0;
     const sent = await queue.flush(api, (entry, answer, error) => {
       settle(entry.scope);
-      if (error) messages.error(error, {topic: 'pic'});
-      else if (entry.kind === 'delivery') delivered++;
+      if (error) {
+        refused.push({kind: entry.kind, subject: entry.subject, reason: refusalReason(error)});
+        messages.error(error, {topic: 'queue'});
+      } else if (entry.kind === 'delivery') {
+        delivered++;
+      }
     });
     if (sent) {
       if (delivered) messages.success(t('queue.sent', {count: formatNumber(delivered)}), {topic: 'pic'});
@@ -404,6 +424,7 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
       root.hidden = !(role === 'pic' || role === 'admin');
       root.dataset.role = role;
       areas = role === 'pic' ? null : [];
+      refused = [];
       targets = null;
       pledges = null;
       where = null;
