@@ -41,15 +41,24 @@ class not_found_error : public error {
   using error::error;
 };
 
+/// Why a write conflicts with the current state; callers tell the user what to do by it.
+enum class conflict_kind {
+  target_taken,      // another active pledge holds the target
+  pledge_cancelled,  // the pledge was cancelled: nothing more can happen to it
+  pledge_delivered,  // the pledge was delivered: it cannot be cancelled or delivered again
+};
+
 /// A write that the current state forbids: double help on a target, cancelling a delivered
 /// pledge. `holder()` is the id of the pledge holding the target, when that is the reason.
 class conflict_error : public error {
  public:
-  explicit conflict_error(const std::string& message, std::string holder = {})
-      : error(message), m_holder(std::move(holder)) {}
+  conflict_error(conflict_kind kind, const std::string& message, std::string holder = {})
+      : error(message), m_kind(kind), m_holder(std::move(holder)) {}
+  conflict_kind kind() const noexcept { return m_kind; }
   const std::string& holder() const noexcept { return m_holder; }
 
  private:
+  conflict_kind m_kind;
   std::string m_holder;
 };
 

@@ -226,7 +226,8 @@ pledge ledger::create(const pledge_request& r, const write_origin& origin,
   check_pledge_amounts(r);
   if (const auto it = m_active.find(key_of(t->id, t->program)); it != m_active.end()) {
     const pledge& holder = m_pledges.at(it->second);
-    throw conflict_error("target " + t->id + " already has pledge " + holder.id + " (" +
+    throw conflict_error(conflict_kind::target_taken,
+                         "target " + t->id + " already has pledge " + holder.id + " (" +
                              holder.status + ") for program " + t->program,
                          holder.id);
   }
@@ -264,9 +265,12 @@ pledge ledger::cancel(const std::string& pledge_id, const write_origin& origin,
                       const pledge_hook& in_transaction) {
   const std::unique_lock lock(m_lock);
   pledge p = existing(pledge_id);
-  if (p.status == "cancelled") throw conflict_error("pledge " + p.id + " is already cancelled");
+  if (p.status == "cancelled")
+    throw conflict_error(conflict_kind::pledge_cancelled,
+                         "pledge " + p.id + " is already cancelled");
   if (p.status != "committed")
-    throw conflict_error("pledge " + p.id + " is " + p.status + " and can no longer be cancelled");
+    throw conflict_error(conflict_kind::pledge_delivered,
+                         "pledge " + p.id + " is " + p.status + " and can no longer be cancelled");
   const std::string was = p.status;
   p.status = "cancelled";
 
@@ -300,13 +304,15 @@ std::pair<pledge, realization> ledger::realize(const std::string& pledge_id,
   check_delivered_amount("quantity", r.quantity);
   if (p.status == "delivered") {
     const auto it = m_realizations.find(p.id);
-    throw conflict_error("pledge " + p.id + " was already delivered" +
-                         (it != m_realizations.end() && !it->second.empty()
-                              ? " (realization " + it->second.back().id + ")"
-                              : std::string()));
+    throw conflict_error(conflict_kind::pledge_delivered,
+                         "pledge " + p.id + " was already delivered" +
+                             (it != m_realizations.end() && !it->second.empty()
+                                  ? " (realization " + it->second.back().id + ")"
+                                  : std::string()));
   }
   if (p.status != "committed")
-    throw conflict_error("pledge " + p.id + " is " + p.status + " and cannot be delivered");
+    throw conflict_error(conflict_kind::pledge_cancelled,
+                         "pledge " + p.id + " is " + p.status + " and cannot be delivered");
 
   realization d;
   d.id = make_id('R', m_last_realization + 1);

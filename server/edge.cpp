@@ -130,12 +130,25 @@ void adopt_request_id(request& r) {
     r.request_id = *given;
 }
 
+std::string conflict_type(geo::conflict_kind kind) {
+  switch (kind) {
+    case geo::conflict_kind::target_taken:
+      return "target-taken";
+    case geo::conflict_kind::pledge_cancelled:
+      return "pledge-cancelled";
+    case geo::conflict_kind::pledge_delivered:
+      return "pledge-delivered";
+  }
+  return "conflict";
+}
+
 // Statuses for the errors geo/ and tiles/ raise; anything else is a bug and becomes a 500.
 std::optional<http_error> mapped(const std::exception& e) {
   if (const auto* h = dynamic_cast<const http_error*>(&e)) return *h;
   if (dynamic_cast<const geo::not_found_error*>(&e)) return http_error(404, e.what());
   if (const auto* c = dynamic_cast<const geo::conflict_error*>(&e)) {
     http_error conflict(409, e.what());
+    conflict.typed(conflict_type(c->kind()));
     if (!c->holder().empty()) conflict.with("holder", c->holder());
     return conflict;
   }
@@ -144,7 +157,8 @@ std::optional<http_error> mapped(const std::exception& e) {
   if (dynamic_cast<const geo::input_error*>(&e)) return http_error(400, e.what());
   if (dynamic_cast<const tiles::error*>(&e)) return http_error(400, e.what());
   if (dynamic_cast<const geo::store_error*>(&e))
-    return http_error(503, "the store could not complete the request; nothing was written");
+    return http_error(503, "the store could not complete the request; nothing was written")
+        .typed("store-unavailable");
   return std::nullopt;
 }
 
@@ -201,7 +215,7 @@ void edge::route(exchange& x) const {
   const router* routes = m_routes.load(std::memory_order_acquire);
   if (r.path == "/readyz") {
     x.route = "/readyz";
-    if (!routes) throw http_error(503, "loading the store; not ready yet");
+    if (!routes) throw http_error(503, "loading the store; not ready yet").typed("not-ready");
     x.answer = response::json("{\"status\":\"ready\"}");
     return;
   }
@@ -211,7 +225,7 @@ void edge::route(exchange& x) const {
       x.answer = response::json("{\"status\":\"ok\",\"ready\":false}");
       return;
     }
-    throw http_error(503, "loading the store; ready in a few seconds");
+    throw http_error(503, "loading the store; ready in a few seconds").typed("not-ready");
   }
   const router::match found =
       routes->find(r.method == "OPTIONS" ? std::string_view("GET") : std::string_view(r.method),

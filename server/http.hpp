@@ -56,10 +56,19 @@ class http_error : public std::runtime_error {
     return *this;
   }
   const std::vector<std::pair<std::string, std::string>>& extras() const { return m_extras; }
+  /// Names the problem type (docs/api.md, "Problem types") when the status alone does not
+  /// say what the client should do, e.g. "token-not-accepted" rather than "sign-in-required".
+  http_error& typed(std::string code) {
+    m_type = std::move(code);
+    return *this;
+  }
+  /// The problem type's code: the one given by typed(), else the usual one for the status.
+  std::string type() const;
 
  private:
   int m_status;
   std::string m_parameter;
+  std::string m_type;
   std::vector<std::pair<std::string, std::string>> m_extras;
 };
 

@@ -61,10 +61,52 @@ std::string_view reason_phrase(int status) {
   }
 }
 
+std::string http_error::type() const {
+  if (!m_type.empty()) return m_type;
+  switch (m_status) {
+    case 400:
+      if (m_parameter == "body") return "invalid-body";
+      return m_parameter.empty() ? "invalid-request" : "invalid-parameter";
+    case 401:
+      return "sign-in-required";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not-found";
+    case 405:
+      return "method-not-allowed";
+    case 408:
+      return "request-timeout";
+    case 409:
+      return "conflict";
+    case 413:
+    case 414:
+    case 431:
+      return "too-large";
+    case 415:
+      return "unsupported-media-type";
+    case 422:
+      return "idempotency-key-reused";
+    case 503:
+      return "overloaded";
+    case 500:
+      return "internal-error";
+    default:
+      return "invalid-request";  // 501, 505: what the client sent is not supported
+  }
+}
+
+std::string problem_type_uri(std::string_view code) {
+  return std::string(problem_type_prefix) + std::string(code);
+}
+
 std::string problem_json(const http_error& e, std::string_view path, std::string_view request_id) {
-  nlohmann::ordered_json doc = {{"type", "about:blank"}, {"title", reason_phrase(e.status())},
-                                {"status", e.status()},  {"detail", e.what()},
-                                {"instance", path},      {"request_id", request_id}};
+  nlohmann::ordered_json doc = {{"type", problem_type_uri(e.type())},
+                                {"title", reason_phrase(e.status())},
+                                {"status", e.status()},
+                                {"detail", e.what()},
+                                {"instance", path},
+                                {"request_id", request_id}};
   if (!e.parameter().empty()) doc["parameter"] = e.parameter();
   for (const auto& [name, value] : e.extras())
     doc[name] = value;

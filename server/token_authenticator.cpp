@@ -31,7 +31,9 @@ token_authenticator::~token_authenticator() = default;
 principal token_authenticator::operator()(const std::optional<std::string>& authorization) {
   if (!authorization) return {};
   const std::optional<std::string_view> secret = bearer_secret(*authorization);
-  if (!secret) throw http_error(401, "Authorization: expected 'Bearer <token>'", "Authorization");
+  if (!secret)
+    throw http_error(401, "Authorization: expected 'Bearer <token>'", "Authorization")
+        .typed("token-not-accepted");
   const std::string hash = geo::hash_secret(*secret);
   const auto now = std::chrono::steady_clock::now();
   const std::lock_guard lock(m_mutex);
@@ -39,7 +41,8 @@ principal token_authenticator::operator()(const std::optional<std::string>& auth
     return it->second.who;
   const std::optional<geo::access_token> token = m_store->find_token(hash);
   if (!token || token->revoked)
-    throw http_error(401, "Authorization: the token is not known or was revoked", "Authorization");
+    throw http_error(401, "Authorization: the token is not known or was revoked", "Authorization")
+        .typed("token-not-accepted");
   principal who{token->who, token->id, token->areas, token->collaborator_id};
   if (m_seen.size() > 10000) m_seen.clear();
   m_seen[hash] = {who, now + m_remember_for};

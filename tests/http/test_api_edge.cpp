@@ -11,11 +11,13 @@ namespace {
 
 using namespace api_test;
 
-void expect_problem(const http_response& r, long status, const std::string& parameter) {
+void expect_problem(const http_response& r, long status, const std::string& parameter,
+                    const std::string& type) {
   EXPECT_EQ(r.status, status) << r.body;
   EXPECT_EQ(r.header("content-type"), "application/problem+json");
   const json p = body_of(r);
   EXPECT_EQ(p["status"], status);
+  EXPECT_EQ(p["type"], "urn:sasaran:problem:" + type) << r.body;
   EXPECT_FALSE(p["detail"].get<std::string>().empty());
   EXPECT_EQ(p["request_id"], r.header("x-request-id").value_or("?"));
   if (!parameter.empty()) {
@@ -25,28 +27,33 @@ void expect_problem(const http_response& r, long status, const std::string& para
 
 TEST(ApiEdge, BadParametersAre400NamingTheParameter) {
   test_support::http_client client;
-  expect_problem(get(client, "/api/v1/lookup?lon=106.8x&lat=-6.2"), 400, "lon");
-  expect_problem(get(client, "/api/v1/lookup?lon=106.8"), 400, "lat");
-  expect_problem(get(client, "/api/v1/lookup?lon=206.8&lat=-6.2"), 400, "lon");
-  expect_problem(get(client, "/api/v1/lookup?lon=106.8&lat=-6.2&zoom=3"), 400, "zoom");
-  expect_problem(get(client, "/api/v1/targets/nearest?lon=106.8&lat=-6.2&k=101", "admin"), 400,
-                 "k");
+  expect_problem(get(client, "/api/v1/lookup?lon=106.8x&lat=-6.2"), 400, "lon",
+                 "invalid-parameter");
+  expect_problem(get(client, "/api/v1/lookup?lon=106.8"), 400, "lat", "invalid-parameter");
+  expect_problem(get(client, "/api/v1/lookup?lon=206.8&lat=-6.2"), 400, "lon", "invalid-parameter");
+  expect_problem(get(client, "/api/v1/lookup?lon=106.8&lat=-6.2&zoom=3"), 400, "zoom",
+                 "invalid-parameter");
+  expect_problem(get(client, "/api/v1/targets/nearest?lon=106.8&lat=-6.2&k=101", "admin"), 400, "k",
+                 "invalid-parameter");
   expect_problem(get(client, "/api/v1/targets/nearest?lon=106.8&lat=-6.2&status=lost", "admin"),
-                 400, "status");
-  expect_problem(get(client, "/api/v1/targets?bbox=106,-7,107,-6", "admin"), 400, "bbox");
-  expect_problem(get(client, "/api/v1/coverage?sort=best"), 400, "sort");
-  expect_problem(get(client, "/api/v1/coverage?program=beras"), 400, "program");
+                 400, "status", "invalid-parameter");
+  expect_problem(get(client, "/api/v1/targets?bbox=106,-7,107,-6", "admin"), 400, "bbox",
+                 "invalid-parameter");
+  expect_problem(get(client, "/api/v1/coverage?sort=best"), 400, "sort", "invalid-parameter");
+  expect_problem(get(client, "/api/v1/coverage?program=beras"), 400, "program",
+                 "invalid-parameter");
   const json p = body_of(get(client, "/api/v1/targets/nearest?lon=1&lat=2&k=0", "admin"));
   EXPECT_EQ(p["detail"], "k: expected an integer from 1 to 100, got '0'");
 }
 
 TEST(ApiEdge, UnknownThingsAre404AndWrongMethods405) {
   test_support::http_client client;
-  expect_problem(get(client, "/api/v1/areas/9999"), 404, "");
-  expect_problem(get(client, "/api/v1/nowhere"), 404, "");
-  expect_problem(get(client, "/api/v1/lookup?lon=100&lat=10"), 404, "");
-  expect_problem(get(client, "/api/v1/pledges/P999999", "admin"), 404, "");
-  expect_problem(client.request("DELETE", env().base_url() + "/api/v1/coverage"), 405, "");
+  expect_problem(get(client, "/api/v1/areas/9999"), 404, "", "not-found");
+  expect_problem(get(client, "/api/v1/nowhere"), 404, "", "not-found");
+  expect_problem(get(client, "/api/v1/lookup?lon=100&lat=10"), 404, "", "not-found");
+  expect_problem(get(client, "/api/v1/pledges/P999999", "admin"), 404, "", "not-found");
+  expect_problem(client.request("DELETE", env().base_url() + "/api/v1/coverage"), 405, "",
+                 "method-not-allowed");
 }
 
 TEST(ApiEdge, BodiesMustBeJsonAndAtMostOneMebibyte) {
@@ -55,16 +62,27 @@ TEST(ApiEdge, BodiesMustBeJsonAndAtMostOneMebibyte) {
   expect_problem(client.post(url, "target=T1",
                              {env().authorization("collaborator"),
                               "Content-Type: application/x-www-form-urlencoded"}),
-                 415, "");
+                 415, "", "unsupported-media-type");
   const std::string big = "{\"note\":\"" + std::string(1 << 20, 'x') + "\"}";
   expect_problem(
       client.post(url, big,
                   {env().authorization("collaborator"), "Content-Type: application/json"}),
-      413, "");
+      413, "", "too-large");
   expect_problem(
       client.post(url, "{\"target\":",
                   {env().authorization("collaborator"), "Content-Type: application/json"}),
-      400, "body");
+      400, "body", "invalid-body");
+}
+
+TEST(ApiEdge, RefusalsOfTheCallerNameWhatToDoByProblemType) {
+  test_support::http_client client;
+  const std::string nearest = "/api/v1/targets/nearest?lon=106.8&lat=-6.2";
+  expect_problem(get(client, nearest), 401, "", "sign-in-required");
+  expect_problem(get(client, nearest, "", {"Authorization: Bearer not-a-token-we-made"}), 401,
+                 "Authorization", "token-not-accepted");
+  expect_problem(get(client, nearest, "", {"Authorization: Basic YWRtaW46YWRtaW4="}), 401,
+                 "Authorization", "token-not-accepted");
+  expect_problem(get(client, "/metrics", "planner"), 403, "", "forbidden");
 }
 
 TEST(ApiEdge, HeadAnswersHeadersWithoutABody) {
@@ -106,7 +124,7 @@ TEST(ApiEdge, DecodesPercentEscapesInPathsAndQueries) {
   ASSERT_FALSE(found["areas"].empty());
   EXPECT_EQ(found["areas"][0]["name"], "Kebon Kelapa");
   EXPECT_EQ(get(client, "/api/v1/areas/%33174030002").status, 200);  // %33 is '3'
-  expect_problem(get(client, "/api/v1/areas?q=%zz"), 400, "");
+  expect_problem(get(client, "/api/v1/areas?q=%zz"), 400, "", "invalid-request");
 }
 
 TEST(ApiEdge, ReportsHealthAndPrometheusMetrics) {

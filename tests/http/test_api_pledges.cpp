@@ -54,6 +54,7 @@ TEST(ApiPledges, PledgeHoldsTheTargetUpdatesCoverageAtOnceAndRefusesDoubleHelp) 
            "aggregator");
   EXPECT_EQ(twice.status, 409) << twice.body;
   EXPECT_EQ(body_of(twice)["holder"], pledge["id"]);
+  EXPECT_EQ(body_of(twice)["type"], "urn:sasaran:problem:target-taken");
   EXPECT_EQ(twice.header("content-type"), "application/problem+json");
 
   const http_response cancelled =
@@ -64,10 +65,11 @@ TEST(ApiPledges, PledgeHoldsTheTargetUpdatesCoverageAtOnceAndRefusesDoubleHelp) 
   const json after_cancel = rw_coverage(client, rw);
   EXPECT_EQ(after_cancel["pledged"].get<int>(), before_cancel["pledged"].get<int>() - 1);
   EXPECT_EQ(after_cancel["unserved"].get<int>(), before_cancel["unserved"].get<int>() + 1);
-  EXPECT_EQ(post(client, "/api/v1/pledges/" + pledge["id"].get<std::string>() + "/cancel",
-                 json::object(), "collaborator")
-                .status,
-            409);
+  const http_response cancelled_again =
+      post(client, "/api/v1/pledges/" + pledge["id"].get<std::string>() + "/cancel", json::object(),
+           "collaborator");
+  EXPECT_EQ(cancelled_again.status, 409);
+  EXPECT_EQ(body_of(cancelled_again)["type"], "urn:sasaran:problem:pledge-cancelled");
 }
 
 TEST(ApiPledges, ARetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndCreatesNothing) {
@@ -89,6 +91,7 @@ TEST(ApiPledges, ARetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndCreatesNoth
       post(client, "/api/v1/pledges", {{"target", target}, {"form", "barang"}, {"quantity", 1}},
            "collaborator", {"Idempotency-Key: retry-1"});
   EXPECT_EQ(other.status, 422) << other.body;
+  EXPECT_EQ(body_of(other)["type"], "urn:sasaran:problem:idempotency-key-reused");
 }
 
 TEST(ApiPledges, ThePicOfTheAreaRecordsADeliveryOnceEvenWhenRetried) {
@@ -117,6 +120,12 @@ TEST(ApiPledges, ThePicOfTheAreaRecordsADeliveryOnceEvenWhenRetried) {
             1);
   const http_response second = post(client, path, delivery, "pic");
   EXPECT_EQ(second.status, 409) << second.body;
+  EXPECT_EQ(body_of(second)["type"], "urn:sasaran:problem:pledge-delivered");
+  const http_response cancel_delivered =
+      post(client, "/api/v1/pledges/" + pledge["id"].get<std::string>() + "/cancel", json::object(),
+           "admin");
+  EXPECT_EQ(cancel_delivered.status, 409) << cancel_delivered.body;
+  EXPECT_EQ(body_of(cancel_delivered)["type"], "urn:sasaran:problem:pledge-delivered");
   EXPECT_EQ(body_of(get(client, "/api/v1/targets/" + target, "pic"))["status"], "delivered");
   const json read =
       body_of(get(client, "/api/v1/pledges/" + pledge["id"].get<std::string>(), "collaborator"));
