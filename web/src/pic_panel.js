@@ -2,40 +2,24 @@
 // deliver, each with its household: pic_work_list.js) with numbered dots on the map
 // (pic_map_layer.js), recording a delivery (POST /api/v1/pledges/{id}/realizations), the
 // households to visit whose location is still unknown (pic_visit_list.js), the queue of writes
-// made without a connection (delivery_queue.js) and the offline copy (offline_store.js,
-// service_worker.js). A delivery's Idempotency-Key is made once per pledge and body and kept
-// until the server answers (idempotency_keys.js): a queued one is sent with that same key, so
-// each delivery lands exactly once. Admins get the delivery form for any pledge.
+// made without a connection (pic_queue_box.js) and the offline copy (pic_offline_copy.js). A
+// delivery's Idempotency-Key is made once per pledge and body and kept until the server answers
+// (idempotency_keys.js): a queued one is sent with that same key, so each delivery lands exactly
+// once. Admins get the delivery form for any pledge.
 import {ApiError, NetworkError, urlOf} from './api_client.js';
-import {createQueue} from './delivery_queue.js';
 import {byTestId, clearChildren, el} from './dom.js';
 import {currentPosition} from './geolocation.js';
-import {formatNumber, language, onChange, t} from './i18n.js';
-import {keyFor, pendingKey, postOnce, settle} from './idempotency_keys.js';
-import {TILE_LAYERS} from './map_style.js';
-import {ASSETS, deleteCopy, isExpired, readMeta, saveCopy, scopeTiles, tokenHash} from './offline_store.js';
+import {onChange, t} from './i18n.js';
+import {keyFor, pendingKey, postOnce} from './idempotency_keys.js';
 import {createPicMapLayer} from './pic_map_layer.js';
+import {createOfflineCopy} from './pic_offline_copy.js';
+import {createQueueBox} from './pic_queue_box.js';
 import {createVisitList} from './pic_visit_list.js';
 import {createWorkList, isLocated, isOwn, sortItems, workItems} from './pic_work_list.js';
 
 const DELIVERED_BY_KEY = 'sasaran.delivered_by';
-// A queue left after a request got no answer though the device says it is online is tried again
-// after 3 s, then twice as long each time, up to a minute.
-const RETRY_FIRST_MS = 3000;
-const RETRY_MAX_MS = 60000;
 const PAGE_SIZE = 1000;
 const MAX_PAGES = 20;
-
-function shortDateTime(iso) {
-  return new Intl.DateTimeFormat(language() === 'id' ? 'id-ID' : 'en-GB',
-    {day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit'}).format(new Date(iso));
-}
-
-function formatBytes(bytes) {
-  return bytes < 1e6
-    ? `${formatNumber(Math.round(bytes / 1e3))} kB`
-    : `${formatNumber(bytes / 1e6, {maximumFractionDigits: 1})} MB`;
-}
 
 export function createPicPanel({root, api, mapView, messages, choosePoint, getToken, sessionEnd = () => null}) {
   const scopeLine = byTestId('pic-scope', root);
@@ -44,23 +28,16 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
   const workCard = byTestId('pic-work-card', root);
   const form = byTestId('delivery-form', root);
   const pendingLine = root.querySelector('.delivery-pending');
-  const queueBox = byTestId('delivery-queue', root);
-  const offlineButton = byTestId('offline-save', root);
-  const offlineLine = byTestId('offline-status', root);
   const base = api.base;
-  const queue = createQueue();
 
   let role = 'anonymous';
   let areas = null;      // [{level, code, name, bbox}] once found
   let targets = null;    // the targets of the areas, as the API shows them
   let pledges = null;    // active pledges of the areas
   let dataUrls = [];     // the API requests that gave them (for the offline copy)
-  let queued = [];       // entries of the queue
-  let refused = [];      // queued writes the server refused: {kind, subject, reason}
+  let queued = [];       // entries of the queue of writes made without a connection
   let where = null;      // the last "where am I" answer, with its point
   let generation = 0;    // a sign-out or new sign-in makes older answers stale
-  let retryTimer = null;
-  let retryDelay = RETRY_FIRST_MS;
 
   const isPic = () => role === 'pic';
   const areaCodes = () => (areas ?? []).map((a) => a.code);
@@ -79,9 +56,24 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
       form.elements.delivered_by.focus();
     },
   });
+  const queue = createQueueBox({
+    box: byTestId('delivery-queue', root), api, messages,
+    onChange(entries) {
+      queued = entries;
+      renderWork();
+    },
+    onSent() {
+      mapView.reloadTiles();
+      if (areas?.length) loadAreaData(generation);
+    },
+  });
+  const offline = createOfflineCopy({
+    button: byTestId('offline-save', root), line: byTestId('offline-status', root), api, messages,
+    getToken, sessionEnd, scope: () => (areas && targets !== null ? {areas, dataUrls} : null),
+  });
   const visits = createVisitList({
     root: byTestId('pic-visits', root), api, mapView, messages, queue,
-    onRecorded: () => { refreshQueue(); if (navigator.onLine) loadAreaData(generation); },
+    onRecorded: () => { if (navigator.onLine) loadAreaData(generation); },
   });
 
   function renderScope() {
@@ -122,83 +114,18 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
     visits.set(targets.filter((x) => isOwn(x, areaCodes()) && !isLocated(x)), queuedLocations);
   }
 
-  function renderQueue() {
-    clearChildren(queueBox);
-    queueBox.hidden = !queued.length && !refused.length;
-    queueBox.dataset.count = String(queued.length);
-    if (queued.length)
-      queueBox.append(el('p', {class: 'queue-title'}, t('queue.title', {count: formatNumber(queued.length)})),
-        el('ul', {}, queued.map((entry) => el('li', {
-          dataset: {testid: 'queue-item', kind: entry.kind, subject: entry.subject},
-        }, t(`queue.${entry.kind}`, {id: entry.subject}), ' · ', t('queue.waiting')))));
-    if (refused.length)
-      queueBox.append(el('p', {class: 'queue-title warn'}, t('queue.refused.title')),
-        el('ul', {}, refused.map((entry) => el('li', {
-          dataset: {testid: 'queue-refused', kind: entry.kind, subject: entry.subject},
-        }, t(`queue.${entry.kind}`, {id: entry.subject}), ': ', entry.reason))),
-        el('button', {type: 'button', onclick: () => { refused = []; renderQueue(); }}, t('queue.refused.dismiss')));
-  }
-
-  // Why the server refused a queued write, in the page's language when its problem type is known.
-  function refusalReason(error) {
-    const type = String(error.problem?.type ?? '').replace('urn:sasaran:problem:', '');
-    const known = ['pledge-cancelled', 'pledge-delivered', 'target-already-located', 'location-outside-area',
-      'not-found', 'forbidden'];
-    if (known.includes(type)) return t(`queue.refused.${type}`);
-    return t('queue.refused.status', {status: error.status, detail: error.message});
-  }
-
   function renderPending() {
     const id = form.elements.pledge.value.trim();
     pendingLine.textContent = id && pendingKey(`delivery.${id}`) ? t('delivery.pending') : '';
-  }
-
-  async function renderOffline() {
-    offlineButton.hidden = !isPic();
-    const meta = isPic() ? await readMeta(base) : null;
-    offlineLine.hidden = !meta;
-    if (!meta) {
-      delete offlineLine.dataset.bytes;
-      return;
-    }
-    Object.assign(offlineLine.dataset, {
-      bytes: String(meta.bytes), bytesByKind: JSON.stringify(meta.bytes_by_kind ?? {}), files: String(meta.files),
-      tiles: String(meta.tiles), savedAt: meta.saved_at, expiresAt: meta.expires_at,
-    });
-    offlineLine.textContent = t('offline.saved', {
-      saved: shortDateTime(meta.saved_at), until: shortDateTime(meta.expires_at),
-      size: formatBytes(meta.bytes), files: formatNumber(meta.files),
-    });
   }
 
   function render() {
     renderScope();
     renderWhere();
     renderWork();
-    renderQueue();
+    queue.render();
     renderPending();
-    renderOffline();
-  }
-
-  async function refreshQueue() {
-    queued = await queue.all();
-    renderQueue();
-    renderWork();
-    scheduleRetry();
-  }
-
-  // Offline, the `online` event sends the queue; online, a timer does (the signal may be weak).
-  function scheduleRetry() {
-    if (!queued.length || !isPic()) {
-      retryDelay = RETRY_FIRST_MS;
-      return;
-    }
-    if (retryTimer !== null || !navigator.onLine) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      retryDelay = Math.min(RETRY_MAX_MS, retryDelay * 2);
-      flushQueue();
-    }, retryDelay);
+    offline.render();
   }
 
   async function allPages(path, query, key) {
@@ -225,7 +152,6 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
       if (ticket !== generation) return;
       targets = lists.flat();
       pledges = pledgeLists.flatMap((answer) => answer.pledges ?? []);
-      queued = await queue.all();
       render();
     } catch (error) {
       if (ticket === generation) messages.error(error, {topic: 'pic', retry: () => loadAreaData(ticket)});
@@ -337,7 +263,6 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
         await queue.add({key: keyFor(scope, body), kind: 'delivery', subject: id, scope, path, body});
         messages.info(t('delivery.queued', {id}), {topic: 'pic'});
         form.elements.pledge.value = '';
-        await refreshQueue();
       } else {
         messages.error(error, {topic: 'pic', retry: () => form.requestSubmit()});
         if (error instanceof ApiError && error.status === 409 && areas?.length) loadAreaData(generation);
@@ -348,72 +273,9 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
     }
   }
 
-  /** Sends the queued writes (at sign-in and when the connection returns). */
-  async function flushQueue() {
-    if (!isPic()) return;
-    let delivered = 0;
-    const sent = await queue.flush(api, (entry, answer, error) => {
-      settle(entry.scope);
-      if (error) {
-        refused.push({kind: entry.kind, subject: entry.subject, reason: refusalReason(error)});
-        messages.error(error, {topic: 'queue'});
-      } else if (entry.kind === 'delivery') {
-        delivered++;
-      }
-    });
-    if (sent) {
-      if (delivered) messages.success(t('queue.sent', {count: formatNumber(delivered)}), {topic: 'pic'});
-      mapView.reloadTiles();
-      if (areas?.length) loadAreaData(generation);
-    }
-    await refreshQueue();
-  }
-
-  // The requests of the offline copy: the page, the session, the areas, their data and tiles.
-  function offlineRequests() {
-    const requests = ASSETS.map((name) => ({url: new URL(name, base).href, auth: false}));
-    const own = [urlOf(base, 'api/v1/me').href, urlOf(base, `tiles/${TILE_LAYERS}.json`).href,
-      ...areas.map((a) => urlOf(base, `api/v1/areas/${encodeURIComponent(a.code)}`).href),
-      ...areas.filter((a) => a.level === 'rt').map((a) => urlOf(base, `ogc/collections/rt/items/${a.code}`).href),
-      ...dataUrls];
-    const tiles = scopeTiles(areas.map((a) => a.bbox).filter(Boolean));
-    if (!tiles) throw new Error(t('offline.toolarge'));
-    const tileUrls = tiles.map((zxy) => `${base}tiles/${TILE_LAYERS}/${zxy}.mvt`);
-    return {requests: [...requests, ...[...own, ...tileUrls].map((url) => ({url, auth: true}))], tiles: tiles.length};
-  }
-
-  async function saveOffline() {
-    offlineButton.disabled = true;
-    const ticket = generation;
-    try {
-      if (!areas?.length || targets === null) throw new Error(t('pic.finding'));
-      const {requests, tiles} = offlineRequests();
-      await saveCopy({
-        base, token: getToken(), requests, areas, tiles, sessionExpiresAt: sessionEnd(),
-        onProgress: (done, total) => messages.info(t('offline.saving', {done, total}), {topic: 'offline'}),
-      });
-      if (ticket !== generation) return;
-      messages.success(t('offline.done'), {topic: 'offline'});
-    } catch (error) {
-      messages.error(error, {topic: 'offline', retry: saveOffline});
-    } finally {
-      offlineButton.disabled = false;
-      renderOffline();
-    }
-  }
-
-  // A copy that expired, or was made for another token, is deleted when the PIC's page starts.
-  async function checkCopy() {
-    const meta = await readMeta(base).catch(() => null);
-    if (meta && (isExpired(meta) || meta.token_hash !== (await tokenHash(getToken())))) await deleteCopy(base);
-    renderOffline();
-  }
-
   whereButton.addEventListener('click', whereAmI);
   form.addEventListener('submit', submit);
   form.elements.pledge.addEventListener('input', renderPending);
-  offlineButton.addEventListener('click', saveOffline);
-  window.addEventListener('online', flushQueue);
   onChange(render);
 
   return {
@@ -424,7 +286,6 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
       root.hidden = !(role === 'pic' || role === 'admin');
       root.dataset.role = role;
       areas = role === 'pic' ? null : [];
-      refused = [];
       targets = null;
       pledges = null;
       where = null;
@@ -438,18 +299,15 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
       form.elements.delivered_by.value = remembered;
       mapView.setScope({});
       render();
-      if (role === 'pic') {
-        loadScope(scope, ticket);
-        checkCopy();
-        flushQueue();
-      }
+      queue.setActive(role === 'pic');
+      offline.setActive(role === 'pic');
+      if (role === 'pic') loadScope(scope, ticket);
     },
 
     /** On sign-out: the queue is sent if it can be, then the copy and the queue are deleted. */
     async forget() {
-      if (queued.length && navigator.onLine) await flushQueue().catch(() => {});
-      await Promise.all([deleteCopy(base).catch(() => {}), queue.clear()]);
-      queued = [];
+      await queue.forget();
+      await offline.forget();
     },
   };
 }
