@@ -116,6 +116,11 @@ test('saved for offline, two deliveries recorded without a connection are queued
   assert.deepEqual([...new Set(tiles.map((u) => Number(u.split('/')[3])))].sort((x, y) => x - y),
                    [12, 13, 14, 15, 16]);
   assert.equal(Date.parse(status.expiresAt) - Date.parse(status.savedAt), DAY_MS, 'valid 24 h');
+  const when = new Intl.DateTimeFormat('id-ID', {day: 'numeric', month: 'short', hour: '2-digit',
+                                                 minute: '2-digit', timeZone: 'Asia/Jakarta'});
+  const said = await page.getByTestId('offline-status').innerText();
+  assert.ok(said.startsWith(`Tersimpan ${when.format(new Date(status.savedAt))}, berlaku sampai ` +
+                            `${when.format(new Date(status.expiresAt))} (`), said);
   const kinds = JSON.parse(status.bytesByKind);
   t.diagnostic(`offline copy of ${area}: ${status.bytes} bytes in ${status.files} files ` +
                `(page ${kinds.page}, data ${kinds.data}, ${status.tiles} tiles ${kinds.tiles})`);
@@ -298,6 +303,28 @@ test('an expired offline copy is not served and is deleted', async () => {
     await own.close();
   }
 });
+
+test('a copy made for one PIC is deleted when another token signs in on the same browser',
+  {skip: !env.tokens.picSlipi && 'no second PIC token'}, async () => {
+    const own = await openBrowser();
+    try {
+      const page = await openPage(own.context, desktop);
+      await openMap(page);
+      assert.equal(await signIn(page, env.tokens.pic), 'pic');
+      await page.getByTestId('pic-work-card').waitFor();
+      await saveForOffline(page);
+      // The tab forgets its session without signing out (as a closed tab would), and another
+      // PIC signs in.
+      await page.evaluate(() => sessionStorage.clear());
+      await openMap(page);
+      assert.equal(await signIn(page, env.tokens.picSlipi), 'pic');
+      const left = () => page.evaluate((name) => caches.has(name), CACHE);
+      assert.equal(await eventually(left, false), false, 'the other PIC\'s copy is gone');
+      assert.equal(await page.getByTestId('offline-status').isVisible(), false);
+    } finally {
+      await own.close();
+    }
+  });
 
 test('measure: the offline copy of kelurahan Slipi', {skip: !env.tokens.picSlipi && 'no Slipi token'},
   async (t) => {
