@@ -10,6 +10,8 @@ import {settle} from './idempotency_keys.js';
 
 const RETRY_FIRST_MS = 3000;
 const RETRY_MAX_MS = 60000;
+// How long a sign-out waits for the queue to be sent before it deletes it.
+const FORGET_WAIT_MS = 5000;
 const KNOWN_REFUSALS = ['pledge-cancelled', 'pledge-delivered', 'target-already-located', 'location-outside-area',
   'not-found', 'forbidden'];
 
@@ -111,9 +113,10 @@ export function createQueueBox({box, api, messages, onChange, onSent}) {
       await refresh();
     },
     refresh,
-    /** On sign-out: sent if it can be, then emptied. */
+    /** On sign-out: sent if it can be within a few seconds, then emptied. */
     async forget() {
-      if (entries.length && navigator.onLine) await flush().catch(() => {});
+      if (entries.length && navigator.onLine)
+        await Promise.race([flush().catch(() => {}), new Promise((resolve) => setTimeout(resolve, FORGET_WAIT_MS))]);
       await queue.clear();
       entries = [];
       render();
