@@ -222,6 +222,7 @@ test('"where am I" names the place and sorts the work list by distance from it',
 test('households without a location are listed to visit, and their location is recorded on ' +
      'the visit', async (t) => {
   const page = await signedInPic();
+  await page.getByTestId('pic-work').first().waitFor();
   const {own} = await expectedWork();
   const unlocated = [...own.values()].filter((x) => !x.located).map((x) => x.id).sort();
   assert.ok(unlocated.length > 0, `${area} has no household without a location: pick another scope`);
