@@ -22,6 +22,17 @@ await esbuild.build({
   legalComments: 'eof',
   logLevel: 'warning',
 });
+// The service worker of the offline copy (offline_store.js): a classic script beside the page, so
+// that its scope is the page's folder.
+await esbuild.build({
+  entryPoints: [path.join(here, 'src', 'service_worker.js')],
+  outfile: path.join(dist, 'service_worker.js'),
+  bundle: true,
+  format: 'iife',
+  target: ['es2022'],
+  minify: true,
+  logLevel: 'warning',
+});
 await esbuild.build({
   entryPoints: [path.join(here, 'style.css')],
   outfile: path.join(dist, 'app.css'),

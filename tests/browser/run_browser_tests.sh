@@ -109,10 +109,13 @@ done < <(tail -n +2 "$datasets/jakarta/collaborators.csv")
 # Bali Mester, Jatinegara (DESIGN.md): a kelurahan with located and unlocated targets.
 pic_area=3172060007
 pic_token=$(token --role pic --area "$pic_area")
+# Slipi, Palmerah: the kelurahan of issue 15, whose offline copy offline.test.mjs measures.
+pic_slipi_area=3174030002
+pic_slipi_token=$(token --role pic --area "$pic_slipi_area")
 planner_token=$(token --role planner)
 revocable_token=$(token --role collaborator --collaborator "$collaborator_id")
 admin_token=$(token --role admin)
-for t in collaborator_token pic_token planner_token admin_token revocable_token; do
+for t in collaborator_token pic_token pic_slipi_token planner_token admin_token revocable_token; do
   [ -n "${!t}" ] || fail "no ${t%_token} token:"$'\n'"$(tail -n 20 "$dir/token.log")"
 done
 
@@ -130,6 +133,7 @@ SASARAN_BASE_URL=$base_url SASARAN_SCREENSHOTS=$shots SASARAN_CHROMIUM=$chromium
   SASARAN_TOKEN_PLANNER=$planner_token \
   SASARAN_TOKEN_PIC=$pic_token SASARAN_PIC_AREA=$pic_area SASARAN_TOKEN_ADMIN=$admin_token \
   SASARAN_TOKEN_REVOCABLE=$revocable_token SASARAN_BIN=$sasaran SASARAN_DB=$dir/sasaran.sqlite \
+  SASARAN_TOKEN_PIC_SLIPI=$pic_slipi_token SASARAN_PIC_SLIPI_AREA=$pic_slipi_area \
   timeout 600 node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=spec \
   "$here"/*.test.mjs || status=$?
 echo "run_browser_tests: journeys took $((SECONDS - started)) s"

@@ -31,7 +31,10 @@ export const env = {
   revocable: process.env.SASARAN_TOKEN_REVOCABLE || '',
   sasaran: process.env.SASARAN_BIN || '',
   db: process.env.SASARAN_DB || '',
+  // Optional: a PIC of kelurahan Slipi, whose offline copy offline.test.mjs measures.
+  picSlipiArea: process.env.SASARAN_PIC_SLIPI_AREA || '',
 };
+if (process.env.SASARAN_TOKEN_PIC_SLIPI) env.tokens.picSlipi = process.env.SASARAN_TOKEN_PIC_SLIPI;
 assert.match(env.base, /^http:\/\/127\.0\.0\.1:\d+$/, 'SASARAN_BASE_URL must be http://127.0.0.1:PORT');
 
 export const desktop = {width: 1280, height: 800};

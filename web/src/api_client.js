@@ -22,15 +22,21 @@ export class NetworkError extends Error {
   }
 }
 
+/** The URL of `path` under `base` with `query` (empty values left out), as requests use it. */
+export function urlOf(base, path, query) {
+  const url = new URL(path.replace(/^\//, ''), base);
+  for (const [name, value] of Object.entries(query ?? {}))
+    if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, String(value));
+  return url;
+}
+
 /**
  * A client for the API under `base` (the page's own folder, so the page also works behind a
  * proxy that mounts it under a path). `getToken` gives the bearer token of the session, or ''.
  */
 export function createApiClient({base, getToken}) {
   async function request(method, path, {query, body, headers = {}, token} = {}) {
-    const url = new URL(path.replace(/^\//, ''), base);
-    for (const [name, value] of Object.entries(query ?? {}))
-      if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, String(value));
+    const url = urlOf(base, path, query);
     const sent = {Accept: 'application/json, application/geo+json, application/problem+json', ...headers};
     const bearer = token ?? getToken();
     if (bearer) sent.Authorization = `Bearer ${bearer}`;

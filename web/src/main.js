@@ -107,7 +107,10 @@ async function start() {
     root: document.getElementById('planner-panel'), api, mapView, messages, filters,
     onChooseArea: (area) => place.showArea(area),
   });
-  const pic = createPicPanel({root: document.getElementById('pic-panel'), api, mapView, messages, choosePoint});
+  const pic = createPicPanel({
+    root: document.getElementById('pic-panel'), api, mapView, messages, choosePoint,
+    getToken: () => session.token(), sessionEnd: () => session.me?.()?.expires_at ?? null,
+  });
   createSearchPanel({
     input: byTestId('search'), results: byTestId('search-results'), api, mapView, messages,
     onChoose: (area) => {
@@ -172,7 +175,8 @@ async function start() {
     if (!token) messages.error(new Error(t('signin.empty')), {topic: 'signin'});
     else signIn(token);
   });
-  signout.addEventListener('click', () => {
+  signout.addEventListener('click', async () => {
+    await pic.forget();  // a PIC's offline copy and queue go with the session
     session.signOut();
     messages.success(() => t('signout.done'), {topic: 'signin'});
     tokenInput.focus();

@@ -1,36 +1,80 @@
-// The field PIC's journey: their area outlined with its targets at exact positions (list and
-// map, GET /api/v1/targets?area=), the targets without a location listed to visit, "where am
-// I", the active pledges of the area (GET /api/v1/pledges?area=) and recording a delivery
-// (POST /api/v1/pledges/{id}/realizations). A delivery's Idempotency-Key is made once per pledge
-// and reused on every retry until the server answers (idempotency_keys.js), so a delivery sent
-// twice over a bad connection is recorded once. Admins get the delivery form for any pledge.
-import {ApiError} from './api_client.js';
+// The field PIC's panel: their area outlined, "where am I", the work list (pledges still to
+// deliver, each with its household: pic_work_list.js) with numbered dots on the map
+// (pic_map_layer.js), recording a delivery (POST /api/v1/pledges/{id}/realizations), the
+// households to visit whose location is still unknown (pic_visit_list.js), the queue of writes
+// made without a connection (pic_queue_box.js) and the offline copy (pic_offline_copy.js). A
+// delivery's Idempotency-Key is made once per pledge and body and kept until the server answers
+// (idempotency_keys.js): a queued one is sent with that same key, so each delivery lands exactly
+// once. Admins get the delivery form for any pledge.
+import {ApiError, NetworkError, urlOf} from './api_client.js';
 import {byTestId, clearChildren, el} from './dom.js';
 import {currentPosition} from './geolocation.js';
-import {formatNumber, formatRupiah, onChange, t} from './i18n.js';
-import {pendingKey, postOnce} from './idempotency_keys.js';
+import {onChange, t} from './i18n.js';
+import {keyFor, pendingKey, postOnce} from './idempotency_keys.js';
+import {createPicMapLayer} from './pic_map_layer.js';
+import {createOfflineCopy} from './pic_offline_copy.js';
+import {createQueueBox} from './pic_queue_box.js';
+import {createVisitList} from './pic_visit_list.js';
+import {createWorkList, isLocated, isOwn, sortItems, workItems} from './pic_work_list.js';
 
 const DELIVERED_BY_KEY = 'sasaran.delivered_by';
+const PAGE_SIZE = 1000;
 const MAX_PAGES = 20;
 
-export function createPicPanel({root, api, mapView, messages, choosePoint}) {
+export function createPicPanel({root, api, mapView, messages, choosePoint, getToken, sessionEnd = () => null}) {
   const scopeLine = byTestId('pic-scope', root);
   const whereButton = byTestId('where-am-i', root);
   const whereLine = byTestId('pic-where', root);
-  const targetsBox = byTestId('pic-targets', root);
-  const pledgesList = byTestId('pic-pledges', root);
-  const pledgesTitle = root.querySelector('.pic-pledges-title');
+  const workCard = byTestId('pic-work-card', root);
   const form = byTestId('delivery-form', root);
   const pendingLine = root.querySelector('.delivery-pending');
+  const base = api.base;
 
   let role = 'anonymous';
   let areas = null;      // [{level, code, name, bbox}] once found
   let targets = null;    // the targets of the areas, as the API shows them
   let pledges = null;    // active pledges of the areas
-  let where = null;      // the last "where am I" answer
+  let dataUrls = [];     // the API requests that gave them (for the offline copy)
+  let queued = [];       // entries of the queue of writes made without a connection
+  let where = null;      // the last "where am I" answer, with its point
   let generation = 0;    // a sign-out or new sign-in makes older answers stale
 
   const isPic = () => role === 'pic';
+  const areaCodes = () => (areas ?? []).map((a) => a.code);
+
+  const layer = createPicMapLayer({mapView, onTap: (pledgeId) => work.select(pledgeId)});
+  const work = createWorkList({
+    root: workCard,
+    onSelect(item) {
+      layer.set(work.shown());
+      layer.select(item?.pledge.id ?? null);
+      if (item && isLocated(item.target)) mapView.flyTo(item.target.lon, item.target.lat, 17);
+    },
+    onRecord(item) {
+      form.elements.pledge.value = item.pledge.id;
+      renderPending();
+      form.elements.delivered_by.focus();
+    },
+  });
+  const queue = createQueueBox({
+    box: byTestId('delivery-queue', root), api, messages,
+    onChange(entries) {
+      queued = entries;
+      renderWork();
+    },
+    onSent() {
+      mapView.reloadTiles();
+      if (areas?.length) loadAreaData(generation);
+    },
+  });
+  const offline = createOfflineCopy({
+    button: byTestId('offline-save', root), line: byTestId('offline-status', root), api, messages,
+    getToken, sessionEnd, scope: () => (areas && targets !== null ? {areas, dataUrls} : null),
+  });
+  const visits = createVisitList({
+    root: byTestId('pic-visits', root), api, mapView, messages, queue,
+    onRecorded: () => { if (navigator.onLine) loadAreaData(generation); },
+  });
 
   function renderScope() {
     if (role === 'admin') scopeLine.textContent = t('pic.admin');
@@ -42,7 +86,7 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
 
   function renderWhere() {
     clearChildren(whereLine);
-    if (!where) return;
+    if (!where?.found) return;
     const inside = where.inside;
     whereLine.dataset.inside = String(inside);
     const name = [where.found.rt?.name, where.found.rw?.name, where.found.kelurahan?.name].filter(Boolean).join(', ');
@@ -51,55 +95,23 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
       whereLine.append(el('p', {class: inside ? 'ok' : 'warn'}, t(inside ? 'pic.where.inside' : 'pic.where.outside')));
   }
 
-  function targetItem(target) {
-    const located = target.located ?? (target.lon !== null && target.lon !== undefined);
-    const rt = target.rt_code ? t('pic.rt', {rt: target.rt_code.slice(-3)}) :
-      target.declared_rt ? t('pic.rt', {rt: target.declared_rt.slice(-3)}) : '';
-    return el('li', {
-      class: 'pic-target',
-      dataset: {testid: 'pic-target', targetId: target.id, position: target.position, located: String(located), status: target.status},
-    },
-    located
-      ? el('button', {type: 'button', class: 'link', onclick: () => mapView.flyTo(target.lon, target.lat, 17)}, target.id)
-      : el('strong', {}, target.id),
-    ' ', el('span', {class: `status status-${target.status}`}, t(`status.${target.status}`)),
-    el('div', {}, `${t(`program.${target.program}`)} · ${target.need} · P${target.priority}`),
-    el('div', {class: 'meta'}, [t(`pic.position.${target.position}`), rt,
-      target.household_size ? t('pic.household', {size: target.household_size}) : ''].filter(Boolean).join(' · ')));
-  }
-
-  function renderTargets() {
-    clearChildren(targetsBox);
-    if (!isPic() || targets === null) return;
-    const located = targets.filter((x) => x.located ?? (x.lon !== null && x.lon !== undefined));
-    const unlocated = targets.filter((x) => !located.includes(x));
-    targetsBox.append(
-      el('h3', {}, t('pic.targets', {count: formatNumber(targets.length)})),
-      el('h4', {}, t('pic.unlocated', {count: formatNumber(unlocated.length)})),
-      el('ul', {class: 'scroll-list'}, unlocated.map(targetItem)),
-      el('h4', {}, t('pic.located', {count: formatNumber(located.length)})),
-      el('ul', {class: 'scroll-list'}, located.map(targetItem)));
-  }
-
-  function usePledge(pledge) {
-    form.elements.pledge.value = pledge.id;
-    renderPending();
-    form.elements.delivered_by.focus();
-  }
-
-  function renderPledges() {
-    clearChildren(pledgesList);
-    pledgesTitle.textContent = pledges ? t('pic.pledges', {count: pledges.length}) : '';
-    if (!pledges) return;
-    if (!pledges.length) pledgesList.append(el('li', {class: 'hint'}, t('pic.pledges.none')));
-    for (const p of pledges) {
-      const amount = p.form === 'uang' ? formatRupiah(p.amount_idr ?? 0) : `${p.quantity ?? 0} ${t('pledge.form.barang').toLowerCase()}`;
-      pledgesList.append(el('li', {dataset: {testid: 'pic-pledge', pledgeId: p.id, status: p.status}},
-        el('strong', {}, p.id), ` · ${p.target} · ${t(`program.${p.program}`)} · ${amount} `,
-        el('span', {class: `status status-${p.status}`}, t(`status.${p.status}`)), ' ',
-        ...(p.flag ? [el('span', {class: 'status flag', dataset: {testid: 'pledge-flag'}}, t(`flag.${p.flag}`)), ' '] : []),
-        el('button', {type: 'button', dataset: {testid: 'use-pledge', pledgeId: p.id}, onclick: () => usePledge(p)}, t('pic.pledge.use'))));
+  function renderWork() {
+    workCard.hidden = !isPic();
+    byTestId('pic-visits', root).hidden = !isPic();
+    if (!isPic() || targets === null) {
+      work.clear();
+      layer.clear();
+      visits.clear();
+      return;
     }
+    const queuedDeliveries = new Set(queued.filter((x) => x.kind === 'delivery').map((x) => x.subject));
+    const queuedLocations = new Set(queued.filter((x) => x.kind === 'location').map((x) => x.subject));
+    const items = sortItems(workItems({targets, pledges, areaCodes: areaCodes(), queued: queuedDeliveries}),
+      where?.point ?? null);
+    work.set(items, {byDistance: Boolean(where?.point)});
+    layer.set(work.shown());
+    layer.select(work.selected());
+    visits.set(targets.filter((x) => isOwn(x, areaCodes()) && !isLocated(x)), queuedLocations);
   }
 
   function renderPending() {
@@ -110,33 +122,39 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
   function render() {
     renderScope();
     renderWhere();
-    renderTargets();
-    renderPledges();
+    renderWork();
+    queue.render();
     renderPending();
+    offline.render();
   }
 
   async function allPages(path, query, key) {
     const items = [];
     for (let page = 0, offset = 0; page < MAX_PAGES; page++) {
-      const answer = await api.get(path, {...query, limit: 1000, offset});
+      const pageQuery = {...query, limit: PAGE_SIZE, offset};
+      dataUrls.push(urlOf(base, path, pageQuery).href);
+      const answer = await api.get(path, pageQuery);
       items.push(...(answer[key] ?? []));
       if (!answer.next) break;
-      offset += 1000;
+      offset += PAGE_SIZE;
     }
     return items;
   }
 
   async function loadAreaData(ticket) {
     try {
+      dataUrls = [];
       const lists = await Promise.all(areas.map((a) => allPages('api/v1/targets', {area: a.code}, 'targets')));
-      const pledgeLists = await Promise.all(areas.map((a) => api.get('api/v1/pledges', {area: a.code})));
+      const pledgeLists = await Promise.all(areas.map((a) => {
+        dataUrls.push(urlOf(base, 'api/v1/pledges', {area: a.code}).href);
+        return api.get('api/v1/pledges', {area: a.code});
+      }));
       if (ticket !== generation) return;
       targets = lists.flat();
       pledges = pledgeLists.flatMap((answer) => answer.pledges ?? []);
-      mapView.setPoints('pic-targets', targets.filter((x) => x.position === 'exact'));
       render();
     } catch (error) {
-      if (ticket === generation) messages.error(error, () => loadAreaData(ticket));
+      if (ticket === generation) messages.error(error, {topic: 'pic', retry: () => loadAreaData(ticket)});
     }
   }
 
@@ -166,7 +184,7 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
           Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))], 16);
       await loadAreaData(ticket);
     } catch (error) {
-      if (ticket === generation) messages.error(error, () => loadScope(scope, ticket));
+      if (ticket === generation) messages.error(error, {topic: 'pic', retry: () => loadScope(scope, ticket)});
     }
   }
 
@@ -186,24 +204,33 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
 
   async function whereAmI() {
     let point;
+    let fromDevice = true;
     try {
       point = await currentPosition();
     } catch (error) {
       point = mapView.center();
-      messages.error(new Error(t('error.geolocation', {reason: error.message})));
+      fromDevice = false;
+      messages.error(new Error(t('error.geolocation', {reason: error.message})), {topic: 'pic'});
+    }
+    // The list is sorted by distance at once, also without a connection (the place's name needs
+    // the server).
+    if (fromDevice) {
+      where = {point, found: null, inside: null};
+      renderWork();
     }
     const found = await choosePoint(point, {fly: true});
     if (!found) return;
     const codes = [found.kota, found.kecamatan, found.kelurahan, found.rw, found.rt].map((a) => a?.code);
-    where = {found, inside: (areas ?? []).some((a) => codes.includes(a.code))};
+    where = {found, point, inside: (areas ?? []).some((a) => codes.includes(a.code))};
     renderWhere();
+    renderWork();
   }
 
   async function submit(event) {
     event.preventDefault();
     const id = form.elements.pledge.value.trim();
     if (!id) {
-      messages.error(new Error(t('delivery.nopledge')));
+      messages.error(new Error(t('delivery.nopledge')), {topic: 'pic'});
       return;
     }
     const body = {delivered_by: form.elements.delivered_by.value.trim()};
@@ -218,17 +245,28 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
     } catch {
       // not remembered; nothing else depends on it
     }
+    const scope = `delivery.${id}`;
+    const path = `api/v1/pledges/${encodeURIComponent(id)}/realizations`;
     const button = byTestId('delivery-submit', form);
     button.disabled = true;
-    messages.info(t('delivery.sending'));
+    messages.info(t('delivery.sending'), {topic: 'pic'});
     try {
-      const answer = await postOnce(api, `delivery.${id}`, `api/v1/pledges/${encodeURIComponent(id)}/realizations`, body);
+      const answer = await postOnce(api, scope, path, body);
       const replayed = answer.headers.get('Idempotent-Replayed') === 'true';
-      messages.success(t(replayed ? 'delivery.replayed' : 'delivery.done', {id}));
+      messages.success(t(replayed ? 'delivery.replayed' : 'delivery.done', {id}), {topic: 'pic'});
+      form.elements.pledge.value = '';
       mapView.reloadTiles();
       if (areas?.length) loadAreaData(generation);
     } catch (error) {
-      messages.error(error, () => form.requestSubmit());
+      if (error instanceof NetworkError && isPic()) {
+        // No connection: kept with its key, sent when the connection returns.
+        await queue.add({key: keyFor(scope, body), kind: 'delivery', subject: id, scope, path, body});
+        messages.info(t('delivery.queued', {id}), {topic: 'pic'});
+        form.elements.pledge.value = '';
+      } else {
+        messages.error(error, {topic: 'pic', retry: () => form.requestSubmit()});
+        if (error instanceof ApiError && error.status === 409 && areas?.length) loadAreaData(generation);
+      }
     } finally {
       button.disabled = false;
       renderPending();
@@ -251,8 +289,6 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
       targets = null;
       pledges = null;
       where = null;
-      mapView.setPoints('pic-targets', []);
-      mapView.setScope({});
       form.elements.pledge.value = '';
       let remembered = '';
       try {
@@ -261,8 +297,17 @@ export function createPicPanel({root, api, mapView, messages, choosePoint}) {
         remembered = '';
       }
       form.elements.delivered_by.value = remembered;
+      mapView.setScope({});
       render();
+      queue.setActive(role === 'pic');
+      offline.setActive(role === 'pic');
       if (role === 'pic') loadScope(scope, ticket);
+    },
+
+    /** On sign-out: the queue is sent if it can be, then the copy and the queue are deleted. */
+    async forget() {
+      await queue.forget();
+      await offline.forget();
     },
   };
 }
