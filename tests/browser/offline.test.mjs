@@ -184,6 +184,9 @@ test('saved for offline, two deliveries recorded without a connection are queued
   await shot(page, 'offline-reloaded');
   await page.setViewportSize(phone);
   await shot(page, 'offline-reloaded-phone');
+  await page.getByTestId('view-list').click();
+  await page.getByTestId('delivery-queue').scrollIntoViewIfNeeded();
+  await shot(page, 'offline-reloaded-phone-list');
   await page.setViewportSize(desktop);
 
   // The connection returns; the answer to B's first resend is lost after the server recorded it.
@@ -388,8 +391,11 @@ test('measure: the offline copy of kelurahan Slipi', {skip: !env.tokens.picSlipi
     try {
       const page = await openPage(own.context, phone);
       await openMap(page);
+      await page.getByTestId('view-list').click();  // the phone shows the map or the panels
       assert.equal(await signIn(page, env.tokens.picSlipi), 'pic');
-      await page.getByTestId('pic-work').first().waitFor({timeout: 30000});
+      // The area's outline is shown on the map first; then back to the panels.
+      await page.getByTestId('pic-work').first().waitFor({state: 'attached', timeout: 30000});
+      await page.getByTestId('view-list').click();
       const status = await saveForOffline(page);
       const entries = await cachedEntries(page);
       const sum = entries.filter((e) => !e.url.endsWith('/offline-meta.json')).reduce((s, e) => s + e.bytes, 0);

@@ -134,6 +134,7 @@ test('the work list holds the pledges to deliver of the PIC\'s own households, n
   assert.deepEqual(await eventually(() => listed(page).then(brief), ofRt), ofRt);
 
   await page.setViewportSize(phone);
+  await page.getByTestId('view-list').click();  // the phone shows the map or the panels
   await page.getByTestId('pic-work-card').scrollIntoViewIfNeeded();
   await shot(page, 'pic-work-phone');
   assert.deepEqual(page.problems(signInProbes), []);

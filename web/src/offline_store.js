@@ -22,9 +22,13 @@ export const TILE_ZOOMS = [12, 13, 14, 15, 16];
 /** A bound on the tiles of one copy (a kelurahan needs a few dozen; a whole kota would not fit). */
 export const MAX_TILES = 400;
 
-/** Paths (relative to the page's folder) that hold what only the token's holder may see. */
+/**
+ * Paths (relative to the page's folder) that hold what only the token's holder may see: the API,
+ * the tiles and the OGC API, but not the TileJSON (centre and bounds of Jakarta, the same for
+ * everyone; the page's head asks for it without a token).
+ */
 export function isPrivatePath(relative) {
-  return /^(api|tiles|ogc)\//.test(relative);
+  return /^(api|tiles|ogc)\//.test(relative) && !/^tiles\/[^/]+\.json$/.test(relative);
 }
 
 /** SHA-256 (hex) of a bearer token; '' for none. */
