@@ -31,8 +31,8 @@ struct access_token {
   /// "api": made with `sasaran token create` for the API and GIS clients, no end; "session":
   /// what a sign-in link became (geo/sign_in_link.hpp), for one person on one device.
   std::string kind = "api";
-  std::string name;        // the person a session is for; empty for most api tokens
-  std::string expires_at;  // UTC YYYY-MM-DDTHH:MM:SSZ, after which it is refused; empty: never
+  std::string name = {};        // the person a session is for; empty for api tokens
+  std::string expires_at = {};  // UTC YYYY-MM-DDTHH:MM:SSZ, after which it is refused; empty: never
 };
 
 /// Whether `token` has an end that is not after `now` (both UTC YYYY-MM-DDTHH:MM:SSZ, which

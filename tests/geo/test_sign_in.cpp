@@ -7,6 +7,7 @@
 #include <regex>
 #include <thread>
 
+#include "geo/spatialite_schema.hpp"
 #include "geo/spatialite_store.hpp"
 #include "geo/sqlite_db.hpp"
 #include "geo/sqlite_statement.hpp"
