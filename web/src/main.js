@@ -145,7 +145,7 @@ async function start() {
   onChange(showRole);
   showRole();
   // Kept from an earlier visit: the panels of its role at once, also offline.
-  if (session.signedIn() && !linkCode) applySession(session.me());
+  if (session.signedIn()) applySession(session.me());
 
   // A session the server refuses mid-use (ended elsewhere, revoked, expired): signed out here.
   // The request that met the refusal reports its own error first; why the page signed out is

@@ -94,7 +94,11 @@ export function createSession(api, {storage = safeStorage()} = {}) {
         // the session exists; who it is was told by the exchange itself
       }
       delete answer.token;
+      // A session this device held before (someone else's, on a shared phone) ends now.
+      const previous = me.session === true ? token : '';
       keep(secret, {...answer, name: answer.name ?? made.data.name, expires_at: made.data.expires_at});
+      if (previous && previous !== secret)
+        await api.request('POST', 'api/v1/sessions/end', {token: previous}).catch(() => {});
       return me;
     },
 
