@@ -43,9 +43,9 @@ struct report_options {
   std::optional<std::string> changes;  // --changes [RUN]: "" for the latest import
 };
 
-/// `sasaran token create | list | revoke`.
+/// `sasaran token create | link | list | revoke`.
 struct token_options {
-  std::string action;  // create, list or revoke
+  std::string action;  // create, link, list or revoke
   std::string db = "data/sasaran.sqlite";
   std::string role;                // create: collaborator, aggregator, planner, pic, admin
   std::vector<std::string> areas;  // create: area codes of a pic
@@ -53,6 +53,15 @@ struct token_options {
   std::string note;                // create
   bool json = false;               // list
   std::string id;                  // revoke
+  // link: the person, how long the link and then the session last, where the page is served,
+  // and the QR code (drawn on a terminal; --qr also into a pipe; --qr-png into a file).
+  std::string name;
+  std::string expires = "72h";
+  int session_days = 30;
+  std::string base_url = "http://localhost:8080/";
+  bool qr = false;
+  bool no_qr = false;
+  std::string qr_png;
 };
 
 int run_import(const import_options& options);

@@ -100,14 +100,45 @@ int main(int argc, char** argv) {
                          "Collaborator id a collaborator or aggregator (kind agregator) acts for");
   tok_create->add_option("--note", token.note, "Free text kept with the token, e.g. whose it is");
   tok_create->footer(token_exit_codes);
+  CLI::App* tok_link = tok->add_subcommand(
+      "link",
+      "Make a one-time sign-in link for a person: prints the link alone on the first line of "
+      "stdout (and a QR code on a terminal); opened on their phone or laptop, it signs them in "
+      "with a session of this role and scope (docs/sign-in.md)");
+  tok_link->add_option("--db", token.db, "SpatiaLite database")->capture_default_str();
+  tok_link->add_option("--role", token.role, "What the session may do")
+      ->required()
+      ->check(CLI::IsMember({"collaborator", "aggregator", "planner", "pic", "admin"}));
+  tok_link->add_option("--area", token.areas,
+                       "Area code a pic handles (any level); repeat for several");
+  tok_link->add_option("--collaborator", token.collaborator,
+                       "Collaborator id a collaborator or aggregator (kind agregator) acts for");
+  tok_link->add_option("--name", token.name, "Whom the link is for, e.g. \"Ibu Sari\"")->required();
+  tok_link
+      ->add_option("--expires", token.expires, "How long the link may be used, once: 45m, 72h, 7d")
+      ->capture_default_str();
+  tok_link
+      ->add_option("--session-days", token.session_days,
+                   "How long the session it opens lasts, days (1 to 365)")
+      ->capture_default_str();
+  tok_link
+      ->add_option("--base-url", token.base_url,
+                   "Where the web map is served, as its users reach it")
+      ->capture_default_str();
+  tok_link->add_flag("--qr", token.qr, "Draw the QR code even when stdout is not a terminal");
+  tok_link->add_flag("--no-qr", token.no_qr, "Draw no QR code on the terminal");
+  tok_link->add_option("--qr-png", token.qr_png, "Also write the QR code as a PNG image");
+  tok_link->footer(token_exit_codes);
   CLI::App* tok_list =
-      tok->add_subcommand("list", "List the tokens with role, scope and state (never secrets)");
+      tok->add_subcommand("list",
+                          "List the tokens, sessions and sign-in links with role, scope and state "
+                          "(never secrets nor codes)");
   tok_list->add_option("--db", token.db, "SpatiaLite database")->capture_default_str();
   tok_list->add_flag("--json", token.json, "As JSON");
   tok_list->footer(token_exit_codes);
-  CLI::App* tok_revoke =
-      tok->add_subcommand("revoke", "Revoke a token for good; requests with it are refused");
-  tok_revoke->add_option("id", token.id, "Token id, e.g. tok_1a2b3c4d")->required();
+  CLI::App* tok_revoke = tok->add_subcommand(
+      "revoke", "Revoke a token or end a session for good; requests with it are refused");
+  tok_revoke->add_option("id", token.id, "Token or session id, e.g. tok_1a2b3c4d")->required();
   tok_revoke->add_option("--db", token.db, "SpatiaLite database")->capture_default_str();
   tok_revoke->footer(token_exit_codes);
 
@@ -150,7 +181,10 @@ int main(int argc, char** argv) {
   if (imp->parsed()) return cli::run_import(import);
   if (srv->parsed()) return cli::run_serve(serve);
   if (tok->parsed()) {
-    token.action = tok_create->parsed() ? "create" : tok_list->parsed() ? "list" : "revoke";
+    token.action = tok_create->parsed() ? "create"
+                   : tok_link->parsed() ? "link"
+                   : tok_list->parsed() ? "list"
+                                        : "revoke";
     return cli::run_token(token);
   }
   if (changes->count() > 0) report.changes = changes_run;

@@ -13,5 +13,7 @@ pkg_check_modules(SPATIALITE REQUIRED IMPORTED_TARGET spatialite)
 pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
 # Whole-buffer gzip, several times faster than zlib: tiles are gzipped each time one is built.
 pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)
+# Optional: `sasaran token link` draws the link as a QR code with it (libqrencode-dev).
+pkg_check_modules(QRENCODE IMPORTED_TARGET libqrencode)
 # protozero is header-only and ships no CMake config (../shared/STACK-NOTES.md).
 find_path(PROTOZERO_INCLUDE_DIR protozero/pbf_writer.hpp REQUIRED)

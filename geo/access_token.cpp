@@ -29,32 +29,36 @@ std::string to_hex(std::span<const unsigned char> bytes) {
   return out;
 }
 
-// getrandom(2) without flags blocks only until the kernel's pool is first seeded; requests up
-// to 256 bytes are not cut short once it is, but a signal may still interrupt them.
 template <std::size_t N>
 std::array<unsigned char, N> random_bytes() {
   std::array<unsigned char, N> out{};
+  fill_random(out);
+  return out;
+}
+
+}  // namespace
+
+// getrandom(2) without flags blocks only until the kernel's pool is first seeded; requests up
+// to 256 bytes are not cut short once it is, but a signal may still interrupt them.
+void fill_random(std::span<unsigned char> out) {
   std::size_t filled = 0;
-  while (filled < N) {
-    const ssize_t n = getrandom(out.data() + filled, N - filled, 0);
+  while (filled < out.size()) {
+    const ssize_t n = getrandom(out.data() + filled, out.size() - filled, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
       throw library_error(std::string("getrandom failed: ") + std::strerror(errno));
     }
     filled += static_cast<std::size_t>(n);
   }
-  return out;
 }
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
+std::string utc_time(std::chrono::system_clock::time_point at) {
+  const std::time_t when = std::chrono::system_clock::to_time_t(at);
   std::tm utc{};
-  gmtime_r(&now, &utc);
+  gmtime_r(&when, &utc);
   char text[32];
   return {text, std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc)};
 }
-
-}  // namespace
 
 std::string_view role_name(role r) {
   return role_names[static_cast<std::size_t>(r)];
@@ -77,7 +81,7 @@ issued_token issue_token(role who, std::vector<std::string> areas, std::string c
   t.record.who = who;
   t.record.areas = std::move(areas);
   t.record.collaborator_id = std::move(collaborator_id);
-  t.record.created_at = utc_now();
+  t.record.created_at = utc_time_now();
   t.record.note = std::move(note);
   return t;
 }

@@ -1,5 +1,7 @@
 #pragma once
+#include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +28,18 @@ struct access_token {
   std::string created_at;          // UTC YYYY-MM-DDTHH:MM:SSZ
   bool revoked = false;
   std::string note;
+  /// "api": made with `sasaran token create` for the API and GIS clients, no end; "session":
+  /// what a sign-in link became (geo/sign_in_link.hpp), for one person on one device.
+  std::string kind = "api";
+  std::string name = {};        // the person a session is for; empty for api tokens
+  std::string expires_at = {};  // UTC YYYY-MM-DDTHH:MM:SSZ, after which it is refused; empty: never
 };
+
+/// Whether `token` has an end that is not after `now` (both UTC YYYY-MM-DDTHH:MM:SSZ, which
+/// compare as text).
+inline bool has_expired(const access_token& token, std::string_view now) {
+  return !token.expires_at.empty() && token.expires_at <= now;
+}
 
 /// A token just made, with the secret its holder presents; the secret is stored nowhere.
 struct issued_token {
@@ -39,6 +52,15 @@ struct issued_token {
 /// gives no randomness.
 issued_token issue_token(role who, std::vector<std::string> areas, std::string collaborator_id,
                          std::string note);
+
+/// A time as the store writes it, UTC YYYY-MM-DDTHH:MM:SSZ.
+std::string utc_time(std::chrono::system_clock::time_point at);
+inline std::string utc_time_now() {
+  return utc_time(std::chrono::system_clock::now());
+}
+
+/// Fills `out` from getrandom(2), the kernel's CSPRNG; library_error when it gives nothing.
+void fill_random(std::span<unsigned char> out);
 
 /// The SHA-256 of `secret` (FIPS 180-4) as 64 lowercase hex digits.
 std::string hash_secret(std::string_view secret);

@@ -160,7 +160,29 @@ CREATE TABLE import_changes(
   PRIMARY KEY (run_id, layer, change)) WITHOUT ROWID;
 )sql";
 
-constexpr const char* schema_steps[] = {schema_v1_sql, schema_v2_sql, schema_v3_sql};
+// Version 4: sign-in without a terminal (docs/sign-in.md). A token is either an API token
+// (`sasaran token create`, no end) or a session a sign-in link became (a person's name, an
+// end). Links keep the hash of their code only, and once used the session they became.
+constexpr const char* schema_v4_sql = R"sql(
+ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'api' CHECK (kind IN ('api', 'session'));
+ALTER TABLE tokens ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+CREATE TABLE sign_in_links(
+  id TEXT PRIMARY KEY,
+  code_hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('collaborator', 'aggregator', 'planner', 'pic', 'admin')),
+  areas TEXT NOT NULL,
+  collaborator_id TEXT NOT NULL,
+  session_seconds INTEGER NOT NULL CHECK (session_seconds > 0),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT,
+  session_id TEXT REFERENCES tokens(id),
+  CHECK ((used_at IS NULL) = (session_id IS NULL)));
+)sql";
+
+constexpr const char* schema_steps[] = {schema_v1_sql, schema_v2_sql, schema_v3_sql, schema_v4_sql};
 static_assert(std::size(schema_steps) == spatialite_schema_version);
 
 }  // namespace

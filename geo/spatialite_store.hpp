@@ -70,6 +70,11 @@ class spatialite_store final : public store {
   std::optional<access_token> find_token(std::string_view secret_hash) override;
   std::vector<access_token> load_tokens() override;
   void revoke_token(const std::string& id) override;
+  void insert_link(const sign_in_link& link) override;
+  std::optional<sign_in_link> find_link(std::string_view code_hash) override;
+  std::vector<sign_in_link> load_links() override;
+  bool use_link(const std::string& id, const std::string& used_at,
+                const std::string& session_id) override;
 
   /// How long a write waits for another connection's transaction (an import into the file a
   /// server serves) before failing; 5 s unless set.

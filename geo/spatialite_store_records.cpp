@@ -37,11 +37,35 @@ access_token token_from(const sqlite_statement& s) {
   t.created_at = s.column_text(5);
   t.revoked = s.column_int(6) != 0;
   t.note = s.column_text(7);
+  t.kind = s.column_text(8);
+  t.name = s.column_text(9);
+  t.expires_at = s.is_null(10) ? "" : s.column_text(10);
   return t;
 }
 
 constexpr const char* token_columns =
-    "id, secret_hash, role, areas, collaborator_id, created_at, revoked, note";
+    "id, secret_hash, role, areas, collaborator_id, created_at, revoked, note, kind, name, "
+    "expires_at";
+
+sign_in_link link_from(const sqlite_statement& s) {
+  sign_in_link l;
+  l.id = s.column_text(0);
+  l.code_hash = s.column_text(1);
+  l.name = s.column_text(2);
+  l.who = parse_role(s.column_text(3)).value_or(role::anonymous);
+  l.areas = areas_from_json(s.column_text(4));
+  l.collaborator_id = s.column_text(5);
+  l.session_seconds = s.column_int(6);
+  l.created_at = s.column_text(7);
+  l.expires_at = s.column_text(8);
+  l.used_at = s.is_null(9) ? "" : s.column_text(9);
+  l.session_id = s.is_null(10) ? "" : s.column_text(10);
+  return l;
+}
+
+constexpr const char* link_columns =
+    "id, code_hash, name, role, areas, collaborator_id, session_seconds, created_at, expires_at, "
+    "used_at, session_id";
 
 std::int64_t to_int(std::size_t n) {
   return static_cast<std::int64_t>(n);
@@ -174,7 +198,7 @@ void spatialite_store::save_answer(const stored_answer& a) {
 void spatialite_store::insert_token(const access_token& t) {
   const std::lock_guard lock(m_mutex);
   m_db->prepare(std::string("INSERT INTO tokens(") + token_columns +
-                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
       .bind(1, t.id)
       .bind(2, t.secret_hash)
       .bind(3, role_name(t.who))
@@ -183,6 +207,9 @@ void spatialite_store::insert_token(const access_token& t) {
       .bind(6, t.created_at)
       .bind(7, std::int64_t{t.revoked})
       .bind(8, t.note)
+      .bind(9, t.kind)
+      .bind(10, t.name)
+      .bind(11, t.expires_at.empty() ? std::nullopt : std::optional<std::string>(t.expires_at))
       .run();
 }
 
@@ -211,6 +238,56 @@ void spatialite_store::revoke_token(const std::string& id) {
   const std::lock_guard lock(m_mutex);
   m_db->prepare("UPDATE tokens SET revoked = 1 WHERE id = ?").bind(1, id).run();
   if (m_db->changes() == 0) throw not_found_error("token " + id + " does not exist");
+}
+
+void spatialite_store::insert_link(const sign_in_link& l) {
+  const std::lock_guard lock(m_mutex);
+  m_db->prepare(std::string("INSERT INTO sign_in_links(") + link_columns +
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, NULL)")
+      .bind(1, l.id)
+      .bind(2, l.code_hash)
+      .bind(3, l.name)
+      .bind(4, role_name(l.who))
+      .bind(5, areas_to_json(l.areas))
+      .bind(6, l.collaborator_id)
+      .bind(7, l.session_seconds)
+      .bind(8, l.created_at)
+      .bind(9, l.expires_at)
+      .run();
+}
+
+std::optional<sign_in_link> spatialite_store::find_link(std::string_view code_hash) {
+  const std::lock_guard lock(m_mutex);
+  if (schema_version_of(*m_db) == 0) return std::nullopt;
+  sqlite_statement select = m_db->prepare(std::string("SELECT ") + link_columns +
+                                          " FROM sign_in_links WHERE code_hash = ?");
+  select.bind(1, code_hash);
+  if (!select.step()) return std::nullopt;
+  return link_from(select);
+}
+
+std::vector<sign_in_link> spatialite_store::load_links() {
+  const std::lock_guard lock(m_mutex);
+  std::vector<sign_in_link> out;
+  if (schema_version_of(*m_db) == 0) return out;
+  sqlite_statement select =
+      m_db->prepare(std::string("SELECT ") + link_columns + " FROM sign_in_links ORDER BY rowid");
+  while (select.step())
+    out.push_back(link_from(select));
+  return out;
+}
+
+bool spatialite_store::use_link(const std::string& id, const std::string& used_at,
+                                const std::string& session_id) {
+  const std::lock_guard lock(m_mutex);
+  m_db->prepare(
+          "UPDATE sign_in_links SET used_at = ?2, session_id = ?3 WHERE id = ?1 AND used_at IS "
+          "NULL")
+      .bind(1, id)
+      .bind(2, used_at)
+      .bind(3, session_id)
+      .run();
+  return m_db->changes() == 1;
 }
 
 }  // namespace geo

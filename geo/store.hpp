@@ -12,6 +12,7 @@
 #include "geo/pledge.hpp"
 #include "geo/progress.hpp"
 #include "geo/realization.hpp"
+#include "geo/sign_in_link.hpp"
 #include "geo/stored_answer.hpp"
 #include "geo/target.hpp"
 
@@ -127,6 +128,16 @@ class store {
   virtual std::vector<access_token> load_tokens() = 0;
   /// Revokes a token for good; not_found_error when there is no token `id`.
   virtual void revoke_token(const std::string& id) = 0;
+
+  virtual void insert_link(const sign_in_link& link) = 0;
+  /// The sign-in link with this code hash, used, expired or not; the caller checks.
+  virtual std::optional<sign_in_link> find_link(std::string_view code_hash) = 0;
+  /// Every sign-in link, oldest first.
+  virtual std::vector<sign_in_link> load_links() = 0;
+  /// Marks link `id` used at `used_at` by session `session_id`, unless it already is: false
+  /// then (another exchange won), and nothing changes.
+  virtual bool use_link(const std::string& id, const std::string& used_at,
+                        const std::string& session_id) = 0;
 };
 
 /// Rolls the store back unless commit() was called: every import is all or nothing.

@@ -8,6 +8,7 @@ packages=(
   libgdal-dev gdal-bin libgeos-dev libproj-dev
   libspatialite-dev libsqlite3-mod-spatialite libsqlite3-dev sqlite3
   zlib1g-dev nlohmann-json3-dev libcli11-dev libssl-dev libpistache-dev libprotozero-dev libdeflate-dev libcurl4-openssl-dev curl
+  libqrencode-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
   "$@"

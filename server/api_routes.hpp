@@ -15,6 +15,7 @@ class store;
 namespace server {
 
 class privacy_rule;
+class token_authenticator;
 
 /// What the /api/v1 handlers answer from. Writes go through `ledger` on `store` (the writer
 /// connection) while holding `writes`, so that an idempotent retry and its first request
@@ -33,6 +34,7 @@ struct api_context {
   std::mutex& writes;
   metrics& counters;
   data_stamp data;
+  token_authenticator& tokens;  // told when a session ends
 };
 
 void add_lookup_routes(router& routes, api_context& context);
@@ -44,6 +46,8 @@ void add_pledge_routes(router& routes, api_context& context);
 void add_import_routes(router& routes, api_context& context);
 /// GET /api/v1/audit, for admins.
 void add_audit_routes(router& routes, api_context& context);
+/// POST /api/v1/sign-in-links (admins), /api/v1/sessions and /api/v1/sessions/end.
+void add_session_routes(router& routes, api_context& context);
 /// /healthz, /metrics and the /api/v1 index.
 void add_service_routes(router& routes, api_context& context);
 

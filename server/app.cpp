@@ -42,7 +42,8 @@ class app::generation {
  public:
   /// `previous`, the generation serving, lends its simplified tile shapes when the areas are
   /// the same.
-  generation(const app_options& o, metrics& shared_counters, const generation* previous)
+  generation(const app_options& o, metrics& shared_counters, token_authenticator& tokens,
+             const generation* previous)
       : counters(shared_counters),
         store(checked(o.db)),
         snapshot((started = std::chrono::steady_clock::now(), store)),
@@ -53,7 +54,7 @@ class app::generation {
         data(stamp_of(store, version)),
         tile_maker(engine, public_figures(rule), previous ? &previous->tile_maker : nullptr),
         tiles_kept(o.tile_cache_bytes),
-        context{engine, rule, ledger, store, writes, counters, data} {
+        context{engine, rule, ledger, store, writes, counters, data, tokens} {
     snapshot.end();
     loaded = seconds_since(started);
     // The app's checkpointer copies the log back; no commit of ours should.
@@ -66,6 +67,7 @@ class app::generation {
     add_target_routes(routes, context);
     add_coverage_routes(routes, context);
     add_pledge_routes(routes, context);
+    add_session_routes(routes, context);
     add_audit_routes(routes, context);
     add_import_routes(routes, context);
     add_ogc_routes(routes, engine, rule);
@@ -176,12 +178,12 @@ void app::add_gauges() {
 }
 
 void app::load() {
-  auto first = std::make_shared<generation>(m_options, m_counters, nullptr);
+  m_authenticate = std::make_unique<token_authenticator>(checked(m_options.db));
+  auto first = std::make_shared<generation>(m_options, m_counters, *m_authenticate, nullptr);
   first->preparing =
       std::jthread([g = first.get()](const std::stop_token& stop) { g->prepare_tiles(stop); });
   m_current = std::move(first);
   m_checkpoints = std::make_unique<wal_checkpointer>(m_options.db, std::chrono::milliseconds(500));
-  m_authenticate = std::make_unique<token_authenticator>(m_options.db);
   m_routes = forwarding_routes();
   add_gauges();
   m_edge.serve(m_routes,
@@ -214,7 +216,7 @@ bool app::follow() {
   const std::int64_t version = old->store.data_version();
   if (version == old->version || version == m_failed_version) return false;
   m_failed_version = version;  // until the new generation serves
-  auto next = std::make_shared<generation>(m_options, m_counters, old.get());
+  auto next = std::make_shared<generation>(m_options, m_counters, *m_authenticate, old.get());
   // Its zooms are simplified before it serves: the first tiles after the switch must not wait.
   next->prepare_tiles(m_follower.get_stop_token());
   {

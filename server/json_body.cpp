@@ -99,4 +99,16 @@ std::optional<std::int64_t> json_body::integer(const std::string& name) const {
   return it->get<std::int64_t>();
 }
 
+std::optional<std::vector<std::string>> json_body::text_list(const std::string& name) const {
+  const auto it = m_doc.find(name);
+  if (it == m_doc.end() || it->is_null()) return std::nullopt;
+  if (!it->is_array()) throw http_error(400, name + ": expected an array of strings", name);
+  std::vector<std::string> out;
+  for (const auto& item : *it) {
+    if (!item.is_string()) throw http_error(400, name + ": expected an array of strings", name);
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
 }  // namespace server

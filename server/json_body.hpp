@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/http.hpp"
 
@@ -20,6 +21,8 @@ class json_body {
   std::optional<std::string> text(const std::string& name) const;
   std::string required_text(const std::string& name) const;
   std::optional<std::int64_t> integer(const std::string& name) const;
+  /// An array of strings; 400 for anything else.
+  std::optional<std::vector<std::string>> text_list(const std::string& name) const;
 
  private:
   nlohmann::json m_doc;

@@ -12,6 +12,9 @@ struct principal {
   std::string token_id;            // empty for anonymous
   std::vector<std::string> areas;  // area codes a PIC handles
   std::string collaborator_id;     // for collaborators and aggregators
+  bool session = false;            // a session a sign-in link became, not an API token
+  std::string name = {};           // the person a session is for
+  std::string expires_at = {};     // a session's end, UTC; empty: none
 };
 
 }  // namespace server

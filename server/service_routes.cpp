@@ -34,12 +34,15 @@ void add_service_routes(router& routes, api_context& context) {
                        {"name", a ? json(a->name) : json(nullptr)},
                        {"level", a ? json(std::string(geo::to_string(a->level))) : json(nullptr)}});
     }
-    return response::json(
-        dump({{"role", std::string(geo::role_name(r.caller.who))},
-              {"token", r.caller.token_id.empty() ? json(nullptr) : json(r.caller.token_id)},
-              {"collaborator",
-               r.caller.collaborator_id.empty() ? json(nullptr) : json(r.caller.collaborator_id)},
-              {"areas", std::move(areas)}}));
+    return response::json(dump(
+        {{"role", std::string(geo::role_name(r.caller.who))},
+         {"token", r.caller.token_id.empty() ? json(nullptr) : json(r.caller.token_id)},
+         {"collaborator",
+          r.caller.collaborator_id.empty() ? json(nullptr) : json(r.caller.collaborator_id)},
+         {"areas", std::move(areas)},
+         {"name", r.caller.name.empty() ? json(nullptr) : json(r.caller.name)},
+         {"session", r.caller.session},
+         {"expires_at", r.caller.expires_at.empty() ? json(nullptr) : json(r.caller.expires_at)}}));
   });
   routes.add("GET", "/api/v1", [&context](request& r) {
     const query_params q(r, {});

@@ -36,17 +36,36 @@ principal token_authenticator::operator()(const std::optional<std::string>& auth
         .typed("token-not-accepted");
   const std::string hash = geo::hash_secret(*secret);
   const auto now = std::chrono::steady_clock::now();
+  const std::string utc = geo::utc_time_now();
   const std::lock_guard lock(m_mutex);
-  if (const auto it = m_seen.find(hash); it != m_seen.end() && it->second.until > now)
-    return it->second.who;
+  if (const auto it = m_seen.find(hash); it != m_seen.end() && it->second.until > now) {
+    if (it->second.expires_at.empty() || it->second.expires_at > utc) return it->second.who;
+    m_seen.erase(it);
+  }
   const std::optional<geo::access_token> token = m_store->find_token(hash);
   if (!token || token->revoked)
     throw http_error(401, "Authorization: the token is not known or was revoked", "Authorization")
         .typed("token-not-accepted");
-  principal who{token->who, token->id, token->areas, token->collaborator_id};
+  if (geo::has_expired(*token, utc))
+    throw http_error(401, "Authorization: the session expired at " + token->expires_at,
+                     "Authorization")
+        .typed("token-not-accepted");
+  principal who;
+  who.who = token->who;
+  who.token_id = token->id;
+  who.areas = token->areas;
+  who.collaborator_id = token->collaborator_id;
+  who.session = token->kind == "session";
+  who.name = token->name;
+  who.expires_at = token->expires_at;
   if (m_seen.size() > 10000) m_seen.clear();
-  m_seen[hash] = {who, now + m_remember_for};
+  m_seen[hash] = {who, now + m_remember_for, token->expires_at};
   return who;
+}
+
+void token_authenticator::forget(const std::string& id) {
+  const std::lock_guard lock(m_mutex);
+  std::erase_if(m_seen, [&](const auto& seen) { return seen.second.who.token_id == id; });
 }
 
 }  // namespace server

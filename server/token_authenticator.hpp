@@ -24,14 +24,19 @@ class token_authenticator {
                                std::chrono::seconds remember_for = std::chrono::seconds(10));
   ~token_authenticator();
 
-  /// Anonymous without a header; throws http_error 401 for a malformed, unknown or revoked
-  /// token.
+  /// Anonymous without a header; throws http_error 401 for a malformed token, and 401 typed
+  /// token-not-accepted for an unknown, revoked or expired one.
   principal operator()(const std::optional<std::string>& authorization);
+
+  /// Forgets what it remembers of token `id`, so that a session ended through the API is
+  /// refused from the next request on.
+  void forget(const std::string& id);
 
  private:
   struct remembered {
     principal who;
     std::chrono::steady_clock::time_point until;
+    std::string expires_at;  // a session's end, UTC; empty: none
   };
   std::mutex m_mutex;
   std::unique_ptr<geo::store> m_store;

@@ -3,6 +3,7 @@
 # data into a temporary folder, makes a token per role with the CLI, starts `sasaran serve
 # --web DIR` there on a free port, runs the *.test.mjs files here with `node --test` one after
 # the other (they share the server and write to it), and stops the server whatever happens.
+# Two one-time sign-in links for a PIC are made with `sasaran token link` once the server runs.
 # Screenshots of each journey (and the planner's exports) are left in the screenshot folder.
 # Fails on a failing test, on a missing Chromium, node_modules or built page, on a server that
 # does not start or stop cleanly (SIGTERM, exit 0 within 10 s), or on an error in the server
@@ -126,6 +127,21 @@ server_pid=$!
 wait_for_server "$dir/serve.out" "$server_pid" "$dir/serve.log" || fail "$server_wait_error"
 echo "run_browser_tests: serving $web on $base_url"
 
+# One-time sign-in links for a PIC of the same kelurahan, as an operator makes them (the link
+# alone on the first line), for the page's own address: one to sign in and out with, one to
+# be ended behind the page's back.
+link() {
+  local out
+  out=$("$sasaran" token link --db "$dir/sasaran.sqlite" --base-url "$base_url/" --no-qr "$@" \
+    2>> "$dir/token.log") || return 0
+  echo "${out%%$'\n'*}"
+}
+signin_link_pic=$(link --role pic --area "$pic_area" --name "Ibu Sari")
+signin_link_pic_ended=$(link --role pic --area "$pic_area" --name "Pak Joko")
+for l in signin_link_pic signin_link_pic_ended; do
+  [ -n "${!l}" ] || fail "no $l:"$'\n'"$(tail -n 20 "$dir/token.log")"
+done
+
 status=0
 started=$SECONDS
 SASARAN_BASE_URL=$base_url SASARAN_SCREENSHOTS=$shots SASARAN_CHROMIUM=$chromium \
@@ -134,6 +150,7 @@ SASARAN_BASE_URL=$base_url SASARAN_SCREENSHOTS=$shots SASARAN_CHROMIUM=$chromium
   SASARAN_TOKEN_PIC=$pic_token SASARAN_PIC_AREA=$pic_area SASARAN_TOKEN_ADMIN=$admin_token \
   SASARAN_TOKEN_REVOCABLE=$revocable_token SASARAN_BIN=$sasaran SASARAN_DB=$dir/sasaran.sqlite \
   SASARAN_TOKEN_PIC_SLIPI=$pic_slipi_token SASARAN_PIC_SLIPI_AREA=$pic_slipi_area \
+  SASARAN_SIGNIN_LINK_PIC=$signin_link_pic SASARAN_SIGNIN_LINK_PIC_ENDED=$signin_link_pic_ended \
   timeout 600 node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=spec \
   "$here"/*.test.mjs || status=$?
 echo "run_browser_tests: journeys took $((SECONDS - started)) s"

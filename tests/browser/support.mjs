@@ -163,8 +163,15 @@ export const signInProbes = [
   /status of 403 .*\/api\/v1\/pledges\?area=\d+\)$/,         // a PIC's areas
 ];
 
-// Signs in with the token through the page's form and waits for the role it shows.
+// Signs in with the token through the page's form (behind the "API token" disclosure) and
+// waits for the role it shows. A page still signed in from an earlier page of the same browser
+// (the session is kept in localStorage) signs out first.
 export async function signIn(page, token) {
+  if (await page.getByTestId('signout').isVisible()) {
+    await page.getByTestId('signout').click();
+    await page.getByTestId('signout').waitFor({state: 'hidden'});
+  }
+  await page.locator('#signin-api').evaluate((details) => { details.open = true; });
   await page.getByTestId('signin-token').fill(token);
   await page.getByTestId('signin').click();
   await page.getByTestId('role').waitFor({state: 'visible'});

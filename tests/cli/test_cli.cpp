@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -87,8 +88,8 @@ int import_two_kelurahan(const std::string& db) {
 }
 
 TEST(Cli, EverySubcommandHasHelp) {
-  for (const char* sub :
-       {"", "import", "report", "token", "token create", "token list", "token revoke"}) {
+  for (const char* sub : {"", "import", "report", "token", "token create", "token link",
+                          "token list", "token revoke"}) {
     const run_result r = run(std::string(sub) + " --help");
     EXPECT_EQ(r.exit_code, 0) << sub;
     EXPECT_NE(r.output.find("Usage:"), std::string::npos) << r.output;
@@ -330,6 +331,142 @@ TEST_F(CliToken, ListShowsRoleScopeAndStateButNoSecretNorHash) {
     EXPECT_EQ(r.output.find("sst_"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find(hash.substr(0, 64)), std::string::npos) << r.output;
   }
+}
+
+TEST_F(CliToken, LinkPrintsTheLinkAloneOnStdoutAndStoresOnlyTheHashOfItsCode) {
+  const split_result r = run_split("token link --db " + m_db +
+                                   " --role pic --area 3171010001 --name 'Ibu Sari' --expires 2d "
+                                   "--session-days 7 --base-url https://peta.example.id/sasaran");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(
+      r.out, m, std::regex("https://peta\\.example\\.id/sasaran/#masuk=([A-Za-z0-9_-]{43})\n")))
+      << r.out;
+  const std::string code = m[1].str();
+  ASSERT_TRUE(std::regex_match(
+      r.err, m,
+      std::regex("sasaran token: sign-in link (lnk_[0-9a-f]{8}) for Ibu Sari \\(pic, area "
+                 "3171010001\\), usable once until (\\S+); the session it opens lasts 7 days\\. "
+                 "Send it privately: whoever opens it first signs in\n")))
+      << r.err;
+  const std::string id = m[1].str();
+  EXPECT_EQ(sql("SELECT id, name, role, areas, collaborator_id, session_seconds, "
+                "coalesce(used_at, '-'), "
+                "CAST(strftime('%s', expires_at) - strftime('%s', created_at) AS TEXT) FROM "
+                "sign_in_links"),
+            id + "|Ibu Sari|pic|[\"3171010001\"]||604800|-|172800\n");
+  EXPECT_EQ(sql("SELECT actor, role, action, subject FROM audit_log"),
+            "cli|admin|link.issue|" + id + "\n");
+  for (const char* suffix : {"", "-wal"})
+    EXPECT_EQ(read_file(m_db + suffix).find(code), std::string::npos) << suffix;
+  EXPECT_EQ(sql("SELECT count(*) FROM audit_log WHERE detail LIKE '%" + code + "%'"), "0\n");
+}
+
+TEST_F(CliToken, LinkDrawsItsQrCodeOnTheTerminalAndIntoAPng) {
+  const std::string png = temp_path("link.png");
+  const split_result r = run_split("token link --db " + m_db +
+                                   " --role planner --name 'Pak Budi' --qr --qr-png " + png);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string first = r.out.substr(0, r.out.find('\n'));
+  EXPECT_TRUE(std::regex_match(first, std::regex("http://localhost:8080/#masuk=[A-Za-z0-9_-]{43}")))
+      << first;
+  // A 72-byte link needs a version 5 symbol at level M (ISO/IEC 18004 table 7: version 4-M
+  // holds 62 bytes, 5-M 84): 37 modules and 4 of quiet zone on each side, two rows a line.
+  const std::string qr = r.out.substr(first.size() + 1);
+  EXPECT_EQ(std::count(qr.begin(), qr.end(), '\n'), 23);
+  EXPECT_NE(qr.find("\u2580"), std::string::npos);
+  EXPECT_NE(qr.find("\u2584"), std::string::npos);
+  const std::string image = read_file(png);
+  fs::remove(png);
+  ASSERT_GE(image.size(), 24u);
+  EXPECT_EQ(image.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_EQ(image.substr(12, 4), "IHDR");
+  EXPECT_EQ(image.substr(16, 8), std::string("\0\0\x01\x68\0\0\x01\x68", 8));  // 45 x 8 = 360 px
+}
+
+TEST_F(CliToken, LinkRefusesWrongFlagsWithUsageErrorsAndChangesNothing) {
+  const std::string base = "token link --db " + m_db + " ";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--role pic --name X", "sasaran token link: a pic link needs at least one --area\n"},
+      {"--role planner --area 3171 --name X",
+       "sasaran token link: --area is for pic links only, not planner\n"},
+      {"--role collaborator --name X",
+       "sasaran token link: a collaborator link needs --collaborator\n"},
+      {"--role planner --name X --expires 0h",
+       "sasaran token link: --expires '0h' is not a duration: a positive whole number and s, m, h "
+       "or d (72h)\n"},
+      {"--role planner --name X --expires 3w",
+       "sasaran token link: --expires '3w' is not a duration: a positive whole number and s, m, h "
+       "or d (72h)\n"},
+      {"--role planner --name X --session-days 0",
+       "sasaran token link: --session-days 0 is not between 1 and 365\n"},
+      {"--role planner --name ''",
+       "sasaran token link: --name must name the person the link is for\n"},
+      {"--role planner --name X --base-url ftp://host/",
+       "sasaran token link: --base-url 'ftp://host/' is not an http:// or https:// address "
+       "without '?' or '#'\n"},
+      {"--role planner --name X --base-url 'https://host/#x'",
+       "sasaran token link: --base-url 'https://host/#x' is not an http:// or https:// address "
+       "without '?' or '#'\n"},
+      {"--role planner --name X --qr --no-qr",
+       "sasaran token link: --qr and --no-qr exclude each other\n"},
+  };
+  for (const auto& [flags, message] : cases) {
+    const split_result r = run_split(base + flags);
+    EXPECT_EQ(r.exit_code, 2) << flags;
+    EXPECT_EQ(r.out, "") << flags;
+    EXPECT_EQ(r.err, message) << flags;
+  }
+  const split_result no_name = run_split(base + "--role planner");
+  EXPECT_EQ(no_name.exit_code, 2);
+  EXPECT_NE(no_name.err.find("--name is required"), std::string::npos) << no_name.err;
+  const split_result unknown_area = run_split(base + "--role pic --area 9999 --name X");
+  EXPECT_EQ(unknown_area.exit_code, 1);
+  EXPECT_EQ(unknown_area.err,
+            "sasaran token link: area 9999 is not in '" + m_db + "'; nothing was changed\n");
+  EXPECT_EQ(sql("SELECT count(*) FROM sign_in_links; SELECT count(*) FROM audit_log"), "0\n0\n");
+}
+
+TEST_F(CliToken, ListShowsLinksAndSessionsWithTheirStateButNoCode) {
+  const split_result made =
+      run_split("token link --db " + m_db + " --role pic --area 3171010001 --name 'Ibu Sari'");
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string code = made.out.substr(made.out.find("masuk=") + 6, 43);
+  const std::string link_id = sql("SELECT id FROM sign_in_links").substr(0, 12);
+  // A session as an exchange leaves it (tests/http exchange for real).
+  sql("INSERT INTO tokens(id, secret_hash, role, areas, collaborator_id, created_at, revoked, "
+      "note, kind, name, expires_at) VALUES ('tok_0000beef', 'h', 'pic', json_array('3171010001'), "
+      "'', "
+      "'2026-01-01T00:00:00Z', 0, '', 'session', 'Pak Budi', '2099-01-01T00:00:00Z')");
+  const run_result text = run("token list --db " + m_db);
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_TRUE(std::regex_search(
+      text.output, std::regex("tok_0000beef +pic +2026-01-01T00:00:00Z +active +area 3171010001 "
+                              "+session of Pak Budi until 2099-01-01T00:00:00Z\n")))
+      << text.output;
+  EXPECT_TRUE(std::regex_search(
+      text.output, std::regex(link_id + " +pic +\\S+ +unused +area 3171010001 +Ibu Sari, usable "
+                                        "until \\S+\n")))
+      << text.output;
+  sql("UPDATE sign_in_links SET expires_at = '2024-01-01T00:00:00Z'");
+  EXPECT_TRUE(std::regex_search(run("token list --db " + m_db).output,
+                                std::regex(link_id + " +pic +\\S+ +expired ")));
+  const run_result json = run("token list --db " + m_db + " --json");
+  EXPECT_NE(
+      json.output.find("\"kind\": \"link\",\n    \"name\": \"Ibu Sari\",\n    "
+                       "\"expires_at\": \"2024-01-01T00:00:00Z\",\n    \"state\": \"expired\""),
+      std::string::npos)
+      << json.output;
+  for (const run_result& r : {text, json})
+    EXPECT_EQ(r.output.find(code), std::string::npos);
+
+  const split_result ended = run_split("token revoke tok_0000beef --db " + m_db);
+  EXPECT_EQ(ended.exit_code, 0);
+  EXPECT_EQ(ended.err, "sasaran token: tok_0000beef is revoked (session ended)\n");
+  EXPECT_TRUE(std::regex_search(run("token list --db " + m_db).output,
+                                std::regex("tok_0000beef +pic +\\S+ +ended ")));
+  EXPECT_EQ(sql("SELECT action || ' ' || subject FROM audit_log ORDER BY id"),
+            "link.issue " + link_id + "\nsession.end tok_0000beef\n");
 }
 
 TEST_F(CliToken, RevokeMarksTheTokenRevokedOnceAndAuditsIt) {

@@ -354,11 +354,15 @@ TEST(ApiReads, MeTellsTheRoleScopeAndCollaboratorOfTheCaller) {
   EXPECT_EQ(anonymous, (json{{"role", "anonymous"},
                              {"token", nullptr},
                              {"collaborator", nullptr},
-                             {"areas", json::array()}}));
+                             {"areas", json::array()},
+                             {"name", nullptr},
+                             {"session", false},
+                             {"expires_at", nullptr}}));
   const json collaborator = body_of(get(client, "/api/v1/me", "collaborator"));
   EXPECT_EQ(collaborator["role"], "collaborator");
   EXPECT_EQ(collaborator["collaborator"], env().collaborator_of("collaborator"));
   EXPECT_TRUE(collaborator["token"].get<std::string>().starts_with("tok_"));
+  EXPECT_EQ(collaborator["session"], false);  // an API token, made with sasaran token create
   const json pic = body_of(get(client, "/api/v1/me", "pic"));
   EXPECT_EQ(pic["role"], "pic");
   ASSERT_EQ(pic["areas"].size(), 1u);

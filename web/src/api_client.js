@@ -30,11 +30,15 @@ export function urlOf(base, path, query) {
   return url;
 }
 
+export const TOKEN_REFUSED = 'urn:sasaran:problem:token-not-accepted';
+
 /**
  * A client for the API under `base` (the page's own folder, so the page also works behind a
  * proxy that mounts it under a path). `getToken` gives the bearer token of the session, or ''.
+ * `onTokenRefused(token)` hears of every 401 token-not-accepted for a token sent (a session
+ * revoked or expired while the page is open).
  */
-export function createApiClient({base, getToken}) {
+export function createApiClient({base, getToken, onTokenRefused = () => {}}) {
   async function request(method, path, {query, body, headers = {}, token} = {}) {
     const url = urlOf(base, path, query);
     const sent = {Accept: 'application/json, application/geo+json, application/problem+json', ...headers};
@@ -68,6 +72,7 @@ export function createApiClient({base, getToken}) {
     } catch {
       data = null;  // not JSON (a proxy's error page): the status tells what happened
     }
+    if (response.status === 401 && bearer && data?.type === TOKEN_REFUSED) onTokenRefused(bearer);
     if (!response.ok) {
       const after = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
       const error = new ApiError(response.status, data, Number.isFinite(after) ? after : null);

@@ -13,17 +13,28 @@ import {createPlacePanel} from './place_panel.js';
 import {createPlannerPanel} from './planner_panel.js';
 import {createProgramFilter} from './program_filter.js';
 import {createSearchPanel} from './search_panel.js';
-import {createSession} from './session.js';
+import {createSession, takeLinkCode} from './session.js';
 import {createViewToggle} from './view_toggle.js';
 
 const TILE_ERROR_QUIET_MS = 5000;
 
+const LINK_REFUSED = 'urn:sasaran:problem:sign-in-link-not-accepted';
+
 async function start() {
+  // A sign-in link's code leaves the address bar before anything else can read or keep it.
+  const linkCode = takeLinkCode();
   applyStatic();
   // The page's folder: the API and tiles are beside it (also behind a proxy under a path).
   const base = new URL('.', document.baseURI).href;
   let session = null;
-  const api = createApiClient({base, getToken: () => session?.token() ?? ''});
+  let sessionRefused = () => {};
+  const api = createApiClient({
+    base,
+    getToken: () => session?.token() ?? '',
+    onTokenRefused: (token) => {
+      if (token === session?.token()) sessionRefused();
+    },
+  });
   session = createSession(api);
   const messages = createMessages({
     root: byTestId('messages'),
@@ -31,7 +42,7 @@ async function start() {
     // line and the panels never show a role the server has stopped honouring.
     // Later, not inside the caller: a tile's error arrives in MapLibre's tile callback, and
     // reloading the tiles from there leaves the source loading for ever.
-    onSessionRefused: () => setTimeout(() => session.signedIn() && session.signOut(), 0),
+    onSessionRefused: () => setTimeout(() => session.signedIn() && session.dropRefused(), 0),
   });
 
   byTestId('lang').addEventListener('click', toggleLanguage);
@@ -66,6 +77,13 @@ async function start() {
       }
       const now = Date.now();
       if (now - lastTileError < TILE_ERROR_QUIET_MS) return;
+      // A tile abandoned because the view or the token changed is no failure.
+      if (error?.name === 'AbortError') return;
+      // Tiles carry the session too: a 401 there means the server no longer accepts it.
+      if (error?.status === 401 && session.signedIn()) {
+        sessionRefused();
+        return;
+      }
       lastTileError = now;
       const reason = error?.status ? `HTTP ${error.status}` : t('error.noanswer');
       messages.error(new Error(t('error.tiles', {reason})), {topic: 'map', retry: () => mapView.reloadTiles()});
@@ -127,32 +145,45 @@ async function start() {
   // Sign-in: the role decides which panels show; the tiles are asked for again with the token.
   const roleWord = byTestId('role');
   const roleName = document.querySelector('.role-name');
+  const roleLine = document.getElementById('role-line');
   const signout = byTestId('signout');
   function showRole() {
     const role = session.role();
     const signedIn = session.signedIn();
     roleWord.textContent = signedIn ? role : '';
     roleWord.dataset.role = role;
-    roleName.textContent = signedIn ? `(${t(`role.${role}`)})` : t('signin.anonymous');
+    const name = session.name();
+    roleName.textContent = signedIn
+      ? `(${t(`role.${role}`)}${name ? `, ${name}` : ''})`
+      : t('signin.anonymous');
     signout.hidden = !signedIn;
-    // Signed in, the token box only gets in the way; signing out brings it back.
-    for (const id of ['signin-token', 'signin', 'signin-hint']) {
-      const element = id === 'signin' ? byTestId(id) : document.getElementById(id);
-      element.hidden = signedIn;
-    }
-    document.querySelector('label[for=signin-token]').hidden = signedIn;
+    // Signed in, the ways to sign in only get in the way; signing out brings them back.
+    document.getElementById('signin-how').hidden = signedIn;
+    document.getElementById('signin-api').hidden = signedIn;
     document.body.dataset.role = role;
   }
-  session.onChange(({role}) => {
+  function applySession({role}) {
     showRole();
     mapView.reloadTiles();
     legend.setRole(role);
     collaborator.setActive(role === 'collaborator' || role === 'aggregator');
     planner.setActive(role === 'planner' || role === 'admin');
     pic.setRole(role, session.areas());
-  });
+  }
+  session.onChange(applySession);
   onChange(showRole);
   showRole();
+  // Kept from an earlier visit: the panels of its role at once, also offline.
+  if (session.signedIn()) applySession(session.me());
+
+  // A session the server refuses mid-use (ended elsewhere, revoked, expired): signed out here.
+  // The request that met the refusal reports its own error first; why the page signed out is
+  // the message that stays.
+  sessionRefused = () => {
+    if (!session.signedIn()) return;
+    session.dropRefused();
+    setTimeout(() => messages.error(new Error(t('signin.refused')), {topic: 'signin'}), 0);
+  };
 
   const tokenInput = byTestId('signin-token');
   async function signIn(token) {
@@ -177,17 +208,34 @@ async function start() {
   });
   signout.addEventListener('click', async () => {
     await pic.forget();  // a PIC's offline copy and queue go with the session
-    session.signOut();
+    await session.signOut();
     messages.success(() => t('signout.done'), {topic: 'signin'});
     tokenInput.focus();
   });
-  const stored = session.storedToken();
-  if (stored) {
+
+  async function signInWithLink(code) {
+    messages.info(() => t('signin.link.checking'), {topic: 'signin'});
     try {
-      await session.signIn(stored);
+      await session.signInWithLink(code);
+      messages.success(() => t('signin.link.done', {role: t(`role.${session.role()}`), name: session.name()}), {topic: 'signin'});
+      roleLine.focus();
     } catch (error) {
-      session.signOut();
-      messages.error(error, {topic: 'signin'});
+      if (error instanceof ApiError && error.problem?.type === LINK_REFUSED) {
+        const reason = ['used', 'expired'].includes(error.problem.reason) ? error.problem.reason : 'unknown';
+        messages.error(new Error(t(`signin.link.${reason}`)), {topic: 'signin'});
+      } else {
+        messages.error(error, {topic: 'signin', retry: () => signInWithLink(code)});
+      }
+    }
+  }
+  if (linkCode) {
+    await signInWithLink(linkCode);
+  } else if (session.signedIn()) {
+    // Kept from an earlier visit: shown at once (also offline), then checked with the server.
+    try {
+      await session.refresh();
+    } catch (error) {
+      if (!(error instanceof NetworkError) && !(error instanceof ApiError && error.status === 401)) messages.error(error, {topic: 'signin'});
     }
   }
 }
