@@ -234,7 +234,7 @@ test('saved for offline, two deliveries recorded without a connection are queued
 
   // Signing out deletes the copy, its service worker and the queue.
   await page.getByTestId('signout').click();
-  await page.getByTestId('signin-token').waitFor({state: 'visible'});
+  await page.getByTestId('signout').waitFor({state: 'hidden'});
   const left = () => page.evaluate(async (name) => ({
     cache: await caches.has(name),
     worker: Boolean(await navigator.serviceWorker.getRegistration()),

@@ -281,6 +281,8 @@ export function createPicPanel({root, api, mapView, messages, choosePoint, getTo
   return {
     /** Shown for PICs (their areas) and admins (the delivery form); hidden otherwise. */
     setRole(newRole, scope = []) {
+      // A PIC's session that ended (signed out, revoked, expired) takes its offline copy along.
+      if (role === 'pic' && newRole !== 'pic') offline.forget();
       role = newRole;
       const ticket = ++generation;
       root.hidden = !(role === 'pic' || role === 'admin');
