@@ -160,7 +160,16 @@ CREATE TABLE import_changes(
   PRIMARY KEY (run_id, layer, change)) WITHOUT ROWID;
 )sql";
 
-constexpr const char* schema_steps[] = {schema_v1_sql, schema_v2_sql, schema_v3_sql};
+// Version 4: locations recorded in the field. A household the registry gives without a point
+// gets one from the PIC who visits it (POST /api/v1/targets/{id}/location); when and by whom
+// stay with the row, so that a re-import whose file still has no point for it keeps the point
+// (docs/import.md, "Locations recorded in the field").
+constexpr const char* schema_v4_sql = R"sql(
+ALTER TABLE targets ADD COLUMN located_at TEXT;
+ALTER TABLE targets ADD COLUMN located_by TEXT;
+)sql";
+
+constexpr const char* schema_steps[] = {schema_v1_sql, schema_v2_sql, schema_v3_sql, schema_v4_sql};
 static_assert(std::size(schema_steps) == spatialite_schema_version);
 
 }  // namespace

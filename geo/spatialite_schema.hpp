@@ -8,7 +8,7 @@ class sqlite_db;
 /// had areas, targets, collaborators, pledges and the import log; version 2 added the server's
 /// records: pledge origin, realizations, audit log, idempotent answers, tokens; version 3 the
 /// living registry: retired rows, flagged pledges, the changes of every import.
-inline constexpr int spatialite_schema_version = 3;
+inline constexpr int spatialite_schema_version = 4;
 
 /// The schema version of a database; 0 for one without a schema yet.
 int schema_version_of(sqlite_db& db);
