@@ -56,10 +56,17 @@ class http_error : public std::runtime_error {
     return *this;
   }
   const std::vector<std::pair<std::string, std::string>>& extras() const { return m_extras; }
+  /// The problem type's code: the document's type is urn:sasaran:problem:<code>.
+  http_error& typed(std::string code) {
+    m_type = std::move(code);
+    return *this;
+  }
+  const std::string& type() const { return m_type; }
 
  private:
   int m_status;
   std::string m_parameter;
+  std::string m_type;  // empty: about:blank
   std::vector<std::pair<std::string, std::string>> m_extras;
 };
 

@@ -11,8 +11,8 @@
 namespace server {
 
 /// A JSON object request body read strictly: invalid JSON, another type than an object, an
-/// unknown member or a member of the wrong type is a 400 naming the member and what was
-/// expected. An empty body reads as {}.
+/// unknown member, a member of the wrong type or a member whose value is not JSON (NaN) is a
+/// 400 naming the member and what was expected. An empty body reads as {}.
 class json_body {
  public:
   json_body(const request& r, std::initializer_list<std::string_view> members);
@@ -20,6 +20,8 @@ class json_body {
   std::optional<std::string> text(const std::string& name) const;
   std::string required_text(const std::string& name) const;
   std::optional<std::int64_t> integer(const std::string& name) const;
+  /// A JSON number (integer or not); JSON has no NaN nor infinity.
+  std::optional<double> number(const std::string& name) const;
 
  private:
   nlohmann::json m_doc;

@@ -62,9 +62,10 @@ std::string_view reason_phrase(int status) {
 }
 
 std::string problem_json(const http_error& e, std::string_view path, std::string_view request_id) {
-  nlohmann::ordered_json doc = {{"type", "about:blank"}, {"title", reason_phrase(e.status())},
-                                {"status", e.status()},  {"detail", e.what()},
-                                {"instance", path},      {"request_id", request_id}};
+  const std::string type = e.type().empty() ? "about:blank" : "urn:sasaran:problem:" + e.type();
+  nlohmann::ordered_json doc = {{"type", type},         {"title", reason_phrase(e.status())},
+                                {"status", e.status()}, {"detail", e.what()},
+                                {"instance", path},     {"request_id", request_id}};
   if (!e.parameter().empty()) doc["parameter"] = e.parameter();
   for (const auto& [name, value] : e.extras())
     doc[name] = value;
