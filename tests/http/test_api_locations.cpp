@@ -4,9 +4,11 @@
 // shows the point at once, and that a following import keeps it.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "tests/http/api_test_support.hpp"
@@ -326,6 +328,77 @@ TEST_F(ApiLocations, APicOfOneRwIsHeldToItsRw) {
   const http_response done = locate(id, {{"lon", here.lon}, {"lat", here.lat}}, "rw-pic");
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(body_of(done)["rw_code"], rw);
+}
+
+TEST_F(ApiLocations, ReadsAndPledgesUnderWayWhileLocationsAreRecordedAreNeitherRefusedNorLost) {
+  std::vector<std::pair<std::string, point>> to_locate;
+  {
+    geo::sqlite_statement s = db().prepare(R"sql(
+      SELECT id, declared_rt FROM targets WHERE lon IS NULL AND retired_at IS NULL
+        AND kelurahan_code <> ? ORDER BY id LIMIT 20 OFFSET 10)sql");
+    s.bind(1, env().pic_area());
+    while (s.step())
+      to_locate.emplace_back(s.column_text(0), inside(s.column_text(1)));
+  }
+  std::vector<std::string> to_pledge;
+  {
+    geo::sqlite_statement s = db().prepare(R"sql(
+      SELECT id FROM targets WHERE lon IS NOT NULL AND retired_at IS NULL
+        AND id NOT IN (SELECT target_id FROM pledges) ORDER BY id LIMIT 20 OFFSET 9000)sql");
+    while (s.step())
+      to_pledge.push_back(s.column_text(0));
+  }
+  ASSERT_EQ(to_locate.size(), 20u);
+  ASSERT_EQ(to_pledge.size(), 20u);
+  std::mutex lock;
+  std::vector<std::string> failures;
+  const auto fail = [&](const std::string& what) {
+    const std::lock_guard guard(lock);
+    failures.push_back(what);
+  };
+  std::atomic<bool> stop{false};
+  std::vector<std::jthread> readers;
+  for (int n = 0; n < 2; ++n)
+    readers.emplace_back([&, n] {
+      for (std::size_t i = static_cast<std::size_t>(n); !stop; ++i) {
+        const point at = to_locate[i % to_locate.size()].second;
+        const std::string path =
+            i % 2 ? "/tiles/rw,targets/" + tile_path(at.lon, at.lat, 15) + ".mvt"
+                  : "/api/v1/targets/nearest?status=any&lon=" + json(at.lon).dump() +
+                        "&lat=" + json(at.lat).dump();
+        const long status = read(path, "admin").status;
+        if (status != 200 && status != 204) fail("GET " + path + ": " + std::to_string(status));
+      }
+    });
+  std::jthread pledging([&] {
+    for (const std::string& id : to_pledge) {
+      const http_response r = post_text(
+          "/api/v1/pledges", json{{"target", id}, {"form", "barang"}, {"quantity", 1}}.dump(),
+          "collaborator");
+      if (r.status != 201) fail("pledge " + id + ": " + std::to_string(r.status) + " " + r.body);
+    }
+  });
+  for (const auto& [id, at] : to_locate) {
+    const http_response r = locate(id, {{"lon", at.lon}, {"lat", at.lat}}, "admin");
+    if (r.status != 200) fail("locate " + id + ": " + std::to_string(r.status) + " " + r.body);
+  }
+  pledging.join();
+  stop = true;
+  readers.clear();
+  EXPECT_TRUE(failures.empty()) << failures.size() << " failures, the first: " << failures[0];
+  for (const auto& [id, at] : to_locate) {
+    EXPECT_TRUE(stored_at(id, at)) << id;
+    const json t = body_of(read("/api/v1/targets/" + id, "admin"));
+    EXPECT_EQ(t["located"], true) << id;
+    EXPECT_EQ(t["lon"].get<double>(), at.lon) << id;
+    EXPECT_EQ(audits_of(id), 1) << id;
+  }
+  for (const std::string& id : to_pledge) {
+    EXPECT_EQ(
+        number("SELECT count(*) FROM pledges WHERE status = 'committed' AND target_id = ?", id), 1)
+        << id;
+    EXPECT_EQ(body_of(read("/api/v1/targets/" + id, "admin"))["status"], "pledged") << id;
+  }
 }
 
 TEST_F(ApiLocations, AFollowingImportKeepsALocationRecordedInTheField) {
