@@ -1,6 +1,7 @@
 // POST /api/v1/targets/{id}/location: a PIC records where a household without a location lies,
 // after visiting it (docs/api.md, "Recording a location"). The same checks as an import, inside
 // the PIC's scope, audited; the server shows the point at once.
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <mutex>
@@ -158,9 +159,12 @@ response record(api_context& context, request& r) {
   }
   writing.unlock();
   reading.unlock();
-  // Readers see the point from the answer on: the readers under way finish first, and those
-  // arriving wait the few microseconds it takes (server/writer_first_mutex).
-  const std::unique_lock placing(context.placing);
+  // Readers see the point from the answer on. It is placed once no request reads: tried
+  // between requests for up to a second (a write waiting for an import's commit reads under
+  // the lock shared meanwhile), then by holding new requests back until those under way end;
+  // placing takes about a millisecond (docs/api.md, "Recording a location").
+  context.placing.lock_politely(std::chrono::seconds(1));
+  const std::unique_lock placing(context.placing, std::adopt_lock);
   if (!t.lon) {
     context.engine.locate(t, lon, lat, p.rt_code, p.rw_code);
     context.located(t);

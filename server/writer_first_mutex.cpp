@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <system_error>
+#include <thread>
 
 namespace server {
 namespace {
@@ -27,6 +28,15 @@ writer_first_mutex::~writer_first_mutex() {
 
 void writer_first_mutex::lock() {
   check(pthread_rwlock_wrlock(&m_lock), "pthread_rwlock_wrlock");
+}
+
+void writer_first_mutex::lock_politely(std::chrono::milliseconds patience) {
+  const auto until = std::chrono::steady_clock::now() + patience;
+  while (std::chrono::steady_clock::now() < until) {
+    if (try_lock()) return;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  lock();
 }
 
 bool writer_first_mutex::try_lock() {

@@ -1,6 +1,8 @@
 #pragma once
 #include <pthread.h>
 
+#include <chrono>
+
 namespace server {
 
 /// A reader-writer lock that lets a waiting writer in before new readers (glibc's rwlock kind
@@ -16,6 +18,10 @@ class writer_first_mutex {
   writer_first_mutex& operator=(const writer_first_mutex&) = delete;
 
   void lock();
+  /// Takes it alone without holding readers back while `patience` lasts (it tries between
+  /// their requests), then as lock() does. A reader that holds it long (a write waiting for an
+  /// import's commit) then delays the writer, not every other reader.
+  void lock_politely(std::chrono::milliseconds patience);
   bool try_lock();
   void unlock();
   void lock_shared();
