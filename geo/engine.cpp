@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <stdexcept>
 
 #include "geo/box_intersection.hpp"
 #include "geo/coarse_position.hpp"
@@ -94,7 +95,7 @@ engine::engine(store& s) {
   for (admin_level level : all_admin_levels)
     by_level[static_cast<std::size_t>(level)] = areas_at(level);
   for (std::size_t i = 0; i < m_targets.size(); ++i) {
-    m_spot_areas.push_back(spot_areas_of(m_targets[i], by_level));
+    m_spot_areas.push_back(spot_areas_of(m_targets[i], &by_level));
     for (std::uint32_t a : m_spot_areas.back())
       if (a != no_area) m_spot_targets[a].push_back(static_cast<std::uint32_t>(i));
   }
@@ -111,7 +112,7 @@ engine::engine(store& s) {
 }
 
 std::array<std::uint32_t, 5> engine::spot_areas_of(
-    const target& t, const std::array<std::vector<const area*>, 5>& by_level) const {
+    const target& t, const std::array<std::vector<const area*>, 5>* by_level) const {
   std::array<std::uint32_t, 5> out;
   out.fill(no_area);
   admin_chain chain;
@@ -124,7 +125,8 @@ std::array<std::uint32_t, 5> engine::spot_areas_of(
     if (chain.empty()) {
       const bbox cell = bounds_of(cell_of(*t.lon, *t.lat));
       for (auto level = static_cast<int>(admin_level::rt); chain.empty() && level >= 0; --level)
-        for (const area* a : by_level[static_cast<std::size_t>(level)])
+        for (const area* a : by_level ? (*by_level)[static_cast<std::size_t>(level)]
+                                      : areas_at(static_cast<admin_level>(level)))
           if (a->box.intersects(cell) && intersects(shape_of(*a), cell)) {
             chain = chain_of(*a);
             break;
@@ -264,6 +266,38 @@ void engine::set_status(const target& t, target_status status) {
   count(t, m_status[i], -1);
   m_status[i] = status;
   count(t, status, +1);
+}
+
+void engine::locate(const target& t, double lon, double lat, const std::string& rt_code,
+                    const std::string& rw_code) {
+  const auto i = static_cast<std::uint32_t>(&t - m_targets.data());
+  target& placed = m_targets[i];
+  if (placed.lon || placed.lat)
+    throw std::logic_error("engine::locate: target " + t.id + " is located already");
+  const std::unique_lock lock(m_lock);
+  ++m_changes;
+  count(placed, m_status[i], -1);
+  const auto leave = [i](std::vector<std::uint32_t>& members) { std::erase(members, i); };
+  for (const std::string* code : {&placed.rt_code, &placed.rw_code})
+    if (!code->empty()) leave(m_targets_by_area[*code]);
+  for (std::uint32_t a : m_spot_areas[i])
+    if (a != no_area) leave(m_spot_targets[a]);
+
+  placed.lon = lon;
+  placed.lat = lat;
+  placed.rt_code = rt_code;
+  placed.rw_code = rw_code;
+  for (const std::string* code : {&placed.rt_code, &placed.rw_code})
+    if (!code->empty()) m_targets_by_area[*code].push_back(i);
+  const auto item = static_cast<std::uint32_t>(m_located.size());
+  m_located.push_back(i);
+  m_target_index.insert({lon, lat, item});
+  const lon_lat spot = coarse_position(lon, lat);
+  m_coarse_index.insert({spot.lon, spot.lat, item});
+  m_spot_areas[i] = spot_areas_of(placed, nullptr);
+  for (std::uint32_t a : m_spot_areas[i])
+    if (a != no_area) m_spot_targets[a].push_back(i);
+  count(placed, m_status[i], +1);
 }
 
 void engine::count(const target& t, target_status status, int sign) {

@@ -23,7 +23,8 @@ namespace geo {
 /// an index of areas per level for point lookup, an index of located targets for nearest
 /// search, and coverage counters per area and program kept current by set_status.
 /// Safe from many threads: statuses and coverage sit behind a reader-writer lock, so a reader
-/// right after set_status sees the change; everything else is read-only after loading.
+/// right after set_status sees the change; everything else is read-only after loading, but for
+/// locate(), which its caller runs while no one reads.
 class engine {
  public:
   /// The areas containing a point, largest first; a level without an area there is null.
@@ -147,9 +148,24 @@ class engine {
   /// coverage of every area it counts for.
   void set_status(const target& t, target_status status);
 
+  /// Places an unlocated target at a point recorded in the field (geo/field_location), in
+  /// RT `rt_code` and RW `rw_code` (empty: none); its kelurahan and those above stay. Every
+  /// index, list and count that depends on where it is follows: nearest search, targets_in,
+  /// targets_of, spot_chain and coverage; the revisions of the areas whose public figures move
+  /// (its declared RW before, the areas of its cell now) are bumped. logic_error for a target
+  /// located already.
+  /// Unlike set_status, not safe while other threads read: targets are read without a lock
+  /// (`const target&` fields). The caller makes sure no reader runs (server/app holds the
+  /// generation's placing lock alone).
+  void locate(const target& t, double lon, double lat, const std::string& rt_code,
+              const std::string& rw_code);
+
   std::size_t area_count() const { return m_areas.size(); }
   std::size_t target_count() const { return m_targets.size(); }
-  std::size_t located_count() const { return m_located.size(); }
+  std::size_t located_count() const {
+    const std::shared_lock lock(m_lock);  // locate() may add one meanwhile
+    return m_located.size();
+  }
 
  private:
   void count(const target& t, target_status status, int sign);
@@ -157,9 +173,9 @@ class engine {
   std::size_t position_of(const area& a) const {
     return static_cast<std::size_t>(&a - m_areas.data());
   }
-  // `by_level`: areas_at of each level, by code.
+  // `by_level`: areas_at of each level, by code (null: looked up when needed).
   std::array<std::uint32_t, 5> spot_areas_of(
-      const target& t, const std::array<std::vector<const area*>, 5>& by_level) const;
+      const target& t, const std::array<std::vector<const area*>, 5>* by_level) const;
   std::vector<const target*> by_id(std::vector<std::uint32_t> positions) const;
 
   std::vector<area> m_areas;

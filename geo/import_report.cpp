@@ -85,6 +85,10 @@ std::string import_report::to_json() const {
     j["changes"] = {{"inserted", l.changes.inserted}, {"updated", l.changes.updated},
                     {"deleted", l.changes.deleted},   {"unchanged", l.changes.unchanged},
                     {"retired", l.changes.retired},   {"restored", l.changes.restored}};
+    if (l.layer == "targets") {
+      j["changes"]["field_locations_kept"] = l.changes.field_locations_kept;
+      j["changes"]["field_locations_replaced"] = l.changes.field_locations_replaced;
+    }
     out["layers"].push_back(std::move(j));
   }
   return out.dump(2) + "\n";
@@ -119,6 +123,14 @@ std::string import_report::to_text() const {
                     "placed within the edge tolerance", l.within_tolerance);
       out += line;
     }
+  for (const layer_report& l : layers)
+    for (const auto& [what, n] :
+         {std::pair{"kept the location recorded in the field", l.changes.field_locations_kept},
+          std::pair{"field location replaced by the file", l.changes.field_locations_replaced}})
+      if (n > 0) {
+        std::snprintf(line, sizeof line, "  %-20s %-39s %8zu\n", l.layer.c_str(), what, n);
+        out += line;
+      }
   std::snprintf(line, sizeof line, "done in %.2f s\n", seconds);
   out += line;
   return out;

@@ -50,6 +50,11 @@ struct change_counts {
   std::size_t unchanged = 0;
   std::size_t retired = 0;   // gone from the file but referred to (pledges, tokens): kept, hidden
   std::size_t restored = 0;  // retired before, back in the file
+  // Targets: of the rows without a point in the file, those that keep the location recorded
+  // in the field (counted unchanged, or updated when something else changed); and targets
+  // whose field location the file replaced (with its own point, or by declaring another RT).
+  std::size_t field_locations_kept = 0;
+  std::size_t field_locations_replaced = 0;
 };
 
 /// The account of one layer: every row read ends in exactly one outcome.

@@ -1,6 +1,7 @@
 #include "geo/ledger.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -342,6 +343,33 @@ std::pair<pledge, realization> ledger::realize(const std::string& pledge_id,
   if (const target* t = m_engine.find_target(p.target_id))
     m_engine.set_status(*t, target_status::delivered);
   return {std::move(p), std::move(d)};
+}
+
+void ledger::record_location(const target& located, std::optional<double> accuracy_m,
+                             const write_origin& origin, const location_hook& in_transaction) {
+  const auto check = [](const char* field, const std::optional<double>& v, double limit) {
+    if (!v || !std::isfinite(*v) || *v < -limit || *v > limit)
+      throw field_error(field, std::string(field) + " must be a number from " +
+                                   std::to_string(static_cast<int>(-limit)) + " to " +
+                                   std::to_string(static_cast<int>(limit)));
+  };
+  check("lon", located.lon, 180);
+  check("lat", located.lat, 90);
+  if (accuracy_m && (!std::isfinite(*accuracy_m) || *accuracy_m < 0))
+    throw field_error("accuracy_m", "accuracy_m must be a number of metres, 0 or more");
+  nlohmann::ordered_json detail = {{"lon", *located.lon},
+                                   {"lat", *located.lat},
+                                   {"accuracy_m", accuracy_m ? nlohmann::ordered_json(*accuracy_m)
+                                                             : nlohmann::ordered_json(nullptr)},
+                                   {"declared_rt", located.declared_rt},
+                                   {"rt_code", located.rt_code},
+                                   {"rw_code", located.rw_code}};
+  const std::unique_lock lock(m_lock);
+  store_transaction transaction(m_store);
+  m_store.locate_target(located, origin.actor);
+  m_store.append_audit(audit(origin, "target.locate", located.id, detail));
+  if (in_transaction) in_transaction(m_store, located);
+  transaction.commit();
 }
 
 std::optional<pledge> ledger::find(const std::string& id) const {

@@ -89,6 +89,18 @@ class ledger {
                                          const write_origin& origin,
                                          const realization_hook& in_transaction = {});
 
+  using location_hook = std::function<void(store&, const target&)>;
+  /// Records where a household without a location lies, found in the field: `located` is the
+  /// target with its new lon, lat, rt_code and rw_code (geo/field_location decides them).
+  /// In one store transaction: the target's row (store::locate_target), an audit entry
+  /// "target.locate" with the point, the accuracy reported by the device (kept in the audit
+  /// only), the declared RT and the RT and RW found, and `in_transaction`. The engine is left
+  /// as it is: geo::engine::locate needs its readers away, which only the caller can arrange.
+  /// field_error for a point that is not finite or out of range or a negative accuracy;
+  /// conflict_error for a target located already; not_found_error for an unknown one.
+  void record_location(const target& located, std::optional<double> accuracy_m,
+                       const write_origin& origin, const location_hook& in_transaction = {});
+
   /// Takes in what other writers stored since this ledger loaded (a server following an
   /// import builds a new ledger, then catches up with the writes made meanwhile before it
   /// serves); the engine's target statuses follow.

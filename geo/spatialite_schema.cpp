@@ -182,7 +182,17 @@ CREATE TABLE sign_in_links(
   CHECK ((used_at IS NULL) = (session_id IS NULL)));
 )sql";
 
-constexpr const char* schema_steps[] = {schema_v1_sql, schema_v2_sql, schema_v3_sql, schema_v4_sql};
+// Version 5: locations recorded in the field. A household the registry gives without a point
+// gets one from the PIC who visits it (POST /api/v1/targets/{id}/location); when and by whom
+// stay with the row, so that a re-import whose file still has no point for it keeps the point
+// (docs/import.md, "Locations recorded in the field").
+constexpr const char* schema_v5_sql = R"sql(
+ALTER TABLE targets ADD COLUMN located_at TEXT;
+ALTER TABLE targets ADD COLUMN located_by TEXT;
+)sql";
+
+constexpr const char* schema_steps[] = {schema_v1_sql, schema_v2_sql, schema_v3_sql, schema_v4_sql,
+                                        schema_v5_sql};
 static_assert(std::size(schema_steps) == spatialite_schema_version);
 
 }  // namespace

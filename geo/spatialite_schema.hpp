@@ -8,8 +8,9 @@ class sqlite_db;
 /// had areas, targets, collaborators, pledges and the import log; version 2 added the server's
 /// records: pledge origin, realizations, audit log, idempotent answers, tokens; version 3 the
 /// living registry: retired rows, flagged pledges, the changes of every import; version 4
-/// sign-in links and session tokens (kind, name, expiry).
-inline constexpr int spatialite_schema_version = 4;
+/// sign-in links and session tokens (kind, name, expiry); version 5
+/// locations recorded in the field (located_at, located_by).
+inline constexpr int spatialite_schema_version = 5;
 
 /// The schema version of a database; 0 for one without a schema yet.
 int schema_version_of(sqlite_db& db);

@@ -238,6 +238,10 @@ std::vector<target> spatialite_store::load_targets() {
   return load_targets_where("retired_at IS NULL");
 }
 
+std::vector<target> spatialite_store::load_field_located() {
+  return load_targets_where("retired_at IS NULL AND located_at IS NOT NULL");
+}
+
 std::vector<target> spatialite_store::load_retired_targets() {
   return load_targets_where("retired_at IS NOT NULL");
 }

@@ -62,6 +62,8 @@ class spatialite_store final : public store {
   void set_pledge_status(const std::string& id, std::string_view status) override;
   void insert_realization(const realization& r) override;
   std::vector<realization> load_realizations() override;
+  void locate_target(const target& located, const std::string& by) override;
+  std::vector<target> load_field_located() override;
   void append_audit(const audit_entry& entry) override;
   std::vector<audit_entry> load_audit(std::size_t limit) override;
   std::optional<stored_answer> find_answer(std::string_view scope, std::string_view key) override;

@@ -310,15 +310,100 @@ change_counts spatialite_store::sync_areas(std::string_view layer, const std::ve
       });
 }
 
-change_counts spatialite_store::sync_targets(const std::vector<target>& targets) {
+namespace {
+
+// Where the field put a target (locate_target): its point, RT and RW there, and the RT it was
+// declared in when it was recorded.
+struct field_location {
+  double lon, lat;
+  std::string rt_code, rw_code, declared_rt, located_at, located_by;
+};
+
+std::unordered_map<std::string, field_location> load_field_locations(sqlite_db& db) {
+  std::unordered_map<std::string, field_location> out;
+  sqlite_statement select = db.prepare(R"sql(
+    SELECT id, lon, lat, coalesce(rt_code, ''), coalesce(rw_code, ''), declared_rt, located_at,
+           coalesce(located_by, '')
+    FROM targets WHERE located_at IS NOT NULL AND lon IS NOT NULL AND lat IS NOT NULL)sql");
+  while (select.step())
+    out.emplace(select.column_text(0),
+                field_location{select.column_double(1), select.column_double(2),
+                               select.column_text(3), select.column_text(4), select.column_text(5),
+                               select.column_text(6), select.column_text(7)});
+  return out;
+}
+
+// The file's rows, with the location recorded in the field put back into each row that has
+// no point and declares the RT it was recorded for: a registry that has not caught up with a
+// visit must not undo it. A row with a point wins (docs/import.md).
+std::vector<target> with_field_locations(
+    const std::vector<target>& targets,
+    const std::unordered_map<std::string, field_location>& field, change_counts& changes,
+    std::unordered_map<std::string, const field_location*>& kept) {
+  std::vector<target> out = targets;
+  for (target& t : out) {
+    const auto it = field.find(t.id);
+    if (it == field.end()) continue;
+    if (t.lon || t.lat || t.declared_rt != it->second.declared_rt) {
+      ++changes.field_locations_replaced;
+      continue;
+    }
+    t.lon = it->second.lon;
+    t.lat = it->second.lat;
+    t.rt_code = it->second.rt_code;
+    t.rw_code = it->second.rw_code;
+    kept.emplace(t.id, &it->second);
+    ++changes.field_locations_kept;
+  }
+  return out;
+}
+
+}  // namespace
+
+void spatialite_store::locate_target(const target& located, const std::string& by) {
+  const std::lock_guard lock(m_mutex);
+  if (!located.lon || !located.lat)
+    throw store_error("locate_target: target " + located.id + " comes without a point");
+  const auto text_or_null = [](const std::string& v) {
+    return v.empty() ? std::nullopt : std::optional<std::string>(v);
+  };
+  m_db->prepare(std::string(R"sql(
+    UPDATE targets SET lon = ?1, lat = ?2, geom = MakePoint(?1, ?2, 4326), rt_code = ?3,
+      rw_code = ?4, row_hash = ?5, located_by = ?6, located_at = )sql") +
+                now_sql + R"sql(
+    WHERE id = ?7 AND retired_at IS NULL AND lon IS NULL AND lat IS NULL)sql")
+      .bind(1, *located.lon)
+      .bind(2, *located.lat)
+      .bind(3, text_or_null(located.rt_code))
+      .bind(4, text_or_null(located.rw_code))
+      .bind(5, hash_of(located))
+      .bind(6, by)
+      .bind(7, located.id)
+      .run();
+  if (m_db->changes() == 1) return;
+  sqlite_statement existing =
+      m_db->prepare("SELECT lon IS NOT NULL, retired_at IS NOT NULL FROM targets WHERE id = ?");
+  existing.bind(1, located.id);
+  if (!existing.step() || existing.column_int(1) != 0)
+    throw not_found_error("target " + located.id + " does not exist");
+  throw conflict_error("target " + located.id + " is located already");
+}
+
+change_counts spatialite_store::sync_targets(const std::vector<target>& file_targets) {
   const std::lock_guard lock(m_mutex);
   stored_rows stored =
       load_rows(*m_db, "SELECT id, pk, row_hash, '', retired_at IS NOT NULL FROM targets");
+  const auto field = load_field_locations(*m_db);
+  change_counts field_changes;
+  std::unordered_map<std::string, const field_location*> kept;
+  const std::vector<target> targets =
+      field.empty() ? std::vector<target>()
+                    : with_field_locations(file_targets, field, field_changes, kept);
   sqlite_statement upsert = m_db->prepare(R"sql(
     INSERT INTO targets(id, program, need, household_size, priority, lon, lat, import_outcome,
                         declared_rt, rt_code, rw_code, kelurahan_code, kecamatan_code, kota_code,
-                        registered_at, source_row, row_hash, geom)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                        registered_at, source_row, row_hash, located_at, located_by, geom)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
             MakePoint(?6, ?7, 4326))
     ON CONFLICT(id) DO UPDATE SET program = excluded.program, need = excluded.need,
       household_size = excluded.household_size, priority = excluded.priority, lon = excluded.lon,
@@ -327,6 +412,7 @@ change_counts spatialite_store::sync_targets(const std::vector<target>& targets)
       kelurahan_code = excluded.kelurahan_code, kecamatan_code = excluded.kecamatan_code,
       kota_code = excluded.kota_code, registered_at = excluded.registered_at,
       source_row = excluded.source_row, row_hash = excluded.row_hash, geom = excluded.geom,
+      located_at = excluded.located_at, located_by = excluded.located_by,
       retired_at = NULL)sql");
   sqlite_statement unflag =
       m_db->prepare("UPDATE pledges SET flag = NULL WHERE target_id = ? AND flag IS NOT NULL");
@@ -336,9 +422,10 @@ change_counts spatialite_store::sync_targets(const std::vector<target>& targets)
   sqlite_statement flag = m_db->prepare(R"sql(
     UPDATE pledges SET flag = 'target_retired'
     WHERE target_id = ? AND status IN ('committed', 'delivered'))sql");
-  return sync_rows(
-      "targets", targets, stored, load_keys(*m_db, "SELECT DISTINCT target_id FROM pledges"),
-      m_policy, m_changes, [](const target& t) -> const std::string& { return t.id; },
+  change_counts changes = sync_rows(
+      "targets", field.empty() ? file_targets : targets, stored,
+      load_keys(*m_db, "SELECT DISTINCT target_id FROM pledges"), m_policy, m_changes,
+      [](const target& t) -> const std::string& { return t.id; },
       [](const target& t) { return hash_of(t); },
       [&](const target& t, std::int64_t hash, bool restored) {
         // Views of `t`'s strings: it outlives the run() below.
@@ -355,6 +442,12 @@ change_counts spatialite_store::sync_targets(const std::vector<target>& targets)
         text_or_null(14, t.kota_code);
         text_or_null(15, t.registered_at);
         upsert.bind(16, to_int(t.row)).bind(17, hash);
+        if (const auto k = kept.find(t.id); k != kept.end()) {
+          upsert.bind_view(18, k->second->located_at).bind_view(19, k->second->located_by);
+        } else {
+          upsert.bind_null(18);
+          upsert.bind_null(19);
+        }
         upsert.run();
         if (restored) unflag.bind_view(1, t.id).run();
       },
@@ -363,6 +456,9 @@ change_counts spatialite_store::sync_targets(const std::vector<target>& targets)
         retire.bind(1, pk).run();
         flag.bind(1, id).run();
       });
+  changes.field_locations_kept = field_changes.field_locations_kept;
+  changes.field_locations_replaced = field_changes.field_locations_replaced;
+  return changes;
 }
 
 change_counts spatialite_store::sync_collaborators(const std::vector<collaborator>& collaborators) {

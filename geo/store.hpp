@@ -70,7 +70,9 @@ class store {
   virtual change_counts sync_areas(std::string_view layer, const std::vector<area>& areas) = 0;
   /// The same for targets (by id), collaborators (by id) and pledges (by id). Pledges made
   /// through the API (insert_pledge) are left as they are; a file pledge with the id of one,
-  /// or active on the target and program one holds, is a store_error.
+  /// or active on the target and program one holds, is a store_error. A target whose location
+  /// was recorded in the field (locate_target) keeps it when its row has no point and declares
+  /// the same RT; a row with a point replaces it (change_counts counts both).
   virtual change_counts sync_targets(const std::vector<target>& targets) = 0;
   virtual change_counts sync_collaborators(const std::vector<collaborator>& collaborators) = 0;
   virtual change_counts sync_pledges(const std::vector<pledge>& pledges) = 0;
@@ -109,6 +111,16 @@ class store {
   virtual void insert_realization(const realization& r) = 0;
   /// Every realization, by id.
   virtual std::vector<realization> load_realizations() = 0;
+
+  /// Records the location of a target found in the field: `located` is the target as stored
+  /// with its new lon, lat, rt_code and rw_code; `by` names who recorded it (a token id). Only
+  /// a target in service without a point takes one: conflict_error for one located already
+  /// (by its file or an earlier visit), not_found_error for an unknown or retired id. A later
+  /// import whose file has no point for it keeps it (sync_targets).
+  virtual void locate_target(const target& located, const std::string& by) = 0;
+  /// The targets in service whose location was recorded in the field (and no file replaced
+  /// since), in table order: a server loading a new generation catches up with them.
+  virtual std::vector<target> load_field_located() = 0;
 
   /// Appends to the audit log; the store assigns the id, and `at` (now) when it is empty.
   virtual void append_audit(const audit_entry& entry) = 0;

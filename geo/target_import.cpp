@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "geo/csv_reader.hpp"
+#include "geo/edge_tolerance.hpp"
 #include "geo/error.hpp"
 #include "geo/number_parse.hpp"
 #include "geo/text_file.hpp"
@@ -12,10 +13,6 @@
 namespace geo {
 namespace {
 
-// Coordinates come with 6 decimals: 1e-6 degrees (about 0.11 m at Jakarta's latitude) is one
-// unit of their last digit. A point that near an area's edge cannot be told from one on it, so
-// it counts as in the area (docs/import.md, "Edge tolerance").
-constexpr double edge_tolerance = 1e-6;
 // One unit of double rounding at longitude 106: a point nearer than that to an edge is on it
 // whatever the arithmetic of the point-in-polygon test says, so the tolerance did not place it.
 constexpr double rounding = 2e-14;
@@ -28,28 +25,6 @@ std::string padded(std::string_view number, std::size_t width) {
 
 std::string quoted(std::string_view text) {
   return "'" + std::string(text) + "'";
-}
-
-// Distance from (x, y) to the segment a-b, computed as GEOS's Distance::pointToSegment does, so
-// that the SpatiaLite oracle (ST_Distance) decides a point at the tolerance the same way.
-double segment_distance(double x, double y, double ax, double ay, double bx, double by) {
-  if (ax == bx && ay == by) return std::hypot(x - ax, y - ay);
-  const double len2 = (bx - ax) * (bx - ax) + (by - ay) * (by - ay);
-  const double r = ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / len2;
-  if (r <= 0.0) return std::hypot(x - ax, y - ay);
-  if (r >= 1.0) return std::hypot(x - bx, y - by);
-  const double s = ((ay - y) * (bx - ax) - (ax - x) * (by - ay)) / len2;
-  return std::fabs(s) * std::sqrt(len2);
-}
-
-// Distance from (x, y) to the nearest edge of `shape`.
-double boundary_distance(const multipolygon& shape, double x, double y) {
-  double best = std::numeric_limits<double>::infinity();
-  for (const polygon& p : shape)
-    for (const ring& r : p.rings)
-      for (std::size_t i = 0; i + 3 < r.size(); i += 2)
-        best = std::min(best, segment_distance(x, y, r[i], r[i + 1], r[i + 2], r[i + 3]));
-  return best;
 }
 
 // The areas near a point that lies in none of them: a sweep over the areas' boxes sorted by
@@ -86,7 +61,7 @@ class nearby_areas {
       const area_index::entry& e = m_index.at(*it);
       if (x > e.box.max_x + tolerance || y < e.box.min_y - tolerance || y > e.box.max_y + tolerance)
         continue;
-      const double d = boundary_distance(e.shape, x, y);
+      const double d = edge_distance(e.shape, x, y);
       if (d < best_distance || (d == best_distance && (!best || e.code < best->code))) {
         best = &e;
         best_distance = d;
@@ -111,8 +86,8 @@ struct placement {
 // `area`, which lies within the tolerance of (x, y) or covers it, placed by the tolerance
 // unless the point is on it within rounding.
 placement near_placement(const area_index::entry* area, double x, double y) {
-  return {area, area && !covers_point(area->shape, x, y) &&
-                    boundary_distance(area->shape, x, y) > rounding};
+  return {area,
+          area && !covers_point(area->shape, x, y) && edge_distance(area->shape, x, y) > rounding};
 }
 
 // The edge tolerance rule (docs/import.md): the declared area if the point lies in it or within
@@ -122,8 +97,7 @@ placement place(const area_index& index, const nearby_areas& nearby, const std::
                 double x, double y) {
   if (index.covers(declared, x, y)) return {index.by_code(declared), false};
   const area_index::entry* own = index.by_code(declared);
-  if (own && boundary_distance(own->shape, x, y) <= edge_tolerance)
-    return near_placement(own, x, y);
+  if (own && edge_distance(own->shape, x, y) <= edge_tolerance) return near_placement(own, x, y);
   if (const area_index::entry* holder = index.find(x, y)) return {holder, false};
   return near_placement(nearby.nearest(x, y, edge_tolerance), x, y);
 }
@@ -300,7 +274,7 @@ class target_row_checker {
   bool covers_declared(const area_index& index, const std::string& declared, double x, double y) {
     if (index.covers(declared, x, y)) return true;
     const area_index::entry* own = index.by_code(declared);
-    if (!own || boundary_distance(own->shape, x, y) > edge_tolerance) return false;
+    if (!own || edge_distance(own->shape, x, y) > edge_tolerance) return false;
     m_by_tolerance = m_by_tolerance || near_placement(own, x, y).by_tolerance;
     return true;
   }

@@ -57,10 +57,7 @@ target_index::target_index(std::vector<entry> entries) {
   m_cell_width = width / static_cast<double>(m_columns);
   m_cell_height = height / static_cast<double>(m_rows);
 
-  const auto cell_of = [&](const entry& e) {
-    return static_cast<std::size_t>(std::clamp(row_of(e.lat), 0L, m_rows - 1) * m_columns +
-                                    std::clamp(column_of(e.lon), 0L, m_columns - 1));
-  };
+  const auto cell_of = [&](const entry& e) { return cell_index(e.lon, e.lat); };
   std::vector<std::uint32_t> counts(static_cast<std::size_t>(m_columns * m_rows) + 1, 0);
   for (const entry& e : entries)
     ++counts[cell_of(e) + 1];
@@ -72,10 +69,32 @@ target_index::target_index(std::vector<entry> entries) {
     m_entries[counts[cell_of(e)]++] = e;
   // Equal positions next to each other within a cell, so that a search measures each once.
   for (std::size_t c = 0; c + 1 < m_starts.size(); ++c)
-    std::sort(m_entries.begin() + m_starts[c], m_entries.begin() + m_starts[c + 1],
-              [](const entry& a, const entry& b) {
-                return std::tie(a.lat, a.lon, a.item) < std::tie(b.lat, b.lon, b.item);
-              });
+    std::sort(m_entries.begin() + m_starts[c], m_entries.begin() + m_starts[c + 1], in_cell_order);
+}
+
+bool target_index::in_cell_order(const entry& a, const entry& b) {
+  return std::tie(a.lat, a.lon, a.item) < std::tie(b.lat, b.lon, b.item);
+}
+
+std::size_t target_index::cell_index(double lon, double lat) const {
+  return static_cast<std::size_t>(std::clamp(row_of(lat), 0L, m_rows - 1) * m_columns +
+                                  std::clamp(column_of(lon), 0L, m_columns - 1));
+}
+
+void target_index::insert(const entry& e) {
+  if (m_entries.empty() || !m_extent.contains(e.lon, e.lat)) {
+    // Outside the grid: built again around every point (rare: a point beyond every other).
+    std::vector<entry> all = m_entries;
+    all.push_back(e);
+    *this = target_index(std::move(all));
+    return;
+  }
+  const std::size_t cell = cell_index(e.lon, e.lat);
+  const auto first = m_entries.begin() + m_starts[cell];
+  const auto last = m_entries.begin() + m_starts[cell + 1];
+  m_entries.insert(std::upper_bound(first, last, e, in_cell_order), e);
+  for (std::size_t c = cell + 1; c < m_starts.size(); ++c)
+    ++m_starts[c];
 }
 
 std::vector<std::uint32_t> target_index::within(const bbox& box) const {

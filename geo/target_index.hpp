@@ -33,6 +33,11 @@ class target_index {
 
   std::size_t size() const { return m_entries.size(); }
 
+  /// Adds an item (a target located after the index was built): into its cell in O(n) for
+  /// the move, or by building the grid again when the point lies beyond it. Not safe while
+  /// another thread queries the index.
+  void insert(const entry& e);
+
   /// The `k` nearest accepted items within `max_distance_m`, by geodesic distance, ties by
   /// item; fewer when fewer qualify.
   std::vector<hit> nearest(double lon, double lat, std::size_t k,
@@ -45,6 +50,8 @@ class target_index {
   struct cell_range {
     long first_column, last_column, first_row, last_row;
   };
+  static bool in_cell_order(const entry& a, const entry& b);
+  std::size_t cell_index(double lon, double lat) const;
   long column_of(double lon) const;
   long row_of(double lat) const;
 

@@ -1,7 +1,9 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "server/metrics.hpp"
 #include "server/router.hpp"
@@ -10,12 +12,14 @@ namespace geo {
 class engine;
 class ledger;
 class store;
+struct target;
 }  // namespace geo
 
 namespace server {
 
 class privacy_rule;
 class token_authenticator;
+class writer_first_mutex;
 
 /// What the /api/v1 handlers answer from. Writes go through `ledger` on `store` (the writer
 /// connection) while holding `writes`, so that an idempotent retry and its first request
@@ -35,13 +39,25 @@ struct api_context {
   metrics& counters;
   data_stamp data;
   token_authenticator& tokens;  // told when a session ends
+  /// Every route reads the generation under it, shared (server/app), but the one recording a
+  /// location: that one takes it alone for the moment it changes where a target is, since
+  /// targets are read without a lock.
+  writer_first_mutex& placing;
+  /// Brings the generation's tiles and caches in line with a target the engine has just
+  /// located; call under `placing` alone.
+  std::function<void(const geo::target&)> located;
 };
+
+/// The route recording a location (POST): server/app does not hold `placing` shared for it.
+inline constexpr std::string_view target_location_route = "/api/v1/targets/{id}/location";
 
 void add_lookup_routes(router& routes, api_context& context);
 void add_area_routes(router& routes, api_context& context);
 void add_target_routes(router& routes, api_context& context);
 void add_coverage_routes(router& routes, api_context& context);
 void add_pledge_routes(router& routes, api_context& context);
+/// POST /api/v1/targets/{id}/location, for a PIC of the household's area or an admin.
+void add_location_routes(router& routes, api_context& context);
 /// GET /api/v1/imports and /api/v1/imports/{id}/changes, for admins.
 void add_import_routes(router& routes, api_context& context);
 /// GET /api/v1/audit, for admins.

@@ -19,6 +19,7 @@
 #include "server/tile_routes.hpp"
 #include "server/token_authenticator.hpp"
 #include "server/wal_checkpointer.hpp"
+#include "server/writer_first_mutex.hpp"
 #include "tiles/tile_builder.hpp"
 
 namespace server {
@@ -54,7 +55,9 @@ class app::generation {
         data(stamp_of(store, version)),
         tile_maker(engine, public_figures(rule), previous ? &previous->tile_maker : nullptr),
         tiles_kept(o.tile_cache_bytes),
-        context{engine, rule, ledger, store, writes, counters, data, tokens} {
+        context{
+            engine,   rule, ledger, store,   writes,
+            counters, data, tokens, placing, [this](const geo::target& t) { after_locating(t); }} {
     snapshot.end();
     loaded = seconds_since(started);
     // The app's checkpointer copies the log back; no commit of ours should.
@@ -68,6 +71,7 @@ class app::generation {
     add_coverage_routes(routes, context);
     add_pledge_routes(routes, context);
     add_session_routes(routes, context);
+    add_location_routes(routes, context);
     add_audit_routes(routes, context);
     add_import_routes(routes, context);
     add_ogc_routes(routes, engine, rule);
@@ -83,6 +87,26 @@ class app::generation {
   static data_stamp stamp_of(geo::store& s, std::int64_t version) {
     const std::vector<geo::import_run> last = s.load_runs(1);
     return {version, last.empty() ? "" : last.front().finished_at};
+  }
+
+  /// A target the engine has just located (server/location_routes): it joins the tiles'
+  /// targets, tiles with targets are built again, and PICs' scopes are worked out again (a
+  /// cell meeting their area may hold a target for the first time). Under `placing` alone.
+  void after_locating(const geo::target& t) {
+    tile_maker.add_located(t);
+    tiles_kept.forget_targets();
+    rule.forget_scopes();
+  }
+
+  /// Takes in the locations recorded in the field since this generation's snapshot (while it
+  /// loaded, the one serving took them); called before it serves, when no write runs.
+  void catch_up_locations() {
+    for (const geo::target& recorded : store.load_field_located())
+      if (const geo::target* t = engine.find_target(recorded.id);
+          t && !t->lon && recorded.lon && recorded.lat) {
+        engine.locate(*t, *recorded.lon, *recorded.lat, recorded.rt_code, recorded.rw_code);
+        after_locating(*t);
+      }
   }
 
   /// Simplifies every zoom's areas; stops between zooms when asked.
@@ -104,6 +128,9 @@ class app::generation {
   tile_cache tiles_kept;
   double loaded = 0;
   std::mutex writes;
+  // Every request reads this generation under it, shared; recording a location changes where
+  // a target is under it alone (api_context::placing).
+  writer_first_mutex placing;
   router routes;
   api_context context;
   // The first generation simplifies its zooms while the server already answers, so that the
@@ -134,17 +161,27 @@ router app::forwarding_routes() {
   router outer;
   current()->routes.for_each(
       [&](std::size_t i, const std::string& method, const std::string& pattern, route_cost cost) {
+        // The route recording a location takes `placing` itself: shared, then alone.
+        const bool placing_itself = pattern == target_location_route;
         if (cost == route_cost::write)
           outer.add(
               method, pattern,
-              [this, i](request& r) {
+              [this, i, placing_itself](request& r) {
                 const std::shared_lock writing(m_swap);
-                return current()->routes.handler_at(i)(r);
+                const std::shared_ptr<generation> g = current();
+                if (placing_itself) return g->routes.handler_at(i)(r);
+                const std::shared_lock reading(g->placing);
+                return g->routes.handler_at(i)(r);
               },
               cost);
         else
           outer.add(
-              method, pattern, [this, i](request& r) { return current()->routes.handler_at(i)(r); },
+              method, pattern,
+              [this, i](request& r) {
+                const std::shared_ptr<generation> g = current();
+                const std::shared_lock reading(g->placing);
+                return g->routes.handler_at(i)(r);
+              },
               cost);
       });
   return outer;
@@ -222,6 +259,7 @@ bool app::follow() {
   {
     const std::unique_lock swapping(m_swap);
     next->ledger.catch_up();
+    next->catch_up_locations();
     const std::lock_guard lock(m_current_lock);
     m_current = next;
   }

@@ -76,6 +76,11 @@ std::shared_ptr<const privacy_rule::scope> privacy_rule::make_scope(
   return out;
 }
 
+void privacy_rule::forget_scopes() {
+  const std::lock_guard lock(m_mutex);
+  m_scopes.clear();
+}
+
 bool privacy_rule::sees_targets(const principal& caller) {
   return caller.who != geo::role::anonymous;
 }

@@ -75,6 +75,10 @@ class privacy_rule {
   /// areas, none for RTs outside their scope.
   std::optional<precision> ranking_figures(const principal& caller, geo::admin_level level,
                                            const geo::area* within) const;
+  /// Forgets the PICs' scopes worked out so far: a target located in the field may make a cell
+  /// meeting a PIC's area hold a target for the first time, and such a cell belongs to their
+  /// scope (whole cells). Scopes are worked out again at their next use.
+  void forget_scopes();
   /// True when a PIC's scope holds the area or one of its parents.
   bool in_scope(const principal& caller, const geo::area& a) const;
 

@@ -58,6 +58,15 @@ void tile_cache::erase(lru::iterator it) {
   m_order.erase(it);
 }
 
+void tile_cache::forget_targets() {
+  const std::lock_guard lock(m_mutex);
+  for (auto it = m_order.begin(); it != m_order.end();) {
+    const auto next = std::next(it);
+    if (it->second->with_targets) erase(it);
+    it = next;
+  }
+}
+
 std::size_t tile_cache::bytes() const {
   const std::lock_guard lock(m_mutex);
   return m_bytes;

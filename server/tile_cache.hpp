@@ -31,6 +31,7 @@ class tile_cache {
     std::string gzipped;  // the same, gzipped once for every client that accepts it
     std::string etag;
     std::vector<std::pair<const geo::area*, std::uint64_t>> shown;  // area, revision
+    bool with_targets = false;  // has a targets layer (forget_targets)
   };
 
   explicit tile_cache(std::size_t max_bytes);
@@ -38,6 +39,10 @@ class tile_cache {
   /// The current tile for `key`, or null when absent or stale.
   std::shared_ptr<const tile> find(const std::string& key, const geo::engine& engine);
   void put(const std::string& key, std::shared_ptr<const tile> t);
+
+  /// Drops every tile with a targets layer: a target located in the field may now appear in
+  /// a tile that showed no target of its areas (an empty tile records no revision to miss).
+  void forget_targets();
 
   std::size_t bytes() const;
   std::size_t size() const;

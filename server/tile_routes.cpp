@@ -72,6 +72,8 @@ std::shared_ptr<const tile_cache::tile> current_tile(const tile_maker& m, const 
   made->bytes = std::move(built.bytes);
   for (std::size_t i = 0; i < built.shown.size(); ++i)
     made->shown.emplace_back(built.shown[i], seen.of[i]);
+  made->with_targets =
+      std::find(sources.begin(), sources.end(), tiles::tile_source::targets) != sources.end();
   if (!made->bytes.empty()) {
     made->etag = strong_etag(made->bytes);
     made->gzipped = gzip(made->bytes);

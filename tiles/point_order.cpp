@@ -30,18 +30,32 @@ std::uint32_t grid_coordinate(double world_fraction) {
 
 }  // namespace
 
+namespace {
+
+point_order::point on_grid(const point_order::input& i) {
+  static const tile_projection world(tile_id{0, 0, 0});
+  const tile_pixel p = world(i.lon, i.lat);
+  const std::uint32_t x = grid_coordinate(p.x / tile_extent);
+  const std::uint32_t y = grid_coordinate(p.y / tile_extent);
+  return {morton(x, y), x, y, i.item};
+}
+
+bool before(const point_order::point& a, const point_order::point& b) {
+  return a.key != b.key ? a.key < b.key : a.item < b.item;
+}
+
+}  // namespace
+
 point_order::point_order(std::span<const input> inputs) {
-  const tile_projection world(tile_id{0, 0, 0});
   m_points.reserve(inputs.size());
-  for (const input& i : inputs) {
-    const tile_pixel p = world(i.lon, i.lat);
-    const std::uint32_t x = grid_coordinate(p.x / tile_extent);
-    const std::uint32_t y = grid_coordinate(p.y / tile_extent);
-    m_points.push_back({morton(x, y), x, y, i.item});
-  }
-  std::sort(m_points.begin(), m_points.end(), [](const point& a, const point& b) {
-    return a.key != b.key ? a.key < b.key : a.item < b.item;
-  });
+  for (const input& i : inputs)
+    m_points.push_back(on_grid(i));
+  std::sort(m_points.begin(), m_points.end(), before);
+}
+
+void point_order::insert(const input& i) {
+  const point p = on_grid(i);
+  m_points.insert(std::upper_bound(m_points.begin(), m_points.end(), p, before), p);
 }
 
 std::span<const point_order::point> point_order::in(const tile_id& tile) const {

@@ -29,6 +29,10 @@ class point_order {
   point_order() = default;
   explicit point_order(std::span<const input> inputs);
 
+  /// Adds a point where the order wants it: O(n) for the move, no sort. Not safe while
+  /// another thread reads the order.
+  void insert(const input& i);
+
   /// The points in the tile, in Morton order.
   std::span<const point> in(const tile_id& tile) const;
   std::size_t size() const { return m_points.size(); }

@@ -175,6 +175,29 @@ target_layer::target_layer(const geo::engine& engine, figure_basis figures)
   m_rw_markers = point_order(markers);
 }
 
+void target_layer::add_located(const geo::target& t) {
+  const auto item = static_cast<std::uint32_t>(m_located.size());
+  m_located.push_back(&t);
+  m_rw_of.push_back(dependency_of(m_engine, t));
+  m_feature_id.push_back(target_feature_id(t.id, item));
+  m_program_slot.push_back(static_cast<std::uint8_t>(geo::program_slot(t.program).value_or(0)));
+  const auto need = std::find(m_needs.begin(), m_needs.end(), t.need);
+  m_need_number.push_back(static_cast<std::uint32_t>(need - m_needs.begin()));
+  if (need == m_needs.end()) m_needs.push_back(t.need);
+  // Without a look-up over every target: its id against the values it could meet, its values
+  // against the ids of every target (located or not; a false alarm only costs look-ups).
+  static const std::unordered_set<std::string> words{"target", "exact",   "coarse",
+                                                     "open",   "pledged", "delivered"};
+  const auto is_id = [&](const std::string& v) { return m_engine.find_target(v) != nullptr; };
+  if (words.contains(t.id) || geo::is_program(t.id) ||
+      std::find(m_needs.begin(), m_needs.end(), t.id) != m_needs.end() ||
+      m_engine.find_area(t.id) || is_id(t.program) || is_id(t.need) || is_id(t.rt_code))
+    m_ids_distinct = false;
+  m_exact.insert({*t.lon, *t.lat, item});
+  const geo::lon_lat spot = geo::coarse_position(*t.lon, *t.lat);
+  m_coarse.insert({spot.lon, spot.lat, item});
+}
+
 void target_layer::add_to(mvt_layer& layer, const tile_id& tile, const target_viewer& viewer,
                           const std::optional<std::string>& program,
                           std::vector<const geo::area*>& shown) const {

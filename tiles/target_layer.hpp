@@ -46,6 +46,10 @@ class target_layer {
   /// (exact or by cell; an RW without figures gets no marker).
   target_layer(const geo::engine& engine, figure_basis figures);
 
+  /// Takes in a target the engine has just located (geo::engine::locate). Not safe while
+  /// another thread builds a tile.
+  void add_located(const geo::target& t);
+
   /// Adds the tile's features to `layer`, and to `shown` the areas whose revision changes them
   /// (the RW of each target's cell, each RW marker), unsorted and possibly repeated.
   void add_to(mvt_layer& layer, const tile_id& tile, const target_viewer& viewer,

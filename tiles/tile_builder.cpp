@@ -145,6 +145,10 @@ std::string tile_builder::build(const tile_id& tile, std::span<const tile_source
   return build_tile(tile, sources, program, viewer).bytes;
 }
 
+void tile_builder::add_located(const geo::target& t) {
+  m_targets.add_located(t);
+}
+
 void tile_builder::prepare_zooms(std::uint32_t first, std::uint32_t last) const {
   for (std::uint32_t z = first; z <= std::min(last, max_zoom); ++z)
     for (const auto& s : m_sources)

@@ -58,6 +58,10 @@ class tile_builder {
                     const std::optional<std::string>& program = std::nullopt,
                     const target_viewer& viewer = {}) const;
 
+  /// Takes in a target the engine has just located (geo::engine::locate), for the targets
+  /// layer. Not safe while another thread builds a tile.
+  void add_located(const geo::target& t);
+
   /// Simplifies every area source for zooms `first` to `last` now rather than at the first
   /// tile of each zoom, so no map request waits for it.
   void prepare_zooms(std::uint32_t first, std::uint32_t last) const;

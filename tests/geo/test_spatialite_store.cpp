@@ -199,7 +199,7 @@ TEST_F(SpatialiteStore, CreatesSchemaInTheFirstTransaction) {
   EXPECT_TRUE(m_store.load_tokens().empty());
   m_store.begin();
   m_store.commit();
-  EXPECT_EQ(query("PRAGMA user_version"), "4\n");
+  EXPECT_EQ(query("PRAGMA user_version"), "5\n");
   EXPECT_EQ(query("SELECT name FROM sqlite_master WHERE name IN ('areas', 'areas_rtree', "
                   "'targets', 'collaborators', 'pledges', 'import_issues', 'import_runs', "
                   "'realizations', 'audit_log', 'idempotent_answers', 'tokens', "
@@ -747,13 +747,13 @@ TEST_F(SpatialiteStore, TransactionsOfTwoThreadsDoNotMix) {
 TEST_F(SpatialiteStore, RefusesADatabaseOfANewerSchema) {
   m_store.begin();
   m_store.commit();
-  m_store.db().exec("PRAGMA user_version = 5");
+  m_store.db().exec("PRAGMA user_version = 6");
   try {
     geo::spatialite_store newer(m_path);
     FAIL() << "no error";
   } catch (const geo::store_error& e) {
     EXPECT_EQ(e.what(),
-              "'" + m_path + "' has schema version 5; this sasaran knows versions up to 4");
+              "'" + m_path + "' has schema version 6; this sasaran knows versions up to 5");
   }
 }
 
@@ -837,7 +837,7 @@ TEST_F(SpatialiteStoreMigration, MigratesVersion1OnOpenKeepingEveryRow) {
   }
   EXPECT_EQ(before, "13 13 6 4 3 33 1\n");
   geo::spatialite_store migrated(m_v1_path);
-  EXPECT_EQ(query(migrated.db(), "PRAGMA user_version"), "4\n");
+  EXPECT_EQ(query(migrated.db(), "PRAGMA user_version"), "5\n");
   EXPECT_EQ(query(migrated.db(), counts), before);
   EXPECT_EQ(query(migrated.db(),
                   "SELECT id || ' ' || status || ' ' || origin || ' ' || "

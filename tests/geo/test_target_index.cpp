@@ -104,3 +104,35 @@ TEST(TargetIndex, AnswersNothingWhenEmptyOrKIsZero) {
 }
 
 }  // namespace
+
+namespace {
+
+// An index grown by insert answers as one built with every point at once: inside its grid,
+// where the point joins its cell, and beyond it, where the grid is built again.
+TEST(TargetIndex, InsertedPointsAnswerAsPointsBuiltIn) {
+  auto points = jakarta_like(5000, 3);
+  target_index grown(std::vector<target_index::entry>(points.begin(), points.begin() + 4000));
+  for (std::size_t i = 4000; i < points.size(); ++i)
+    grown.insert(points[i]);
+  // Two beyond every other point: the grid is built again around them.
+  for (const target_index::entry& e :
+       {target_index::entry{107.2, -6.0, 5000}, target_index::entry{106.5, -6.5, 5001}}) {
+    points.push_back(e);
+    grown.insert(e);
+  }
+  const target_index built(points);
+  ASSERT_EQ(grown.size(), built.size());
+  std::mt19937 random(4);
+  std::uniform_real_distribution<double> lon(106.4, 107.3), lat(-6.6, -5.9);
+  for (int q = 0; q < 100; ++q) {
+    const double x = lon(random), y = lat(random);
+    EXPECT_EQ(grown.nearest(x, y, 20), built.nearest(x, y, 20)) << x << ", " << y;
+    const geo::bbox box{x - 0.02, y - 0.02, x + 0.02, y + 0.02};
+    auto a = grown.within(box), b = built.within(box);
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    EXPECT_EQ(a, b) << x << ", " << y;
+  }
+}
+
+}  // namespace

@@ -62,3 +62,31 @@ TEST(JsonBody, NestingDeeperThanAnyBodyWeTakeIs400) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(JsonBody, AMemberWhoseValueIsNotJsonIs400NamingIt) {
+  EXPECT_EQ(refusal(R"({"quantity": NaN})"), "400 quantity: quantity: not a JSON value (byte 14)");
+  EXPECT_EQ(refusal(R"({"target":"T1","quantity":Infinity})"),
+            "400 quantity: quantity: not a JSON value (byte 27)");
+  EXPECT_EQ(refusal(R"({"target":T1})"), "400 target: target: not a JSON value (byte 11)");
+  // A body cut short after a member's name is the body's fault, not the member's.
+  EXPECT_EQ(refusal(R"({"target":)"), "400 body: body: not valid JSON (byte 11)");
+}
+
+TEST(JsonBody, ReadsNumbersWholeOrNot) {
+  const server::json_body b(with_body(R"({"lon":106.8,"lat":-6,"name":"x"})"),
+                            {"lon", "lat", "name"});
+  EXPECT_EQ(b.number("lon"), 106.8);
+  EXPECT_EQ(b.number("lat"), -6.0);
+  EXPECT_EQ(b.number("missing"), std::nullopt);
+  try {
+    b.number("name");
+    FAIL() << "no error";
+  } catch (const server::http_error& e) {
+    EXPECT_EQ(e.parameter(), "name");
+    EXPECT_STREQ(e.what(), "name: expected a number");
+  }
+}
+
+}  // namespace

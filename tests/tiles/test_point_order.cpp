@@ -66,3 +66,28 @@ TEST(PointOrder, NumbersClusterCellsConsecutivelyWithinATile) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PointOrder, AnInsertedPointTakesThePlaceABuildGivesIt) {
+  std::vector<point_order::input> all = edge_points;
+  point_order grown(std::span<const point_order::input>(all.data(), 3));
+  for (std::size_t i = 3; i < all.size(); ++i)
+    grown.insert(all[i]);
+  grown.insert({106.82, -6.2, 7});  // the same place as item 4: after it, by item
+  all.push_back({106.82, -6.2, 7});
+  const point_order built(all);
+  ASSERT_EQ(grown.size(), built.size());
+  const auto items = [](const point_order& o, const tiles::tile_id& t) {
+    std::vector<std::uint32_t> out;
+    for (const point_order::point& p : o.in(t))
+      out.push_back(p.item);
+    return out;
+  };
+  for (const tiles::tile_id t :
+       {tiles::tile_id{0, 0, 0}, tiles::tile_id{2, 3, 2}, tiles::tile_id{14, 13052, 8471}})
+    EXPECT_EQ(items(grown, t), items(built, t));
+  EXPECT_EQ(items(grown, {0, 0, 0}).size(), 8u);
+}
+
+}  // namespace
