@@ -391,8 +391,12 @@ test('measure: the offline copy of kelurahan Slipi', {skip: !env.tokens.picSlipi
     try {
       const page = await openPage(own.context, phone);
       await openMap(page);
-      await page.getByTestId('view-list').click();  // the phone shows the map or the panels
-      assert.equal(await signIn(page, env.tokens.picSlipi), 'pic');
+      // The phone shows the map or the panels; a PIC's sign-in shows their area on the map.
+      await page.getByTestId('view-list').click();
+      await page.locator('#signin-api').evaluate((details) => { details.open = true; });
+      await page.getByTestId('signin-token').fill(env.tokens.picSlipi);
+      await page.getByTestId('signin').click();
+      assert.equal(await eventually(() => page.getByTestId('role').getAttribute('data-role'), 'pic'), 'pic');
       // The area's outline is shown on the map first; then back to the panels.
       await page.getByTestId('pic-work').first().waitFor({state: 'attached', timeout: 30000});
       await page.getByTestId('view-list').click();
