@@ -46,6 +46,7 @@ enum class conflict_kind {
   target_taken,      // another active pledge holds the target
   pledge_cancelled,  // the pledge was cancelled: nothing more can happen to it
   pledge_delivered,  // the pledge was delivered: it cannot be cancelled or delivered again
+  target_located,    // the target has a location already; corrections come with an import
 };
 
 /// A write that the current state forbids: double help on a target, cancelling a delivered

@@ -386,7 +386,8 @@ void spatialite_store::locate_target(const target& located, const std::string& b
   existing.bind(1, located.id);
   if (!existing.step() || existing.column_int(1) != 0)
     throw not_found_error("target " + located.id + " does not exist");
-  throw conflict_error("target " + located.id + " is located already");
+  throw conflict_error(conflict_kind::target_located,
+                       "target " + located.id + " is located already");
 }
 
 change_counts spatialite_store::sync_targets(const std::vector<target>& file_targets) {

@@ -138,6 +138,8 @@ std::string conflict_type(geo::conflict_kind kind) {
       return "pledge-cancelled";
     case geo::conflict_kind::pledge_delivered:
       return "pledge-delivered";
+    case geo::conflict_kind::target_located:
+      return "target-already-located";
   }
   return "conflict";
 }

@@ -88,6 +88,7 @@ test('every problem type the page can meet is said translated, in Indonesian and
     // A token the server does not know, at sign-in, through the page's form.
     const bad = 'sst_' + '0'.repeat(64);
     const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/me');
+    await page.locator('#signin-api').evaluate((details) => { details.open = true; });
     await page.getByTestId('signin-token').fill(bad);
     await page.getByTestId('signin').click();
     const me = await refused;

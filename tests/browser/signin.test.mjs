@@ -4,7 +4,7 @@
 // with a translated text; a session ended behind the page's back signs the page out.
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
-import {desktop, env, eventually, openBrowser, openPage, shot} from './support.mjs';
+import {desktop, env, eventually, messageOf, openBrowser, openPage, shot} from './support.mjs';
 
 function required(name) {
   const value = process.env[name];
@@ -33,20 +33,24 @@ after(async () => {
   await browser?.close();
 });
 
-// Every text the message line shows, in order: a later message (a tile that failed while the
-// map loaded) may replace the one a step expects before it is read.
+// Every text the message lines show, in order (each line's text without its buttons): a later
+// message (a tile that failed while the map loaded) may replace the one a step expects before
+// it is read.
 async function recordMessages(page) {
   await page.addInitScript(() => {
     window.__messages = [];
     new MutationObserver(() => {
-      const el = document.querySelector('[data-testid="message"]');
-      const text = el?.textContent ?? '';
-      if (el && !el.hidden && text && window.__messages.at(-1)?.text !== text)
-        window.__messages.push({kind: el.dataset.kind ?? null, text});
+      for (const el of document.querySelectorAll('[data-testid="message"]')) {
+        const text = el.querySelector('.message-text')?.textContent ?? '';
+        const seen = window.__messages.some((m) => m.element === el.dataset.topic && m.text === text);
+        if (!el.hidden && text && !seen)
+          window.__messages.push({element: el.dataset.topic, kind: el.dataset.kind ?? null, text});
+      }
     }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
   });
 }
-const messagesShown = (page) => page.evaluate(() => window.__messages);
+const messagesShown = (page) =>
+  page.evaluate(() => window.__messages.map(({kind, text}) => ({kind, text})));
 
 async function openReady(page, url) {
   await page.goto(url, {waitUntil: 'domcontentloaded'});
@@ -55,8 +59,10 @@ async function openReady(page, url) {
 }
 
 const roleWord = (page) => page.getByTestId('role').innerText().then((s) => s.trim());
-const message = (page) => page.getByTestId('message').evaluate(
-  (el) => ({kind: el.dataset.kind ?? null, text: el.textContent}));
+const message = async (page) => {
+  const line = await messageOf(page, 'signin');
+  return line ? {kind: line.kind, text: line.text} : {kind: null, text: ''};
+};
 const stored = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('sasaran.session') ?? 'null'));
 
 async function me(token) {

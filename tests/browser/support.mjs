@@ -232,13 +232,20 @@ export async function apiOk(pathAndQuery, token) {
 
 // The page's line of messages of `topic`: {kind, problem, text}, or null when none shows.
 export async function messageOf(page, topic) {
-  const line = page.locator(`[data-testid=message][data-topic="${topic}"]`);
-  if (await line.count() !== 1 || !await line.isVisible()) return null;
-  return {
-    kind: await line.getAttribute('data-kind'),
-    problem: await line.getAttribute('data-problem'),
-    text: (await line.locator('.message-text').innerText()).trim(),
-  };
+  // One read in the page: a line that goes away between two reads (a success clearing itself)
+  // would leave a second read waiting for it.
+  return page.evaluate((wanted) => {
+    const lines = [...document.querySelectorAll('[data-testid=message]')]
+      .filter((el) => el.dataset.topic === wanted);
+    if (lines.length !== 1) return null;
+    const [line] = lines;
+    if (line.getClientRects().length === 0 || getComputedStyle(line).visibility === 'hidden') return null;
+    return {
+      kind: line.getAttribute('data-kind'),
+      problem: line.getAttribute('data-problem'),
+      text: (line.querySelector('.message-text')?.innerText ?? '').trim(),
+    };
+  }, topic);
 }
 
 // RFC 4180 CSV (quotes, doubled quotes, CRLF or LF) into rows of cells, split at `separator`.
