@@ -1,4 +1,5 @@
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -98,6 +99,10 @@ int import_into_store(const import_options& options, new_database_guard& created
   std::string retired;
   {
     geo::spatialite_store store(options.db, geo::spatialite_store::journal::bulk);
+    // A server writing to the same file (pledges, deliveries, locations) commits in
+    // milliseconds but may do so many times a second: an import waits its turn rather than
+    // failing after 5 s of losing the race for the write lock.
+    store.wait_for_writers(std::chrono::minutes(2));
     progress_bar bar(stderr);
     geo::importer importer(store, bar, geo::stop_token(&g_interrupted));
     importer.allow_removals(options.allow_removals);

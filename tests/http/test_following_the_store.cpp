@@ -113,7 +113,8 @@ TEST(FollowingTheStore, ServesAnImportWithoutRestartFailingNoRequestLosingNoPled
   EXPECT_EQ(probe.get(copy.base_url() + "/api/v1/targets/U9000001", {admin}).status, 404);
 
   load_result load;
-  std::atomic<bool> stop{false};
+  // The threads stop when their jthread is destroyed or reset (stop_token), so a failed
+  // ASSERT below ends the test instead of leaving them running for ever.
   // Light routes only: a heavy one (a ranking) may be shed with 503 after waiting 1 s behind
   // another on a machine slowed by the sanitizers, which says nothing of the switch.
   const std::vector<std::string> reads = {"/api/v1/targets/nearest?lon=" + std::to_string(lon) +
@@ -122,9 +123,9 @@ TEST(FollowingTheStore, ServesAnImportWithoutRestartFailingNoRequestLosingNoPled
                                           far_tile, "/api/v1/targets/" + to_pledge.back()};
   std::vector<std::jthread> readers;
   for (int n = 0; n < 2; ++n)
-    readers.emplace_back([&, n] {
+    readers.emplace_back([&, n](const std::stop_token& stop) {
       test_support::http_client client;
-      for (std::size_t i = static_cast<std::size_t>(n); !stop; ++i) {
+      for (std::size_t i = static_cast<std::size_t>(n); !stop.stop_requested(); ++i) {
         const std::string& path = reads[i % reads.size()];
         try {
           const long status = client.get(copy.base_url() + path, {admin}).status;
@@ -136,9 +137,9 @@ TEST(FollowingTheStore, ServesAnImportWithoutRestartFailingNoRequestLosingNoPled
         ++load.requests;
       }
     });
-  std::jthread writer([&] {
+  std::jthread writer([&](const std::stop_token& stop) {
     test_support::http_client client;
-    for (std::size_t i = 0; i < to_pledge.size() && !stop; ++i) {
+    for (std::size_t i = 0; i < to_pledge.size() && !stop.stop_requested(); ++i) {
       const json ask = {{"target", to_pledge[i]}, {"form", "uang"}, {"amount_idr", 100000}};
       try {
         const http_response r = client.post(copy.base_url() + "/api/v1/pledges", ask.dump(),
@@ -167,8 +168,7 @@ TEST(FollowingTheStore, ServesAnImportWithoutRestartFailingNoRequestLosingNoPled
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // writes after the switch too
-  stop = true;
-  readers.clear();
+  readers.clear();  // each jthread asks its thread to stop, then joins it
   writer = {};
 
   EXPECT_TRUE(load.failures.empty()) << load.failures.size() << " failed of " << load.requests
