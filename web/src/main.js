@@ -42,7 +42,9 @@ async function start() {
     // line and the panels never show a role the server has stopped honouring.
     // Later, not inside the caller: a tile's error arrives in MapLibre's tile callback, and
     // reloading the tiles from there leaves the source loading for ever.
-    onSessionRefused: () => setTimeout(() => session.signedIn() && session.dropRefused(), 0),
+    // Both ways a refusal is met (this one and the API client's) end in sessionRefused, so
+    // the sign-in line always says why the page signed out, whichever comes first.
+    onSessionRefused: () => setTimeout(() => sessionRefused(), 0),
   });
 
   byTestId('lang').addEventListener('click', toggleLanguage);
@@ -72,18 +74,13 @@ async function start() {
         if (!session.signedIn()) return;
         const refused = new ApiError(401, {type: 'urn:sasaran:problem:token-not-accepted', status: 401});
         refused.sentToken = true;
-        messages.error(refused, {topic: 'signin'});
+        messages.error(refused, {topic: 'map'});
         return;
       }
       const now = Date.now();
       if (now - lastTileError < TILE_ERROR_QUIET_MS) return;
       // A tile abandoned because the view or the token changed is no failure.
       if (error?.name === 'AbortError') return;
-      // Tiles carry the session too: a 401 there means the server no longer accepts it.
-      if (error?.status === 401 && session.signedIn()) {
-        sessionRefused();
-        return;
-      }
       lastTileError = now;
       const reason = error?.status ? `HTTP ${error.status}` : t('error.noanswer');
       messages.error(new Error(t('error.tiles', {reason})), {topic: 'map', retry: () => mapView.reloadTiles()});
