@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 namespace geo {
@@ -15,5 +16,16 @@ struct audit_entry {
   std::string request_id;  // the HTTP request's id; empty from the CLI
   std::string detail;      // JSON object text with the written fields
 };
+
+/// Who writes, for the audit log: a token id (or "cli"), its role, the HTTP request's id.
+struct write_origin {
+  std::string actor;
+  std::string role;
+  std::string request_id;
+};
+
+/// The audit line of a write by `origin`; the store stamps its id and time.
+audit_entry audit_of(const write_origin& origin, std::string action, std::string subject,
+                     const nlohmann::ordered_json& detail);
 
 }  // namespace geo

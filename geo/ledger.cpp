@@ -74,18 +74,6 @@ bool is_rfc3339_date_time(std::string_view text) {
          two_digits(zone, 4) <= 59;
 }
 
-audit_entry audit(const write_origin& origin, std::string action, const std::string& subject,
-                  const nlohmann::ordered_json& detail) {
-  audit_entry e;
-  e.actor = origin.actor;
-  e.role = origin.role;
-  e.action = std::move(action);
-  e.subject = subject;
-  e.request_id = origin.request_id;
-  e.detail = detail.dump();
-  return e;
-}
-
 nlohmann::ordered_json amounts(const std::optional<std::int64_t>& amount_idr,
                                const std::optional<std::int64_t>& quantity) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
@@ -253,7 +241,7 @@ pledge ledger::create(const pledge_request& r, const write_origin& origin,
   detail["pledged_at"] = p.pledged_at;
   store_transaction transaction(m_store);
   m_store.insert_pledge(p);
-  m_store.append_audit(audit(origin, "pledge.create", p.id, detail));
+  m_store.append_audit(audit_of(origin, "pledge.create", p.id, detail));
   if (in_transaction) in_transaction(m_store, p);
   transaction.commit();
 
@@ -277,7 +265,7 @@ pledge ledger::cancel(const std::string& pledge_id, const write_origin& origin,
 
   store_transaction transaction(m_store);
   m_store.set_pledge_status(p.id, p.status);
-  m_store.append_audit(audit(
+  m_store.append_audit(audit_of(
       origin, "pledge.cancel", p.id,
       {{"target_id", p.target_id}, {"program", p.program}, {"from", was}, {"status", p.status}}));
   if (in_transaction) in_transaction(m_store, p);
@@ -333,7 +321,7 @@ std::pair<pledge, realization> ledger::realize(const std::string& pledge_id,
   store_transaction transaction(m_store);
   m_store.set_pledge_status(p.id, p.status);
   m_store.insert_realization(d);
-  m_store.append_audit(audit(origin, "pledge.realize", p.id, detail));
+  m_store.append_audit(audit_of(origin, "pledge.realize", p.id, detail));
   if (in_transaction) in_transaction(m_store, p, d);
   transaction.commit();
 
@@ -367,7 +355,7 @@ void ledger::record_location(const target& located, std::optional<double> accura
   const std::unique_lock lock(m_lock);
   store_transaction transaction(m_store);
   m_store.locate_target(located, origin.actor);
-  m_store.append_audit(audit(origin, "target.locate", located.id, detail));
+  m_store.append_audit(audit_of(origin, "target.locate", located.id, detail));
   if (in_transaction) in_transaction(m_store, located);
   transaction.commit();
 }

@@ -37,13 +37,6 @@ struct realization_request {
   std::optional<std::int64_t> quantity;
 };
 
-/// Who writes, for the audit log: a token id (or "cli"), its role, the HTTP request's id.
-struct write_origin {
-  std::string actor;
-  std::string role;
-  std::string request_id;
-};
-
 /// Pledges and deliveries as the server writes them: kept in memory for reads, written
 /// through to the store. Safe from many threads: reads share a lock, writes take it alone.
 ///

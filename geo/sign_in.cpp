@@ -4,22 +4,6 @@
 #include <nlohmann/json.hpp>
 
 namespace geo {
-namespace {
-
-audit_entry audit(const sign_in_origin& origin, std::string action, const std::string& subject,
-                  const nlohmann::ordered_json& detail) {
-  audit_entry e;
-  e.actor = origin.actor;
-  e.role = origin.role;
-  e.action = std::move(action);
-  e.subject = subject;
-  e.request_id = origin.request_id;
-  e.detail = detail.dump();
-  return e;
-}
-
-}  // namespace
-
 std::string_view to_string(link_refusal r) {
   switch (r) {
     case link_refusal::unknown:
@@ -32,17 +16,17 @@ std::string_view to_string(link_refusal r) {
   return "unknown";
 }
 
-void record_link(store& s, const issued_link& link, const sign_in_origin& origin) {
+void record_link(store& s, const issued_link& link, const write_origin& origin) {
   const sign_in_link& l = link.record;
   store_transaction transaction(s);
   s.insert_link(l);
-  s.append_audit(audit(origin, "link.issue", l.id,
-                       {{"name", l.name},
-                        {"role", role_name(l.who)},
-                        {"areas", l.areas},
-                        {"collaborator_id", l.collaborator_id},
-                        {"expires_at", l.expires_at},
-                        {"session_seconds", l.session_seconds}}));
+  s.append_audit(audit_of(origin, "link.issue", l.id,
+                          {{"name", l.name},
+                           {"role", role_name(l.who)},
+                           {"areas", l.areas},
+                           {"collaborator_id", l.collaborator_id},
+                           {"expires_at", l.expires_at},
+                           {"session_seconds", l.session_seconds}}));
   transaction.commit();
 }
 
@@ -69,24 +53,24 @@ std::variant<issued_token, link_refusal> exchange_link(store& s, std::string_vie
   s.insert_token(session.record);
   if (!s.use_link(link->id, session.record.created_at, session.record.id))
     return link_refusal::used;
-  s.append_audit(audit({session.record.id, std::string(role_name(link->who)), request_id},
-                       "session.start", link->id,
-                       {{"session", session.record.id},
-                        {"name", link->name},
-                        {"expires_at", session.record.expires_at}}));
+  s.append_audit(audit_of({session.record.id, std::string(role_name(link->who)), request_id},
+                          "session.start", link->id,
+                          {{"session", session.record.id},
+                           {"name", link->name},
+                           {"expires_at", session.record.expires_at}}));
   transaction.commit();
   return session;
 }
 
 bool end_token(store& s, const std::string& id, std::string_view action,
-               const sign_in_origin& origin) {
+               const write_origin& origin) {
   store_transaction transaction(s);
   bool was_revoked = false;
   for (const access_token& t : s.load_tokens())
     if (t.id == id) was_revoked = t.revoked;
   s.revoke_token(id);  // not_found_error for an unknown id
   if (was_revoked) return false;
-  s.append_audit(audit(origin, std::string(action), id, nlohmann::ordered_json::object()));
+  s.append_audit(audit_of(origin, std::string(action), id, nlohmann::ordered_json::object()));
   transaction.commit();
   return true;
 }

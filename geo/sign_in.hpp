@@ -9,16 +9,9 @@
 
 namespace geo {
 
-/// Who writes, for the audit log: a token id (or "cli"), its role, the request's id.
-struct sign_in_origin {
-  std::string actor;
-  std::string role;
-  std::string request_id;
-};
-
 /// Stores a link just issued and audits it (link.issue), in one transaction. The audit names
 /// the link's id, person, role and scope; never its code.
-void record_link(store& s, const issued_link& link, const sign_in_origin& origin);
+void record_link(store& s, const issued_link& link, const write_origin& origin);
 
 /// Why a link was not exchanged. The caller tells the holder the same thing for each (ask for
 /// a new link); the reason is for logs and tests.
@@ -37,6 +30,6 @@ std::variant<issued_token, link_refusal> exchange_link(store& s, std::string_vie
 /// Revokes session or token `id` and audits it (`action`, e.g. session.end) when it was not
 /// revoked yet; not_found_error for an unknown id. True when this call revoked it.
 bool end_token(store& s, const std::string& id, std::string_view action,
-               const sign_in_origin& origin);
+               const write_origin& origin);
 
 }  // namespace geo
