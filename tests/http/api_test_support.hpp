@@ -1,7 +1,9 @@
 #pragma once
 // Shared by the /api/v1 tests: JSON requests against the test server, and SQL reads of its
 // database, for answers computed independently of the server.
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <numbers>
 #include <string>
 
 #include "geo/sqlite_db.hpp"
@@ -42,6 +44,15 @@ inline json body_of(const http_response& r) {
 inline geo::sqlite_db& database() {
   static geo::sqlite_db db(env().db_path());
   return db;
+}
+
+/// "z/x/y" of the Web Mercator tile holding (lon, lat) at zoom z.
+inline std::string tile_path(double lon, double lat, int z) {
+  const double n = std::exp2(z);
+  const double phi = lat * std::numbers::pi / 180;
+  const auto x = static_cast<long>((lon + 180) / 360 * n);
+  const auto y = static_cast<long>((1 - std::asinh(std::tan(phi)) / std::numbers::pi) / 2 * n);
+  return std::to_string(z) + "/" + std::to_string(x) + "/" + std::to_string(y);
 }
 
 }  // namespace api_test

@@ -18,14 +18,6 @@ namespace {
 using namespace api_test;
 using test_support::served_copy;
 
-std::string tile_path(double lon, double lat, int z) {
-  const double n = std::exp2(z);
-  const double r = lat * M_PI / 180;
-  const auto x = static_cast<long>((lon + 180) / 360 * n);
-  const auto y = static_cast<long>((1 - std::asinh(std::tan(r)) / M_PI) / 2 * n);
-  return std::to_string(z) + "/" + std::to_string(x) + "/" + std::to_string(y);
-}
-
 struct point {
   double lon;
   double lat;

@@ -30,14 +30,6 @@ std::int64_t count(geo::sqlite_db& db, const std::string& sql) {
   return s.step() ? s.column_int(0) : -1;
 }
 
-std::string tile_path(double lon, double lat, int z) {
-  const double n = std::exp2(z);
-  const double r = lat * M_PI / 180;
-  const auto x = static_cast<long>((lon + 180) / 360 * n);
-  const auto y = static_cast<long>((1 - std::asinh(std::tan(r)) / M_PI) / 2 * n);
-  return std::to_string(z) + "/" + std::to_string(x) + "/" + std::to_string(y);
-}
-
 // The registry update: the Jakarta targets file without `gone`, with the need of `changed`
 // rewritten and two new households (copies of `changed`'s row as U9000001 and U9000002).
 std::string write_update(const std::string& dir, const std::set<std::string>& gone,
