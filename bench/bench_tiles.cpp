@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
 #include "geo/error.hpp"
-#include "geo/spatialite_store.hpp"
+#include "geo/store/spatialite_store.hpp"
 #include "tiles/tile_builder.hpp"
 
 namespace {

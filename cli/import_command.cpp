@@ -9,10 +9,10 @@
 #include "cli/new_database_guard.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/usage_error.hpp"
-#include "geo/dataset_description.hpp"
 #include "geo/error.hpp"
-#include "geo/importer.hpp"
-#include "geo/spatialite_store.hpp"
+#include "geo/import/dataset_description.hpp"
+#include "geo/import/importer.hpp"
+#include "geo/store/spatialite_store.hpp"
 
 namespace cli {
 namespace {

@@ -6,9 +6,9 @@
 
 #include "cli/commands.hpp"
 #include "geo/error.hpp"
-#include "geo/spatialite_store.hpp"
-#include "geo/sqlite_db.hpp"
-#include "geo/sqlite_statement.hpp"
+#include "geo/store/spatialite_store.hpp"
+#include "geo/store/sqlite_db.hpp"
+#include "geo/store/sqlite_statement.hpp"
 
 namespace cli {
 namespace {

@@ -11,11 +11,11 @@
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"
 #include "geo/access_token.hpp"
+#include "geo/engine/sign_in.hpp"
 #include "geo/error.hpp"
-#include "geo/sign_in.hpp"
-#include "geo/spatialite_store.hpp"
-#include "geo/sqlite_db.hpp"
-#include "geo/sqlite_statement.hpp"
+#include "geo/store/spatialite_store.hpp"
+#include "geo/store/sqlite_db.hpp"
+#include "geo/store/sqlite_statement.hpp"
 #ifdef SASARAN_HAVE_QRENCODE
 #include "cli/qr_code.hpp"
 #endif

@@ -2,7 +2,6 @@
 #include <vector>
 
 #include "geo/bbox.hpp"
-#include "geo/geos_geometry.hpp"
 
 namespace geo {
 
@@ -17,9 +16,6 @@ struct polygon {
 /// Plain coordinates of a (Multi)Polygon, for work that GEOS does not do for us (geodesic
 /// areas, our own point-in-polygon index) without a GEOS call per coordinate.
 using multipolygon = std::vector<polygon>;
-
-/// The polygons of a Polygon or MultiPolygon; other types give an empty result.
-multipolygon to_multipolygon(const geos_geometry& geometry);
 
 /// True when (x, y) lies inside `shape` or on its boundary (as GEOS's covers), holes
 /// excluded: even-odd crossing over all rings, and a point closer than `tolerance` (degrees) to

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "geo/area.hpp"
-#include "geo/coverage.hpp"
-#include "geo/engine.hpp"
+#include "geo/engine/coverage.hpp"
+#include "geo/engine/engine.hpp"
 #include "geo/pledge.hpp"
 #include "geo/realization.hpp"
 #include "server/geojson_writer.hpp"

@@ -6,11 +6,11 @@
 #include <iostream>
 #include <thread>
 
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
+#include "geo/engine/ledger.hpp"
 #include "geo/error.hpp"
-#include "geo/ledger.hpp"
-#include "geo/spatialite_store.hpp"
-#include "geo/sqlite_db.hpp"
+#include "geo/store/spatialite_store.hpp"
+#include "geo/store/sqlite_db.hpp"
 #include "server/api_routes.hpp"
 #include "server/ogc_features.hpp"
 #include "server/privacy_rule.hpp"

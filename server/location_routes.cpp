@@ -7,10 +7,10 @@
 #include <mutex>
 #include <shared_mutex>
 
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
+#include "geo/engine/field_location.hpp"
+#include "geo/engine/ledger.hpp"
 #include "geo/error.hpp"
-#include "geo/field_location.hpp"
-#include "geo/ledger.hpp"
 #include "server/api_json.hpp"
 #include "server/api_routes.hpp"
 #include "server/idempotency.hpp"

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "geo/box_intersection.hpp"
+#include "geo/engine/box_intersection.hpp"
 
 namespace server {
 

@@ -4,7 +4,7 @@
 
 #include "geo/admin_level.hpp"
 #include "geo/area.hpp"
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
 #include "server/ogc_collection.hpp"
 
 namespace server {

@@ -5,7 +5,7 @@
 #include <variant>
 #include <vector>
 
-#include "geo/coarse_position.hpp"
+#include "geo/engine/coarse_position.hpp"
 #include "geo/multipolygon.hpp"
 #include "server/geojson_writer.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
 #include "server/router.hpp"
 
 namespace server {

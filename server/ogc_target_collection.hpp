@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
 #include "geo/target.hpp"
 #include "server/ogc_collection.hpp"
 #include "server/principal.hpp"

@@ -1,5 +1,5 @@
-#include "geo/engine.hpp"
-#include "geo/ledger.hpp"
+#include "geo/engine/engine.hpp"
+#include "geo/engine/ledger.hpp"
 #include "server/api_json.hpp"
 #include "server/api_routes.hpp"
 #include "server/idempotency.hpp"

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <unordered_set>
 
-#include "geo/box_intersection.hpp"
-#include "geo/coarse_position.hpp"
+#include "geo/engine/box_intersection.hpp"
+#include "geo/engine/coarse_position.hpp"
 
 namespace server {
 

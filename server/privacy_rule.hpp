@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
 #include "geo/pledge.hpp"
 #include "server/principal.hpp"
 #include "server/target_view.hpp"

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <chrono>
 
-#include "geo/engine.hpp"
-#include "geo/ledger.hpp"
-#include "geo/sign_in.hpp"
+#include "geo/engine/engine.hpp"
+#include "geo/engine/ledger.hpp"
+#include "geo/engine/sign_in.hpp"
 #include "server/api_json.hpp"
 #include "server/api_routes.hpp"
 #include "server/json_body.hpp"

@@ -1,4 +1,4 @@
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
 #include "geo/target.hpp"
 #include "server/api_json.hpp"
 #include "server/api_routes.hpp"

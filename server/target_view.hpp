@@ -2,8 +2,8 @@
 #include <optional>
 #include <string_view>
 
-#include "geo/coarse_position.hpp"
-#include "geo/coverage.hpp"
+#include "geo/engine/coarse_position.hpp"
+#include "geo/engine/coverage.hpp"
 #include "geo/target.hpp"
 
 namespace server {

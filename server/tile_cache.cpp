@@ -1,6 +1,6 @@
 #include "server/tile_cache.hpp"
 
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
 
 namespace server {
 namespace {

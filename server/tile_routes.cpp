@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cstdio>
 
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
 #include "server/api_json.hpp"
 #include "server/etag.hpp"
 #include "server/gzip.hpp"

@@ -1,7 +1,7 @@
 #include "server/token_authenticator.hpp"
 
 #include "geo/access_token.hpp"
-#include "geo/spatialite_store.hpp"
+#include "geo/store/spatialite_store.hpp"
 #include "server/http.hpp"
 
 namespace server {

@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "geo/error.hpp"
-#include "geo/sqlite_db.hpp"
+#include "geo/store/sqlite_db.hpp"
 
 namespace server {
 

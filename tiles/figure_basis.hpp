@@ -2,7 +2,7 @@
 #include <functional>
 #include <optional>
 
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
 
 namespace tiles {
 

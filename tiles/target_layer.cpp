@@ -5,7 +5,7 @@
 #include <cmath>
 #include <unordered_set>
 
-#include "geo/label_point.hpp"
+#include "geo/engine/label_point.hpp"
 
 namespace tiles {
 

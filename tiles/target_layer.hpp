@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
 #include "tiles/figure_basis.hpp"
 #include "tiles/mvt_writer.hpp"
 #include "tiles/point_order.hpp"

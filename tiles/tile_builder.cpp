@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "geo/coverage.hpp"
+#include "geo/engine/coverage.hpp"
 #include "tiles/box_grid.hpp"
 #include "tiles/error.hpp"
 #include "tiles/polygon_clip.hpp"

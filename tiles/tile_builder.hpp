@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
 #include "tiles/figure_basis.hpp"
 #include "tiles/mvt_writer.hpp"
 #include "tiles/simplified_areas.hpp"

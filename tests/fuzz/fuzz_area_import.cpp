@@ -11,13 +11,13 @@
 #include <numeric>
 #include <vector>
 
-#include "geo/area_dissolve.hpp"
-#include "geo/area_import.hpp"
-#include "geo/area_parents.hpp"
 #include "geo/error.hpp"
-#include "geo/gdal_dataset.hpp"
-#include "geo/geos_context.hpp"
-#include "geo/proj_context.hpp"
+#include "geo/geos/geos_context.hpp"
+#include "geo/import/area_dissolve.hpp"
+#include "geo/import/area_import.hpp"
+#include "geo/import/area_parents.hpp"
+#include "geo/import/gdal_dataset.hpp"
+#include "geo/import/proj_context.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 namespace {

@@ -6,10 +6,10 @@
 // columns, an unterminated quote); every row read must be counted in exactly one outcome.
 #include <numeric>
 
-#include "geo/collaborator_import.hpp"
 #include "geo/error.hpp"
-#include "geo/pledge_import.hpp"
-#include "geo/target_import.hpp"
+#include "geo/import/collaborator_import.hpp"
+#include "geo/import/pledge_import.hpp"
+#include "geo/import/target_import.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 namespace {

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "geo/csv_reader.hpp"
 #include "geo/error.hpp"
+#include "geo/import/csv_reader.hpp"
 #include "geo/number_parse.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 

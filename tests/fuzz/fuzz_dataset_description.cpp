@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <set>
 
-#include "geo/dataset_description.hpp"
 #include "geo/error.hpp"
+#include "geo/import/dataset_description.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 namespace {

@@ -12,10 +12,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "geo/dataset_description.hpp"
-#include "geo/engine.hpp"
-#include "geo/importer.hpp"
-#include "geo/spatialite_store.hpp"
+#include "geo/engine/engine.hpp"
+#include "geo/import/dataset_description.hpp"
+#include "geo/import/importer.hpp"
+#include "geo/store/spatialite_store.hpp"
 #include "server/privacy_rule.hpp"
 #include "server/router.hpp"
 #include "server/tile_cache.hpp"

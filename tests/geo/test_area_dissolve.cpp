@@ -1,11 +1,11 @@
-#include "geo/area_dissolve.hpp"
+#include "geo/import/area_dissolve.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "geo/proj_context.hpp"
+#include "geo/import/proj_context.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "geo/area_import.hpp"
+#include "geo/import/area_import.hpp"
 
 #include <gdal.h>
 #include <gdal_utils.h>
@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "geo/error.hpp"
-#include "geo/geos_context.hpp"
-#include "geo/proj_context.hpp"
-#include "geo/sqlite_db.hpp"
-#include "geo/sqlite_statement.hpp"
+#include "geo/geos/geos_context.hpp"
+#include "geo/import/proj_context.hpp"
+#include "geo/store/sqlite_db.hpp"
+#include "geo/store/sqlite_statement.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

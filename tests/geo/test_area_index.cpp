@@ -1,4 +1,4 @@
-#include "geo/area_index.hpp"
+#include "geo/engine/area_index.hpp"
 
 #include <gtest/gtest.h>
 

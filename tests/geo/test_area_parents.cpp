@@ -1,4 +1,4 @@
-#include "geo/area_parents.hpp"
+#include "geo/import/area_parents.hpp"
 
 #include <geos_c.h>
 #include <gtest/gtest.h>
@@ -7,8 +7,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "geo/geodesic.hpp"
-#include "geo/proj_context.hpp"
+#include "geo/engine/geodesic.hpp"
+#include "geo/geos/geos_polygons.hpp"
+#include "geo/import/proj_context.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "geo/box_intersection.hpp"
+#include "geo/engine/box_intersection.hpp"
 
 #include <gtest/gtest.h>
 

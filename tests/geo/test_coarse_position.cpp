@@ -1,8 +1,8 @@
-#include "geo/coarse_position.hpp"
+#include "geo/engine/coarse_position.hpp"
 
 #include <gtest/gtest.h>
 
-#include "geo/geodesic.hpp"
+#include "geo/engine/geodesic.hpp"
 
 namespace {
 

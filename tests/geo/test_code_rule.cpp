@@ -1,4 +1,4 @@
-#include "geo/code_rule.hpp"
+#include "geo/import/code_rule.hpp"
 
 #include <gtest/gtest.h>
 

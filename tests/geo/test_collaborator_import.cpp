@@ -1,4 +1,4 @@
-#include "geo/collaborator_import.hpp"
+#include "geo/import/collaborator_import.hpp"
 #include "tests/support/issue_at.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "geo/csv_reader.hpp"
+#include "geo/import/csv_reader.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "geo/error.hpp"
-#include "geo/text_file.hpp"
+#include "geo/import/text_file.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "geo/dataset_description.hpp"
+#include "geo/import/dataset_description.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

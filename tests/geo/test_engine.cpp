@@ -1,11 +1,11 @@
-#include "geo/engine.hpp"
+#include "geo/engine/engine.hpp"
 
 #include <gtest/gtest.h>
 
-#include "geo/coarse_position.hpp"
-#include "geo/dataset_description.hpp"
-#include "geo/importer.hpp"
-#include "geo/spatialite_store.hpp"
+#include "geo/engine/coarse_position.hpp"
+#include "geo/import/dataset_description.hpp"
+#include "geo/import/importer.hpp"
+#include "geo/store/spatialite_store.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 // A location recorded in the field for a household the registry gives without one: where the
 // point puts it (geo/field_location), how the engine takes it in (engine::locate), how the
 // ledger writes it with its audit (ledger::record_location), and what a later import does.
-#include "geo/field_location.hpp"
+#include "geo/engine/field_location.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,13 +9,13 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "geo/dataset_description.hpp"
+#include "geo/engine/ledger.hpp"
 #include "geo/error.hpp"
-#include "geo/importer.hpp"
-#include "geo/ledger.hpp"
-#include "geo/spatialite_store.hpp"
-#include "geo/sqlite_db.hpp"
-#include "geo/sqlite_statement.hpp"
+#include "geo/import/dataset_description.hpp"
+#include "geo/import/importer.hpp"
+#include "geo/store/spatialite_store.hpp"
+#include "geo/store/sqlite_db.hpp"
+#include "geo/store/sqlite_statement.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

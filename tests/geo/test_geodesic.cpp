@@ -1,4 +1,4 @@
-#include "geo/geodesic.hpp"
+#include "geo/engine/geodesic.hpp"
 
 #include <gtest/gtest.h>
 

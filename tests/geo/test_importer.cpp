@@ -1,4 +1,4 @@
-#include "geo/importer.hpp"
+#include "geo/import/importer.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "geo/error.hpp"
-#include "geo/spatialite_store.hpp"
-#include "geo/sqlite_db.hpp"
-#include "geo/sqlite_statement.hpp"
+#include "geo/store/spatialite_store.hpp"
+#include "geo/store/sqlite_db.hpp"
+#include "geo/store/sqlite_statement.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

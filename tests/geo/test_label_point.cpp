@@ -1,4 +1,4 @@
-#include "geo/label_point.hpp"
+#include "geo/engine/label_point.hpp"
 
 #include <gtest/gtest.h>
 

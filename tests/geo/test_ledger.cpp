@@ -1,4 +1,4 @@
-#include "geo/ledger.hpp"
+#include "geo/engine/ledger.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,12 +6,12 @@
 #include <regex>
 #include <thread>
 
-#include "geo/dataset_description.hpp"
 #include "geo/error.hpp"
-#include "geo/importer.hpp"
-#include "geo/spatialite_store.hpp"
-#include "geo/sqlite_db.hpp"
-#include "geo/sqlite_statement.hpp"
+#include "geo/import/dataset_description.hpp"
+#include "geo/import/importer.hpp"
+#include "geo/store/spatialite_store.hpp"
+#include "geo/store/sqlite_db.hpp"
+#include "geo/store/sqlite_statement.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

@@ -1,3 +1,4 @@
+#include "geo/geos/geos_polygons.hpp"
 #include "geo/multipolygon.hpp"
 
 #include <geos_c.h>
@@ -5,7 +6,7 @@
 
 #include <string>
 
-#include "geo/geos_context.hpp"
+#include "geo/geos/geos_context.hpp"
 
 namespace {
 

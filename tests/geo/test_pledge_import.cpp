@@ -1,4 +1,4 @@
-#include "geo/pledge_import.hpp"
+#include "geo/import/pledge_import.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "geo/sign_in.hpp"
+#include "geo/engine/sign_in.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,10 +7,10 @@
 #include <regex>
 #include <thread>
 
-#include "geo/spatialite_schema.hpp"
-#include "geo/spatialite_store.hpp"
-#include "geo/sqlite_db.hpp"
-#include "geo/sqlite_statement.hpp"
+#include "geo/store/spatialite_schema.hpp"
+#include "geo/store/spatialite_store.hpp"
+#include "geo/store/sqlite_db.hpp"
+#include "geo/store/sqlite_statement.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "geo/spatialite_store.hpp"
+#include "geo/store/spatialite_store.hpp"
 
 #include <geos_c.h>
 #include <gtest/gtest.h>
@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "geo/error.hpp"
-#include "geo/geos_context.hpp"
-#include "geo/geos_geometry.hpp"
-#include "geo/importer.hpp"
-#include "geo/sqlite_db.hpp"
-#include "geo/sqlite_statement.hpp"
+#include "geo/geos/geos_context.hpp"
+#include "geo/geos/geos_geometry.hpp"
+#include "geo/import/importer.hpp"
+#include "geo/store/sqlite_db.hpp"
+#include "geo/store/sqlite_statement.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "geo/target_import.hpp"
+#include "geo/import/target_import.hpp"
 #include "tests/support/issue_at.hpp"
 
 #include <gtest/gtest.h>

@@ -1,11 +1,11 @@
-#include "geo/target_index.hpp"
+#include "geo/engine/target_index.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <random>
 
-#include "geo/geodesic.hpp"
+#include "geo/engine/geodesic.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "geo/text_file.hpp"
+#include "geo/import/text_file.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,8 +6,8 @@
 #include <numbers>
 #include <string>
 
-#include "geo/sqlite_db.hpp"
-#include "geo/sqlite_statement.hpp"
+#include "geo/store/sqlite_db.hpp"
+#include "geo/store/sqlite_statement.hpp"
 #include "tests/http/http_environment.hpp"
 #include "tests/support/http_client.hpp"
 

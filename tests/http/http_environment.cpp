@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "geo/sqlite_db.hpp"
+#include "geo/store/sqlite_db.hpp"
 
 extern char** environ;
 

@@ -21,12 +21,13 @@
 #include <vector>
 
 #include "geo/admin_level.hpp"
-#include "geo/box_intersection.hpp"
-#include "geo/coarse_position.hpp"
-#include "geo/gdal_dataset.hpp"
-#include "geo/gdal_feature.hpp"
-#include "geo/geos_context.hpp"
-#include "geo/geos_geometry.hpp"
+#include "geo/engine/box_intersection.hpp"
+#include "geo/engine/coarse_position.hpp"
+#include "geo/geos/geos_context.hpp"
+#include "geo/geos/geos_geometry.hpp"
+#include "geo/geos/geos_polygons.hpp"
+#include "geo/import/gdal_dataset.hpp"
+#include "geo/import/gdal_feature.hpp"
 #include "geo/multipolygon.hpp"
 #include "tests/http/api_test_support.hpp"
 

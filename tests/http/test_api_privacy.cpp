@@ -5,7 +5,7 @@
 
 #include <map>
 
-#include "geo/coarse_position.hpp"
+#include "geo/engine/coarse_position.hpp"
 #include "tests/http/api_test_support.hpp"
 
 namespace {

@@ -9,9 +9,10 @@
 #include <map>
 #include <set>
 
-#include "geo/coarse_position.hpp"
-#include "geo/geos_context.hpp"
-#include "geo/geos_geometry.hpp"
+#include "geo/engine/coarse_position.hpp"
+#include "geo/geos/geos_context.hpp"
+#include "geo/geos/geos_geometry.hpp"
+#include "geo/geos/geos_polygons.hpp"
 #include "geo/multipolygon.hpp"
 #include "tests/http/api_test_support.hpp"
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "geo/coarse_position.hpp"
-#include "geo/spatialite_store.hpp"
+#include "geo/engine/coarse_position.hpp"
+#include "geo/store/spatialite_store.hpp"
 #include "tests/http/api_test_support.hpp"
 #include "tests/http/http_environment.hpp"
 #include "tests/support/http_client.hpp"

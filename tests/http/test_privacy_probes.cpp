@@ -9,7 +9,7 @@
 #include <charconv>
 #include <iostream>
 
-#include "geo/geodesic.hpp"
+#include "geo/engine/geodesic.hpp"
 #include "tests/http/privacy_attack_sample.hpp"
 #include "tests/http/privacy_attack_support.hpp"
 

@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "geo/gdal_dataset.hpp"
-#include "geo/gdal_feature.hpp"
-#include "geo/geos_context.hpp"
-#include "geo/geos_geometry.hpp"
+#include "geo/geos/geos_context.hpp"
+#include "geo/geos/geos_geometry.hpp"
+#include "geo/import/gdal_dataset.hpp"
+#include "geo/import/gdal_feature.hpp"
 #include "tests/http/api_test_support.hpp"
 
 namespace {

@@ -8,15 +8,15 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "geo/dataset_description.hpp"
-#include "geo/engine.hpp"
-#include "geo/geodesic.hpp"
-#include "geo/importer.hpp"
+#include "geo/engine/engine.hpp"
+#include "geo/engine/geodesic.hpp"
+#include "geo/engine/target_index.hpp"
+#include "geo/import/dataset_description.hpp"
+#include "geo/import/importer.hpp"
 #include "geo/row_hash.hpp"
-#include "geo/spatialite_store.hpp"
-#include "geo/sqlite_db.hpp"
-#include "geo/sqlite_statement.hpp"
-#include "geo/target_index.hpp"
+#include "geo/store/spatialite_store.hpp"
+#include "geo/store/sqlite_db.hpp"
+#include "geo/store/sqlite_statement.hpp"
 
 namespace {
 

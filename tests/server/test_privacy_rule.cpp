@@ -5,9 +5,9 @@
 #include <optional>
 #include <set>
 
-#include "geo/dataset_description.hpp"
-#include "geo/importer.hpp"
-#include "geo/spatialite_store.hpp"
+#include "geo/import/dataset_description.hpp"
+#include "geo/import/importer.hpp"
+#include "geo/store/spatialite_store.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

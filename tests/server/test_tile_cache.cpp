@@ -4,10 +4,10 @@
 
 #include <optional>
 
-#include "geo/dataset_description.hpp"
-#include "geo/engine.hpp"
-#include "geo/importer.hpp"
-#include "geo/spatialite_store.hpp"
+#include "geo/engine/engine.hpp"
+#include "geo/import/dataset_description.hpp"
+#include "geo/import/importer.hpp"
+#include "geo/store/spatialite_store.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

@@ -10,10 +10,10 @@
 #include <memory>
 #include <set>
 
-#include "geo/coarse_position.hpp"
-#include "geo/dataset_description.hpp"
-#include "geo/importer.hpp"
-#include "geo/spatialite_store.hpp"
+#include "geo/engine/coarse_position.hpp"
+#include "geo/import/dataset_description.hpp"
+#include "geo/import/importer.hpp"
+#include "geo/store/spatialite_store.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/tiles/mvt_decoder.hpp"
 #include "tiles/tile_builder.hpp"
