@@ -25,6 +25,12 @@ std::string_view to_string(outcome o) {
   return "?";
 }
 
+std::optional<outcome> parse_outcome(std::string_view name) {
+  for (std::size_t i = 0; i < outcome_count; ++i)
+    if (to_string(static_cast<outcome>(i)) == name) return static_cast<outcome>(i);
+  return std::nullopt;
+}
+
 void row_verdict::note(outcome o, std::string_view reason, std::string message) {
   if (o > m_outcome) {
     m_outcome = o;

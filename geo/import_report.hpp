@@ -2,6 +2,7 @@
 #include <array>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,8 @@ enum class outcome { clean, normalized, repaired, corrected, flagged, unlocated,
 inline constexpr std::size_t outcome_count = 7;
 
 std::string_view to_string(outcome o);
+/// The outcome named `name` ("rejected"); nullopt for any other text.
+std::optional<outcome> parse_outcome(std::string_view name);
 
 /// The verdict on one row while it is being checked.
 class row_verdict {

@@ -36,6 +36,27 @@ struct import_run {
   std::string report;  // its JSON report
 };
 
+/// Which kept import issues to read: `layer` empty for every layer, `only` empty for every
+/// outcome.
+struct issue_filter {
+  std::string layer;
+  std::optional<outcome> only;
+};
+
+/// How many kept issues of one layer share an outcome and a reason.
+struct issue_count {
+  std::string layer;
+  outcome result = outcome::clean;
+  std::string reason;
+  std::size_t rows = 0;
+};
+
+/// A kept import issue with the layer it was found in.
+struct layer_issue {
+  std::string layer;
+  import_issue issue;
+};
+
 /// What an import did to one row: added, changed, retired, restored or removed.
 struct row_change {
   std::string layer;
@@ -100,6 +121,14 @@ class store {
   /// Issues of a layer, optionally of one outcome only, by row.
   virtual std::vector<import_issue> load_issues(std::string_view layer,
                                                 std::optional<outcome> only) = 0;
+  /// The kept issues that `filter` selects, counted by layer, outcome and reason, in that
+  /// order (byte order of the layer, the outcome's name and the reason): `sasaran report`'s
+  /// summary.
+  virtual std::vector<issue_count> count_issues(const issue_filter& filter) = 0;
+  /// The kept issues that `filter` selects, by layer (byte order) and row: at most `limit`,
+  /// skipping the first `offset`.
+  virtual std::vector<layer_issue> load_issues(const issue_filter& filter, std::size_t limit,
+                                               std::size_t offset) = 0;
 
   // The server's writes, one record at a time.
 
@@ -111,6 +140,12 @@ class store {
   virtual void insert_realization(const realization& r) = 0;
   /// Every realization, by id.
   virtual std::vector<realization> load_realizations() = 0;
+
+  /// Whether an area with this code is stored, in service or retired: a token or sign-in link
+  /// may be scoped to it (`sasaran token`).
+  virtual bool has_area(const std::string& code) = 0;
+  /// The collaborator with this id, in service or retired; nullopt when there is none.
+  virtual std::optional<collaborator> find_collaborator(const std::string& id) = 0;
 
   /// Records the location of a target found in the field: `located` is the target as stored
   /// with its new lon, lat, rt_code and rw_code; `by` names who recorded it (a token id). Only
@@ -150,6 +185,14 @@ class store {
   /// then (another exchange won), and nothing changes.
   virtual bool use_link(const std::string& id, const std::string& used_at,
                         const std::string& session_id) = 0;
+
+  /// Upkeep a server runs every so often on a connection of its own, so that no request pays
+  /// for it. SQLite: a passive checkpoint, copying what it can of the write-ahead log back
+  /// into the database file without waiting for or blocking anyone (a busy file is no error;
+  /// the next round copies the rest); a server opens its stores with autocheckpointing off
+  /// (open_store, store_use::serve), so no commit does it. Other stores: nothing. Throws
+  /// store_error when the upkeep fails.
+  virtual void checkpoint() = 0;
 };
 
 /// Rolls the store back unless commit() was called: every import is all or nothing.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <tuple>
@@ -17,10 +18,18 @@
 namespace geo {
 namespace {
 
-outcome parse_outcome(const std::string& text) {
-  for (std::size_t i = 0; i < outcome_count; ++i)
-    if (to_string(static_cast<outcome>(i)) == text) return static_cast<outcome>(i);
+outcome stored_outcome(const std::string& text) {
+  if (const std::optional<outcome> o = parse_outcome(text)) return *o;
   throw store_error("unknown import outcome '" + text + "' in the store");
+}
+
+// Binds `filter` to ?1 (layer, '' for all) and ?2 (outcome, NULL for all).
+void bind_filter(sqlite_statement& s, const issue_filter& filter) {
+  s.bind(1, filter.layer);
+  if (filter.only)
+    s.bind(2, to_string(*filter.only));
+  else
+    s.bind_null(2);
 }
 
 std::optional<std::string> null_if_empty(const std::string& s) {
@@ -132,6 +141,16 @@ void spatialite_store::replace_issues(std::string_view layer,
 void spatialite_store::wait_for_writers(std::chrono::milliseconds longest) {
   const std::lock_guard lock(m_mutex);
   sqlite3_busy_timeout(m_db->get(), static_cast<int>(longest.count()));
+}
+
+void spatialite_store::checkpoint() {
+  const std::lock_guard lock(m_mutex);
+  // PASSIVE: copies what it can without waiting for, or blocking, the writer. SQLITE_BUSY
+  // says a reader or writer kept some of it back: the next checkpoint copies the rest.
+  if (sqlite3_wal_checkpoint_v2(m_db->get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                nullptr) != SQLITE_OK &&
+      sqlite3_errcode(m_db->get()) != SQLITE_BUSY)
+    m_db->fail("checkpoint of the write-ahead log");
 }
 
 void spatialite_store::set_sync_policy(const sync_policy& policy) {
@@ -273,7 +292,7 @@ std::vector<target> spatialite_store::load_targets_where(const std::string& cond
     t.kota_code = select.column_text(12);
     t.registered_at = select.column_text(13);
     t.row = static_cast<std::size_t>(select.column_int(14));
-    t.import_outcome = parse_outcome(select.column_text(15));
+    t.import_outcome = stored_outcome(select.column_text(15));
     out.push_back(std::move(t));
   }
   return out;
@@ -297,6 +316,28 @@ std::vector<collaborator> spatialite_store::load_collaborators() {
     out.push_back(std::move(c));
   }
   return out;
+}
+
+bool spatialite_store::has_area(const std::string& code) {
+  const std::lock_guard lock(m_mutex);
+  if (schema_version_of(*m_db) == 0) return false;
+  return m_db->prepare("SELECT 1 FROM areas WHERE code = ?").bind(1, code).step();
+}
+
+std::optional<collaborator> spatialite_store::find_collaborator(const std::string& id) {
+  const std::lock_guard lock(m_mutex);
+  if (schema_version_of(*m_db) == 0) return std::nullopt;
+  sqlite_statement select =
+      m_db->prepare("SELECT id, name, kind, lon, lat, source_row FROM collaborators WHERE id = ?");
+  if (!select.bind(1, id).step()) return std::nullopt;
+  collaborator c;
+  c.id = select.column_text(0);
+  c.name = select.column_text(1);
+  c.kind = select.column_text(2);
+  if (!select.is_null(3)) c.lon = select.column_double(3);
+  if (!select.is_null(4)) c.lat = select.column_double(4);
+  c.row = static_cast<std::size_t>(select.column_int(5));
+  return c;
 }
 
 std::vector<pledge> spatialite_store::load_pledges() {
@@ -342,11 +383,54 @@ std::vector<import_issue> spatialite_store::load_issues(std::string_view layer,
     import_issue issue;
     issue.row = static_cast<std::size_t>(select.column_int(0));
     issue.key = select.column_text(1);
-    issue.result = parse_outcome(select.column_text(2));
+    issue.result = stored_outcome(select.column_text(2));
     issue.reason = select.column_text(3);
     issue.message = select.column_text(4);
     issue.raw = select.column_text(5);
     out.push_back(std::move(issue));
+  }
+  return out;
+}
+
+std::vector<issue_count> spatialite_store::count_issues(const issue_filter& filter) {
+  const std::lock_guard lock(m_mutex);
+  std::vector<issue_count> out;
+  if (schema_version_of(*m_db) == 0) return out;
+  sqlite_statement select = m_db->prepare(R"sql(
+    SELECT layer, outcome, reason, count(*) FROM import_issues
+    WHERE (?1 = '' OR layer = ?1) AND (?2 IS NULL OR outcome = ?2)
+    GROUP BY layer, outcome, reason ORDER BY layer, outcome, reason)sql");
+  bind_filter(select, filter);
+  while (select.step())
+    out.push_back({select.column_text(0), stored_outcome(select.column_text(1)),
+                   select.column_text(2), static_cast<std::size_t>(select.column_int(3))});
+  return out;
+}
+
+std::vector<layer_issue> spatialite_store::load_issues(const issue_filter& filter,
+                                                       std::size_t limit, std::size_t offset) {
+  const std::lock_guard lock(m_mutex);
+  std::vector<layer_issue> out;
+  if (schema_version_of(*m_db) == 0) return out;
+  sqlite_statement select = m_db->prepare(R"sql(
+    SELECT layer, row, coalesce(key, ''), outcome, reason, message, raw FROM import_issues
+    WHERE (?1 = '' OR layer = ?1) AND (?2 IS NULL OR outcome = ?2)
+    ORDER BY layer, row LIMIT ?3 OFFSET ?4)sql");
+  bind_filter(select, filter);
+  // SQLite's LIMIT is signed: a larger limit is "all".
+  constexpr auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  select.bind(3, to_int(std::min(limit, most))).bind(4, to_int(std::min(offset, most)));
+  while (select.step()) {
+    layer_issue found;
+    found.layer = select.column_text(0);
+    import_issue& issue = found.issue;
+    issue.row = static_cast<std::size_t>(select.column_int(1));
+    issue.key = select.column_text(2);
+    issue.result = stored_outcome(select.column_text(3));
+    issue.reason = select.column_text(4);
+    issue.message = select.column_text(5);
+    issue.raw = select.column_text(6);
+    out.push_back(std::move(found));
   }
   return out;
 }

@@ -57,11 +57,16 @@ class spatialite_store final : public store {
   std::vector<pledge> load_pledges() override;
   std::vector<import_issue> load_issues(std::string_view layer,
                                         std::optional<outcome> only) override;
+  std::vector<issue_count> count_issues(const issue_filter& filter) override;
+  std::vector<layer_issue> load_issues(const issue_filter& filter, std::size_t limit,
+                                       std::size_t offset) override;
 
   void insert_pledge(const pledge& p) override;
   void set_pledge_status(const std::string& id, std::string_view status) override;
   void insert_realization(const realization& r) override;
   std::vector<realization> load_realizations() override;
+  bool has_area(const std::string& code) override;
+  std::optional<collaborator> find_collaborator(const std::string& id) override;
   void locate_target(const target& located, const std::string& by) override;
   std::vector<target> load_field_located() override;
   void append_audit(const audit_entry& entry) override;
@@ -77,12 +82,14 @@ class spatialite_store final : public store {
   std::vector<sign_in_link> load_links() override;
   bool use_link(const std::string& id, const std::string& used_at,
                 const std::string& session_id) override;
+  void checkpoint() override;
 
   /// How long a write waits for another connection's transaction (an import into the file a
-  /// server serves) before failing; 5 s unless set.
+  /// server serves) before failing; 5 s unless set. open_store sets it for each store_use.
   void wait_for_writers(std::chrono::milliseconds longest);
 
-  /// The connection itself, for SQL in tests and reports; not guarded by the store's lock.
+  /// The connection itself, for SQL in tests and in geo/store (open_store); not guarded by
+  /// the store's lock. Nothing outside geo/store and tests uses it (docs/architecture.md).
   sqlite_db& db() { return *m_db; }
 
  private:

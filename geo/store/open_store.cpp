@@ -1,0 +1,38 @@
+#include "geo/store/open_store.hpp"
+
+#include <chrono>
+
+#include "geo/error.hpp"
+#include "geo/store/spatialite_store.hpp"
+#include "geo/store/sqlite_db.hpp"
+
+namespace geo {
+namespace {
+
+std::unique_ptr<store> open_spatialite(const std::string& path, store_use use) {
+  auto opened = std::make_unique<spatialite_store>(path, use == store_use::import
+                                                             ? spatialite_store::journal::bulk
+                                                             : spatialite_store::journal::wal);
+  if (use == store_use::serve)
+    // SQLite would otherwise checkpoint inside whichever commit crosses 1,000 pages of log,
+    // adding a second fsync to that request; the server's upkeep thread does it instead.
+    opened->db().exec("PRAGMA wal_autocheckpoint = 0");
+  if (use != store_use::admin) opened->wait_for_writers(std::chrono::minutes(2));
+  return opened;
+}
+
+}  // namespace
+
+std::unique_ptr<store> open_store(const std::string& db, store_use use) {
+  if (is_postgres_url(db))
+    throw input_error("'" + db.substr(0, db.find(':')) +
+                      "://...' names a PostgreSQL database: this build of sasaran does not open "
+                      "PostgreSQL yet; give the path of a SpatiaLite file");
+  return open_spatialite(db, use);
+}
+
+bool is_postgres_url(std::string_view db) {
+  return db.starts_with("postgresql://") || db.starts_with("postgres://");
+}
+
+}  // namespace geo

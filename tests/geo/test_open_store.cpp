@@ -1,0 +1,82 @@
+#include "geo/store/open_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "geo/error.hpp"
+#include "geo/store/spatialite_store.hpp"
+#include "geo/store/sqlite_db.hpp"
+#include "geo/store/sqlite_statement.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace {
+
+using test_support::temp_dir;
+
+std::string pragma(geo::store& s, const std::string& name) {
+  geo::sqlite_statement select =
+      dynamic_cast<geo::spatialite_store&>(s).db().prepare("PRAGMA " + name);
+  return select.step() ? select.column_text(0) : "";
+}
+
+TEST(OpenStore, TellsPostgresUrlsFromPaths) {
+  EXPECT_TRUE(geo::is_postgres_url("postgresql://postgres@127.0.0.1:5432/sasaran"));
+  EXPECT_TRUE(geo::is_postgres_url("postgres://db.example.id/sasaran"));
+  EXPECT_FALSE(geo::is_postgres_url("data/sasaran.sqlite"));
+  EXPECT_FALSE(geo::is_postgres_url("/srv/postgresql/sasaran.sqlite"));
+  EXPECT_FALSE(geo::is_postgres_url("postgresql:/sasaran"));
+  EXPECT_FALSE(geo::is_postgres_url(""));
+}
+
+TEST(OpenStore, RefusesAPostgresUrlInThisBuildWithoutShowingIt) {
+  try {
+    geo::open_store("postgresql://sasaran:secret@db.example.id/sasaran", geo::store_use::admin);
+    FAIL() << "no error";
+  } catch (const geo::input_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "'postgresql://...' names a PostgreSQL database: this build of sasaran does not "
+                 "open PostgreSQL yet; give the path of a SpatiaLite file");
+  }
+}
+
+TEST(OpenStore, AServersStoreLeavesCheckpointsToItsUpkeepAndWaitsForWriters) {
+  const temp_dir dir;
+  const auto s = geo::open_store(dir / "sasaran.db", geo::store_use::serve);
+  EXPECT_EQ(pragma(*s, "journal_mode"), "wal");
+  EXPECT_EQ(pragma(*s, "wal_autocheckpoint"), "0");
+  EXPECT_EQ(pragma(*s, "busy_timeout"), "120000");
+}
+
+TEST(OpenStore, AnImportWritesInBulkWaitsForWritersAndLeavesTheFileInWal) {
+  const temp_dir dir;
+  const std::string path = dir / "sasaran.db";
+  {
+    const auto s = geo::open_store(path, geo::store_use::import);
+    EXPECT_EQ(pragma(*s, "journal_mode"), "delete");
+    EXPECT_EQ(pragma(*s, "wal_autocheckpoint"), "1000");
+    EXPECT_EQ(pragma(*s, "busy_timeout"), "120000");
+  }
+  geo::sqlite_db after(path);
+  geo::sqlite_statement mode = after.prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(mode.step());
+  EXPECT_EQ(mode.column_text(0), "wal");
+}
+
+TEST(OpenStore, AnImportBesideAServerStaysInWal) {
+  const temp_dir dir;
+  const std::string path = dir / "sasaran.db";
+  const auto served = geo::open_store(path, geo::store_use::serve);
+  const auto imported = geo::open_store(path, geo::store_use::import);
+  EXPECT_EQ(pragma(*imported, "journal_mode"), "wal");
+}
+
+TEST(OpenStore, AnAdminCommandOpensTheStoreAsItIs) {
+  const temp_dir dir;
+  const auto s = geo::open_store(dir / "sasaran.db", geo::store_use::admin);
+  EXPECT_EQ(pragma(*s, "journal_mode"), "wal");
+  EXPECT_EQ(pragma(*s, "wal_autocheckpoint"), "1000");
+  EXPECT_EQ(pragma(*s, "busy_timeout"), "5000");
+}
+
+}  // namespace
