@@ -1,5 +1,4 @@
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -12,7 +11,7 @@
 #include "geo/error.hpp"
 #include "geo/import/dataset_description.hpp"
 #include "geo/import/importer.hpp"
-#include "geo/store/spatialite_store.hpp"
+#include "geo/store/open_store.hpp"
 
 namespace cli {
 namespace {
@@ -98,16 +97,13 @@ int import_into_store(const import_options& options, new_database_guard& created
   geo::import_report report;
   std::string retired;
   {
-    geo::spatialite_store store(options.db, geo::spatialite_store::journal::bulk);
-    // A server writing to the same file (pledges, deliveries, locations) commits in
-    // milliseconds but may do so many times a second: an import waits its turn rather than
-    // failing after 5 s of losing the race for the write lock.
-    store.wait_for_writers(std::chrono::minutes(2));
+    // Waits its turn behind a server's writes to the same store (store_use::import).
+    const std::unique_ptr<geo::store> store = geo::open_store(options.db, geo::store_use::import);
     progress_bar bar(stderr);
-    geo::importer importer(store, bar, geo::stop_token(&g_interrupted));
+    geo::importer importer(*store, bar, geo::stop_token(&g_interrupted));
     importer.allow_removals(options.allow_removals);
     report = run(importer, options);
-    retired = kept_back(store);
+    retired = kept_back(*store);
   }
   created.keep();
   std::fputs(report.to_text().c_str(), stdout);

@@ -4,6 +4,8 @@
 
 #include <system_error>
 
+#include "geo/store/open_store.hpp"
+
 namespace cli {
 namespace {
 
@@ -12,6 +14,9 @@ std::atomic<const new_database_guard*> g_current{nullptr};
 }  // namespace
 
 new_database_guard::new_database_guard(const std::string& path) {
+  // A PostgreSQL database is made by its server, not by us, and a failed import leaves
+  // nothing in it (one transaction): there are no files to remove.
+  if (geo::is_postgres_url(path)) return;
   const std::filesystem::path db(path);
   m_existed = std::filesystem::exists(db);
   if (m_existed) return;

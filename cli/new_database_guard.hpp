@@ -9,10 +9,12 @@ namespace cli {
 /// Removes a database that a command created and then failed to fill: the file, its journals
 /// (-journal, -wal, -shm) and the folders made for it. A failed or interrupted import into a
 /// new path then leaves nothing behind; an existing database is never touched (its own
-/// transaction rolls the failed import back).
+/// transaction rolls the failed import back), nor is a PostgreSQL database (`--db
+/// postgresql://...`).
 class new_database_guard {
  public:
-  /// Notes whether `path` exists now and makes its missing parent folders.
+  /// Notes whether `path` exists now and makes its missing parent folders; does nothing for a
+  /// PostgreSQL URL.
   explicit new_database_guard(const std::string& path);
   /// Removes what was created unless keep() was called.
   ~new_database_guard();

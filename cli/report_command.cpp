@@ -6,26 +6,19 @@
 
 #include "cli/commands.hpp"
 #include "geo/error.hpp"
-#include "geo/store/spatialite_store.hpp"
-#include "geo/store/sqlite_db.hpp"
-#include "geo/store/sqlite_statement.hpp"
+#include "geo/store/open_store.hpp"
 
 namespace cli {
 namespace {
 
-void print_runs(geo::sqlite_db& db, std::size_t limit) {
-  geo::sqlite_statement runs =
-      db.prepare("SELECT id, finished_at, what, report FROM import_runs ORDER BY id DESC LIMIT ?");
-  runs.bind(1, static_cast<std::int64_t>(limit));
-  while (runs.step())
-    std::printf("#%lld %s %s\n%s", static_cast<long long>(runs.column_int(0)),
-                runs.column_text(1).c_str(), runs.column_text(2).c_str(),
-                runs.column_text(3).c_str());
+void print_runs(geo::store& store, std::size_t limit) {
+  for (const geo::import_run& run : store.load_runs(limit))
+    std::printf("#%lld %s %s\n%s", static_cast<long long>(run.id), run.finished_at.c_str(),
+                run.what.c_str(), run.report.c_str());
 }
 
 // `--changes [RUN]`: one line per row the import changed; the latest import without RUN.
-int print_changes(const report_options& o) {
-  geo::spatialite_store store(o.db);
+int print_changes(geo::store& store, const report_options& o) {
   std::int64_t run = store.data_version();
   if (!o.changes->empty()) {
     try {
@@ -69,62 +62,59 @@ int print_changes(const report_options& o) {
   return exit_ok;
 }
 
+// The kept issues: counts by layer, outcome and reason, then the rows (at most `--limit`).
+int print_issues(geo::store& store, const report_options& o) {
+  const geo::issue_filter filter{o.layer, geo::parse_outcome(o.outcome)};
+  if (!o.outcome.empty() && !filter.only)  // main.cpp lets only outcome names through
+    throw geo::input_error("--outcome '" + o.outcome + "' is not an outcome");
+  const std::vector<geo::layer_issue> rows = store.load_issues(filter, o.limit, 0);
+  if (o.json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& [layer, issue] : rows)
+      out.push_back({{"layer", layer},
+                     {"row", issue.row},
+                     {"key", issue.key},
+                     {"outcome", geo::to_string(issue.result)},
+                     {"reason", issue.reason},
+                     {"message", issue.message},
+                     {"raw", issue.raw}});
+    std::puts(out.dump(2).c_str());
+    return exit_ok;
+  }
+  std::printf("%-14s %-11s %-24s %8s\n", "layer", "outcome", "reason", "rows");
+  for (const geo::issue_count& c : store.count_issues(filter))
+    std::printf("%-14s %-11s %-24s %8zu\n", c.layer.c_str(),
+                std::string(geo::to_string(c.result)).c_str(), c.reason.c_str(), c.rows);
+  std::printf("\n%-14s %7s %-12s %-10s %s\n", "layer", "row", "key", "outcome", "message");
+  for (const auto& [layer, issue] : rows)
+    std::printf("%-14s %7zu %-12s %-10s %s\n    %s\n", layer.c_str(), issue.row, issue.key.c_str(),
+                std::string(geo::to_string(issue.result)).c_str(), issue.message.c_str(),
+                issue.raw.c_str());
+  return exit_ok;
+}
+
 }  // namespace
 
 int run_report(const report_options& o) {
   try {
     // A report only reads: opening a missing path would create an empty database there.
-    if (!std::filesystem::exists(o.db)) {
+    if (!geo::is_postgres_url(o.db) && !std::filesystem::exists(o.db)) {
       std::fprintf(stderr,
                    "sasaran report: there is no database '%s' (make one with sasaran import)\n",
                    o.db.c_str());
       return exit_failure;
     }
-    geo::sqlite_db db(o.db);
-    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'import_issues'").step()) {
+    const std::unique_ptr<geo::store> store = geo::open_store(o.db, geo::store_use::admin);
+    if (store->load_runs(1).empty()) {
       std::fprintf(stderr, "sasaran report: '%s' holds no import yet\n", o.db.c_str());
       return exit_failure;
     }
     if (o.runs) {
-      print_runs(db, o.limit);
+      print_runs(*store, o.limit);
       return exit_ok;
     }
-    if (o.changes) return print_changes(o);
-    geo::sqlite_statement summary = db.prepare(R"sql(
-      SELECT layer, outcome, reason, count(*) FROM import_issues
-      WHERE (?1 = '' OR layer = ?1) AND (?2 = '' OR outcome = ?2)
-      GROUP BY layer, outcome, reason ORDER BY layer, outcome, reason)sql");
-    summary.bind(1, o.layer).bind(2, o.outcome);
-    geo::sqlite_statement rows = db.prepare(R"sql(
-      SELECT layer, row, coalesce(key, ''), outcome, reason, message, raw FROM import_issues
-      WHERE (?1 = '' OR layer = ?1) AND (?2 = '' OR outcome = ?2)
-      ORDER BY layer, row LIMIT ?3)sql");
-    rows.bind(1, o.layer).bind(2, o.outcome).bind(3, static_cast<std::int64_t>(o.limit));
-    if (o.json) {
-      nlohmann::ordered_json out = nlohmann::ordered_json::array();
-      while (rows.step())
-        out.push_back({{"layer", rows.column_text(0)},
-                       {"row", rows.column_int(1)},
-                       {"key", rows.column_text(2)},
-                       {"outcome", rows.column_text(3)},
-                       {"reason", rows.column_text(4)},
-                       {"message", rows.column_text(5)},
-                       {"raw", rows.column_text(6)}});
-      std::puts(out.dump(2).c_str());
-      return exit_ok;
-    }
-    std::printf("%-14s %-11s %-24s %8s\n", "layer", "outcome", "reason", "rows");
-    while (summary.step())
-      std::printf("%-14s %-11s %-24s %8lld\n", summary.column_text(0).c_str(),
-                  summary.column_text(1).c_str(), summary.column_text(2).c_str(),
-                  static_cast<long long>(summary.column_int(3)));
-    std::printf("\n%-14s %7s %-12s %-10s %s\n", "layer", "row", "key", "outcome", "message");
-    while (rows.step())
-      std::printf("%-14s %7lld %-12s %-10s %s\n    %s\n", rows.column_text(0).c_str(),
-                  static_cast<long long>(rows.column_int(1)), rows.column_text(2).c_str(),
-                  rows.column_text(3).c_str(), rows.column_text(5).c_str(),
-                  rows.column_text(6).c_str());
-    return exit_ok;
+    if (o.changes) return print_changes(*store, o);
+    return print_issues(*store, o);
   } catch (const geo::error& e) {
     std::fprintf(stderr, "sasaran report: %s\n", e.what());
     return exit_failure;

@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "geo/error.hpp"
+#include "geo/store/open_store.hpp"
 #include "server/app.hpp"
 #include "server/static_routes.hpp"
 
@@ -52,7 +53,7 @@ int run_serve(const serve_options& options) {
   // A closed stdout (a supervisor gone) must not kill the server when it prints.
   signal(SIGPIPE, SIG_IGN);
   try {
-    if (!std::filesystem::exists(options.db))
+    if (!geo::is_postgres_url(options.db) && !std::filesystem::exists(options.db))
       throw geo::input_error("no database at '" + options.db +
                              "': import data first (sasaran import datasets/jakarta.json)");
     if (!server::has_web_map(options.web))

@@ -13,9 +13,7 @@
 #include "geo/access_token.hpp"
 #include "geo/engine/sign_in.hpp"
 #include "geo/error.hpp"
-#include "geo/store/spatialite_store.hpp"
-#include "geo/store/sqlite_db.hpp"
-#include "geo/store/sqlite_statement.hpp"
+#include "geo/store/open_store.hpp"
 #ifdef SASARAN_HAVE_QRENCODE
 #include "cli/qr_code.hpp"
 #endif
@@ -112,19 +110,14 @@ std::string checked_base_url(std::string url) {
 }
 
 // The areas and the collaborator a token names exist in the store; input_error if not.
-void check_scope(geo::spatialite_store& store, geo::role who, const token_options& o) {
-  geo::sqlite_statement area = store.db().prepare("SELECT 1 FROM areas WHERE code = ?");
-  for (const std::string& code : o.areas) {
-    const bool found = area.bind(1, code).step();
-    area.reset();
-    if (!found) throw geo::input_error("area " + code + " is not in '" + o.db + "'");
-  }
+void check_scope(geo::store& store, geo::role who, const token_options& o) {
+  for (const std::string& code : o.areas)
+    if (!store.has_area(code)) throw geo::input_error("area " + code + " is not in '" + o.db + "'");
   if (scoped_by_collaborator(who)) {
-    geo::sqlite_statement kind = store.db().prepare("SELECT kind FROM collaborators WHERE id = ?");
-    if (!kind.bind(1, o.collaborator).step())
-      throw geo::input_error("collaborator " + o.collaborator + " is not in '" + o.db + "'");
-    if (who == geo::role::aggregator && kind.column_text(0) != "agregator")
-      throw geo::input_error("collaborator " + o.collaborator + " is a " + kind.column_text(0) +
+    const std::optional<geo::collaborator> c = store.find_collaborator(o.collaborator);
+    if (!c) throw geo::input_error("collaborator " + o.collaborator + " is not in '" + o.db + "'");
+    if (who == geo::role::aggregator && c->kind != "agregator")
+      throw geo::input_error("collaborator " + o.collaborator + " is a " + c->kind +
                              ", not an agregator");
   }
 }
@@ -140,7 +133,7 @@ geo::audit_entry audit(std::string action, const std::string& subject,
   return e;
 }
 
-int create(geo::spatialite_store& store, geo::role who, const token_options& o) {
+int create(geo::store& store, geo::role who, const token_options& o) {
   geo::store_transaction transaction(store);
   check_scope(store, who, o);
   const geo::issued_token issued = geo::issue_token(who, unique(o.areas), o.collaborator, o.note);
@@ -183,7 +176,7 @@ void check_link_flags(const token_options& o) {
 #endif
 }
 
-int link(geo::spatialite_store& store, geo::role who, const token_options& o) {
+int link(geo::store& store, geo::role who, const token_options& o) {
   const std::chrono::seconds valid_for = parse_duration(o.expires);
   const std::string base = checked_base_url(o.base_url);
   {
@@ -232,7 +225,7 @@ std::string state_of(const geo::sign_in_link& l, const std::string& now) {
   return l.expires_at <= now ? "expired" : "unused";
 }
 
-int list(geo::spatialite_store& store, const token_options& o) {
+int list(geo::store& store, const token_options& o) {
   const std::vector<geo::access_token> tokens = store.load_tokens();
   const std::vector<geo::sign_in_link> links = store.load_links();
   const std::string now = geo::utc_time_now();
@@ -289,7 +282,7 @@ int list(geo::spatialite_store& store, const token_options& o) {
   return exit_ok;
 }
 
-int revoke(geo::spatialite_store& store, const token_options& o) {
+int revoke(geo::store& store, const token_options& o) {
   bool session = false;
   for (const geo::access_token& t : store.load_tokens())
     if (t.id == o.id) session = t.kind == "session";
@@ -311,16 +304,16 @@ int run_token(const token_options& o) {
         o.action == "create" || o.action == "link" ? check_flags(o) : geo::role::anonymous;
     if (o.action == "link") check_link_flags(o);
     // A token names areas and collaborators of an imported store: never make an empty one.
-    if (!std::filesystem::exists(o.db)) {
+    if (!geo::is_postgres_url(o.db) && !std::filesystem::exists(o.db)) {
       std::fprintf(stderr, "%s: there is no database '%s' (make one with sasaran import)\n",
                    command.c_str(), o.db.c_str());
       return exit_failure;
     }
-    geo::spatialite_store store(o.db);
-    if (o.action == "create") return create(store, who, o);
-    if (o.action == "link") return link(store, who, o);
-    if (o.action == "list") return list(store, o);
-    return revoke(store, o);
+    const std::unique_ptr<geo::store> store = geo::open_store(o.db, geo::store_use::admin);
+    if (o.action == "create") return create(*store, who, o);
+    if (o.action == "link") return link(*store, who, o);
+    if (o.action == "list") return list(*store, o);
+    return revoke(*store, o);
   } catch (const usage_error& e) {
     std::fprintf(stderr, "%s: %s\n", command.c_str(), e.what());
     return exit_usage;

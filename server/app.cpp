@@ -9,16 +9,15 @@
 #include "geo/engine/engine.hpp"
 #include "geo/engine/ledger.hpp"
 #include "geo/error.hpp"
-#include "geo/store/spatialite_store.hpp"
-#include "geo/store/sqlite_db.hpp"
+#include "geo/store/open_store.hpp"
 #include "server/api_routes.hpp"
 #include "server/ogc_features.hpp"
 #include "server/privacy_rule.hpp"
 #include "server/static_routes.hpp"
+#include "server/store_upkeep.hpp"
 #include "server/tile_cache.hpp"
 #include "server/tile_routes.hpp"
 #include "server/token_authenticator.hpp"
-#include "server/wal_checkpointer.hpp"
 #include "server/writer_first_mutex.hpp"
 #include "tiles/tile_builder.hpp"
 
@@ -30,7 +29,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 const std::string& checked(const std::string& db) {
-  if (!std::filesystem::exists(db))
+  if (!geo::is_postgres_url(db) && !std::filesystem::exists(db))
     throw geo::input_error("no database at '" + db +
                            "': import data first (sasaran import datasets/jakarta.json)");
   return db;
@@ -46,24 +45,20 @@ class app::generation {
   generation(const app_options& o, metrics& shared_counters, token_authenticator& tokens,
              const generation* previous)
       : counters(shared_counters),
-        store(checked(o.db)),
-        snapshot((started = std::chrono::steady_clock::now(), store)),
-        engine(store),
+        store(geo::open_store(checked(o.db), geo::store_use::serve)),
+        snapshot((started = std::chrono::steady_clock::now(), *store)),
+        engine(*store),
         rule(engine),
-        ledger(store, engine),
-        version(store.data_version()),
-        data(stamp_of(store, version)),
+        ledger(*store, engine),
+        version(store->data_version()),
+        data(stamp_of(*store, version)),
         tile_maker(engine, public_figures(rule), previous ? &previous->tile_maker : nullptr),
         tiles_kept(o.tile_cache_bytes),
         context{
-            engine,   rule, ledger, store,   writes,
+            engine,   rule, ledger, *store,  writes,
             counters, data, tokens, placing, [this](const geo::target& t) { after_locating(t); }} {
     snapshot.end();
     loaded = seconds_since(started);
-    // The app's checkpointer copies the log back; no commit of ours should.
-    store.db().exec("PRAGMA wal_autocheckpoint = 0");
-    // A pledge made while an import writes waits for its commit (seconds) rather than fail.
-    store.wait_for_writers(std::chrono::minutes(2));
     add_service_routes(routes, context);
     add_lookup_routes(routes, context);
     add_area_routes(routes, context);
@@ -101,7 +96,7 @@ class app::generation {
   /// Takes in the locations recorded in the field since this generation's snapshot (while it
   /// loaded, the one serving took them); called before it serves, when no write runs.
   void catch_up_locations() {
-    for (const geo::target& recorded : store.load_field_located())
+    for (const geo::target& recorded : store->load_field_located())
       if (const geo::target* t = engine.find_target(recorded.id);
           t && !t->lon && recorded.lon && recorded.lat) {
         engine.locate(*t, *recorded.lon, *recorded.lat, recorded.rt_code, recorded.rw_code);
@@ -117,7 +112,9 @@ class app::generation {
 
   metrics& counters;
   std::chrono::steady_clock::time_point started;
-  geo::spatialite_store store;
+  // Opened for serving (geo::store_use::serve): a pledge made while an import writes waits for
+  // its commit rather than fail, and the app's store_upkeep, not our commits, checkpoints.
+  std::unique_ptr<geo::store> store;
   geo::store_snapshot snapshot;  // engine, ledger and version read one state of the store
   geo::engine engine;
   privacy_rule rule;
@@ -220,7 +217,7 @@ void app::load() {
   first->preparing =
       std::jthread([g = first.get()](const std::stop_token& stop) { g->prepare_tiles(stop); });
   m_current = std::move(first);
-  m_checkpoints = std::make_unique<wal_checkpointer>(m_options.db, std::chrono::milliseconds(500));
+  m_upkeep = std::make_unique<store_upkeep>(m_options.db, std::chrono::milliseconds(500));
   m_routes = forwarding_routes();
   add_gauges();
   m_edge.serve(m_routes,
@@ -250,7 +247,7 @@ void app::follow_loop(const std::stop_token& stop) {
 
 bool app::follow() {
   std::shared_ptr<generation> old = current();
-  const std::int64_t version = old->store.data_version();
+  const std::int64_t version = old->store->data_version();
   if (version == old->version || version == m_failed_version) return false;
   m_failed_version = version;  // until the new generation serves
   auto next = std::make_shared<generation>(m_options, m_counters, *m_authenticate, old.get());

@@ -13,7 +13,7 @@
 namespace server {
 
 class token_authenticator;
-class wal_checkpointer;
+class store_upkeep;
 
 struct app_options {
   std::string db;
@@ -75,7 +75,7 @@ class app {
   // generation that is no longer served.
   std::shared_mutex m_swap;
   std::unique_ptr<token_authenticator> m_authenticate;
-  std::unique_ptr<wal_checkpointer> m_checkpoints;
+  std::unique_ptr<store_upkeep> m_upkeep;
   router m_routes;
   std::int64_t m_failed_version = -1;  // the data version last tried and not loaded (follower)
   std::jthread m_follower;

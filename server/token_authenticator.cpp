@@ -1,7 +1,7 @@
 #include "server/token_authenticator.hpp"
 
 #include "geo/access_token.hpp"
-#include "geo/store/spatialite_store.hpp"
+#include "geo/store/open_store.hpp"
 #include "server/http.hpp"
 
 namespace server {
@@ -22,9 +22,8 @@ std::optional<std::string_view> bearer_secret(std::string_view header) {
 
 }  // namespace
 
-token_authenticator::token_authenticator(const std::string& db_path,
-                                         std::chrono::seconds remember_for)
-    : m_store(std::make_unique<geo::spatialite_store>(db_path)), m_remember_for(remember_for) {}
+token_authenticator::token_authenticator(const std::string& db, std::chrono::seconds remember_for)
+    : m_store(geo::open_store(db, geo::store_use::serve)), m_remember_for(remember_for) {}
 
 token_authenticator::~token_authenticator() = default;
 

@@ -19,8 +19,8 @@ namespace server {
 /// within `remember_for` without a restart.
 class token_authenticator {
  public:
-  /// Opens its own connection to the database at `db_path`.
-  explicit token_authenticator(const std::string& db_path,
+  /// Opens its own connection to the store `db` names (geo::open_store).
+  explicit token_authenticator(const std::string& db,
                                std::chrono::seconds remember_for = std::chrono::seconds(10));
   ~token_authenticator();
 
