@@ -16,6 +16,7 @@
 #include "geo/store/spatialite_store.hpp"
 #include "geo/store/sqlite_db.hpp"
 #include "geo/store/sqlite_statement.hpp"
+#include "geo/utc_time.hpp"
 #ifdef SASARAN_HAVE_QRENCODE
 #include "cli/qr_code.hpp"
 #endif

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "geo/utc_time.hpp"
 #include "server/geojson_writer.hpp"
 #include "server/ogc_datetime.hpp"
 #include "server/ogc_links.hpp"
@@ -129,7 +130,7 @@ response items_response(const ogc_collection& c, const request& r) {
   geojson_writer out(4096 + result.features.size() * 1024);
   out.begin_object().member("type", "FeatureCollection");
   out.member("numberMatched", result.matched).member("numberReturned", result.features.size());
-  out.member("timeStamp", utc_now_rfc3339()).key("links");
+  out.member("timeStamp", geo::utc_time_now()).key("links");
   write_links(out, page_links(c, r, p, result));
   out.key("features").begin_array();
   for (const ogc_feature& f : result.features)
