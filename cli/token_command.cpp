@@ -14,6 +14,7 @@
 #include "geo/engine/sign_in.hpp"
 #include "geo/error.hpp"
 #include "geo/store/open_store.hpp"
+#include "geo/utc_time.hpp"
 #ifdef SASARAN_HAVE_QRENCODE
 #include "cli/qr_code.hpp"
 #endif

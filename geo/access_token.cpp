@@ -6,11 +6,11 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <memory>
 #include <span>
 
 #include "geo/error.hpp"
+#include "geo/utc_time.hpp"
 
 namespace geo {
 namespace {
@@ -50,14 +50,6 @@ void fill_random(std::span<unsigned char> out) {
     }
     filled += static_cast<std::size_t>(n);
   }
-}
-
-std::string utc_time(std::chrono::system_clock::time_point at) {
-  const std::time_t when = std::chrono::system_clock::to_time_t(at);
-  std::tm utc{};
-  gmtime_r(&when, &utc);
-  char text[32];
-  return {text, std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc)};
 }
 
 std::string_view role_name(role r) {

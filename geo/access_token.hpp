@@ -1,5 +1,4 @@
 #pragma once
-#include <chrono>
 #include <optional>
 #include <span>
 #include <string>
@@ -52,12 +51,6 @@ struct issued_token {
 /// gives no randomness.
 issued_token issue_token(role who, std::vector<std::string> areas, std::string collaborator_id,
                          std::string note);
-
-/// A time as the store writes it, UTC YYYY-MM-DDTHH:MM:SSZ.
-std::string utc_time(std::chrono::system_clock::time_point at);
-inline std::string utc_time_now() {
-  return utc_time(std::chrono::system_clock::now());
-}
 
 /// Fills `out` from getrandom(2), the kernel's CSPRNG; library_error when it gives nothing.
 void fill_random(std::span<unsigned char> out);

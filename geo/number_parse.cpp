@@ -52,18 +52,4 @@ std::optional<parsed_decimal> parse_decimal(std::string_view text) {
   return out;
 }
 
-bool is_iso_date(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  for (const std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-    if (text[i] < '0' || text[i] > '9') return false;
-  const auto year = parse_integer(text.substr(0, 4));
-  const auto month = parse_integer(text.substr(5, 2));
-  const auto day = parse_integer(text.substr(8, 2));
-  if (!year || !month || !day || *month < 1 || *month > 12 || *day < 1) return false;
-  static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (*year % 4 == 0 && *year % 100 != 0) || *year % 400 == 0;
-  if (*month == 2 && *day == 29) return leap;
-  return *day <= days[*month - 1];
-}
-
 }  // namespace geo

@@ -20,7 +20,4 @@ struct parsed_decimal {
 };
 std::optional<parsed_decimal> parse_decimal(std::string_view text);
 
-/// True for a calendar date written YYYY-MM-DD.
-bool is_iso_date(std::string_view text);
-
 }  // namespace geo

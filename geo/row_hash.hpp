@@ -4,10 +4,13 @@
 #include <span>
 #include <string_view>
 
+#include "geo/fnv1a.hpp"
+
 namespace geo {
 
-/// FNV-1a over a record's fields, so a re-import can tell a changed row from an unchanged one
-/// without reading it back. Fields are separated so that "ab","c" and "a","bc" differ.
+/// FNV-1a (geo/fnv1a.hpp) over a record's fields, so a re-import can tell a changed row from an
+/// unchanged one without reading it back. Fields are separated so that "ab","c" and "a","bc"
+/// differ.
 class row_hash {
  public:
   row_hash& add(std::string_view text);
@@ -21,8 +24,8 @@ class row_hash {
   std::int64_t value() const { return static_cast<std::int64_t>(m_state); }
 
  private:
-  void mix(const unsigned char* data, std::size_t size);
-  std::uint64_t m_state = 14695981039346656037ULL;
+  void mix(std::span<const unsigned char> bytes);  // then a separator
+  std::uint64_t m_state = fnv1a_offset_basis;
 };
 
 }  // namespace geo

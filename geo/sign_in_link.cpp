@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "geo/utc_time.hpp"
+
 namespace geo {
 namespace {
 

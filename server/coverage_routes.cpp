@@ -2,6 +2,7 @@
 #include "geo/target.hpp"
 #include "server/api_json.hpp"
 #include "server/api_routes.hpp"
+#include "server/paging.hpp"
 #include "server/privacy_rule.hpp"
 #include "server/query_params.hpp"
 
@@ -84,11 +85,10 @@ json ranked_item(const geo::engine& engine, const geo::engine::ranked_area& r, s
 response ranking(api_context& context, const request& r) {
   const query_params q(r, {"level", "within", "program", "max_ratio", "sort", "limit", "offset"});
   const geo::engine::coverage_query query = query_of(context, r, q);
-  const std::size_t limit = q.count("limit", 50, 1, 10000);
-  const std::size_t offset = q.count("offset", 0, 0, 100000000);
+  const page_window page = read_page_window(q, {.default_limit = 50, .max_limit = 10000});
   const std::vector<geo::engine::ranked_area> ranked = context.engine.coverage_ranking(query);
   json items = json::array();
-  for (std::size_t i = offset; i < ranked.size() && i < offset + limit; ++i)
+  for (std::size_t i = page.first(ranked.size()); i < page.end(ranked.size()); ++i)
     items.push_back(ranked_item(context.engine, ranked[i], i + 1));
   return response::json(
       dump({{"level", geo::to_string(query.level)},

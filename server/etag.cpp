@@ -3,13 +3,13 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "geo/fnv1a.hpp"
+
 namespace server {
 
 // FNV-1a: fast and stable; a validator needs no cryptographic strength.
 std::string strong_etag(std::string_view bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : bytes)
-    h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  const std::uint64_t h = geo::fnv1a(bytes);
   char tag[24];
   std::snprintf(tag, sizeof tag, "\"%016llx\"", static_cast<unsigned long long>(h));
   return tag;

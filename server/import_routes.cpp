@@ -3,6 +3,7 @@
 #include "geo/store.hpp"
 #include "server/api_json.hpp"
 #include "server/api_routes.hpp"
+#include "server/paging.hpp"
 #include "server/query_params.hpp"
 
 namespace server {
@@ -42,16 +43,16 @@ response changes(api_context& context, request& r) {
     if (c < '0' || c > '9' || id > 100000000000) throw http_error(404, "no import " + id_text);
     id = id * 10 + (c - '0');
   }
-  const std::size_t limit = q.count("limit", 1000, 1, 100000);
-  const std::size_t offset = q.count("offset", 0, 0, 100000000);
+  const page_window page = read_page_window(q, {.default_limit = 1000, .max_limit = 100000});
   const std::string layer = q.text("layer").value_or("");
   bool known = false;
   for (const geo::import_run& run : context.store.load_runs(1000000))
     known |= run.id == id;
   if (!known) throw http_error(404, "no import " + id_text);
   // One more than asked tells whether a next page exists without counting every key.
-  std::vector<geo::row_change> found = context.store.load_changes(id, layer, limit + 1, offset);
-  const bool more = found.size() > limit;
+  std::vector<geo::row_change> found =
+      context.store.load_changes(id, layer, page.limit + 1, page.offset);
+  const bool more = found.size() > page.limit;
   if (more) found.pop_back();
   json items = json::array();
   for (const geo::row_change& c : found)
@@ -62,8 +63,9 @@ response changes(api_context& context, request& r) {
               {"changes", std::move(items)}};
   if (more)
     out["next"] = r.base_url + "/api/v1/imports/" + id_text + "/changes?" +
-                  (layer.empty() ? "" : "layer=" + layer + "&") + "limit=" + std::to_string(limit) +
-                  "&offset=" + std::to_string(offset + limit);
+                  (layer.empty() ? "" : "layer=" + layer + "&") +
+                  "limit=" + std::to_string(page.limit) +
+                  "&offset=" + std::to_string(page.next_offset());
   return response::json(dump(out));
 }
 

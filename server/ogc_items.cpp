@@ -1,20 +1,20 @@
 #include "server/ogc_items.hpp"
 
-#include <charconv>
 #include <utility>
 #include <vector>
 
+#include "geo/utc_time.hpp"
 #include "server/geojson_writer.hpp"
 #include "server/ogc_datetime.hpp"
 #include "server/ogc_links.hpp"
+#include "server/paging.hpp"
 #include "server/url.hpp"
 
 namespace server {
 namespace {
 
 struct page_request {
-  std::size_t limit = default_item_limit;
-  std::size_t offset = 0;
+  page_window window{default_item_limit, 0};
   std::optional<geo::bbox> box;
   std::vector<std::pair<std::string, std::string>> filters;  // property, value
 };
@@ -31,27 +31,13 @@ std::vector<std::string> known_parameters(const ogc_collection& c, bool items) {
   return known;
 }
 
-std::size_t limit_of(const query_params& q) {
-  const std::optional<std::string> text = q.text("limit");
-  if (!text) return default_item_limit;
-  std::size_t value = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec == std::errc::result_out_of_range && end == text->data() + text->size())
-    return max_item_limit;
-  if (text->empty() || ec != std::errc() || end != text->data() + text->size() || value < 1)
-    throw http_error(400,
-                     "limit: expected an integer from 1 to " + std::to_string(max_item_limit) +
-                         " (larger ones are read as " + std::to_string(max_item_limit) +
-                         "), got '" + *text + "'",
-                     "limit");
-  return std::min(value, max_item_limit);
-}
-
 page_request read_page_request(const ogc_collection& c, const query_params& q) {
   q.one_of("f", "json", {"json"});
   page_request p;
-  p.limit = limit_of(q);
-  p.offset = q.count("offset", 0, 0, 1'000'000'000);
+  p.window = read_page_window(q, {.default_limit = default_item_limit,
+                                  .max_limit = max_item_limit,
+                                  .larger = over_limit::read_as_max,
+                                  .max_offset = 1'000'000'000});
   p.box = q.box("bbox", 360);
   if (const auto when = q.text("datetime"); when && !is_datetime_parameter(*when))
     throw http_error(400,
@@ -80,15 +66,14 @@ page page_of(const ogc_selection& s, const page_request& p) {
   page out;
   if (p.filters.empty()) {
     out.matched = s.size;
-    for (std::size_t i = p.offset; i < s.size && i - p.offset < p.limit; ++i)
+    for (std::size_t i = p.window.first(s.size); i < p.window.end(s.size); ++i)
       out.features.push_back(s.at(i));
     return out;
   }
   for (std::size_t i = 0; i < s.size; ++i) {
     ogc_feature f = s.at(i);
     if (!matches(f, p)) continue;
-    if (out.matched >= p.offset && out.matched - p.offset < p.limit)
-      out.features.push_back(std::move(f));
+    if (p.window.shows(out.matched)) out.features.push_back(std::move(f));
     ++out.matched;
   }
   return out;
@@ -101,17 +86,16 @@ std::vector<ogc_link> page_links(const ogc_collection& c, const request& r, cons
       {absolute_url(r, items, r.query), "self", geojson_media_type, "this page"},
       {absolute_url(r, collection_path(c.id())), "collection", json_media_type,
        "the collection " + std::string(c.id())}};
-  if (p.offset + result.features.size() < result.matched)
+  if (p.window.has_next(result.matched))
     links.push_back(
         {absolute_url(r, items,
-                      with_parameter(r.query, "offset", std::to_string(p.offset + p.limit))),
+                      with_parameter(r.query, "offset", std::to_string(p.window.next_offset()))),
          "next", geojson_media_type, "next page"});
-  if (p.offset > 0)
-    links.push_back(
-        {absolute_url(r, items,
-                      with_parameter(r.query, "offset",
-                                     std::to_string(p.offset > p.limit ? p.offset - p.limit : 0))),
-         "prev", geojson_media_type, "previous page"});
+  if (p.window.offset > 0)
+    links.push_back({absolute_url(r, items,
+                                  with_parameter(r.query, "offset",
+                                                 std::to_string(p.window.previous_offset()))),
+                     "prev", geojson_media_type, "previous page"});
   return links;
 }
 
@@ -129,7 +113,7 @@ response items_response(const ogc_collection& c, const request& r) {
   geojson_writer out(4096 + result.features.size() * 1024);
   out.begin_object().member("type", "FeatureCollection");
   out.member("numberMatched", result.matched).member("numberReturned", result.features.size());
-  out.member("timeStamp", utc_now_rfc3339()).key("links");
+  out.member("timeStamp", geo::utc_time_now()).key("links");
   write_links(out, page_links(c, r, p, result));
   out.key("features").begin_array();
   for (const ogc_feature& f : result.features)

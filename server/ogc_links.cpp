@@ -1,8 +1,5 @@
 #include "server/ogc_links.hpp"
 
-#include <chrono>
-#include <ctime>
-
 #include "server/url.hpp"
 
 namespace server {
@@ -43,15 +40,6 @@ query_list with_parameter(query_list query, std::string_view name, std::string v
     }
   query.emplace_back(std::string(name), std::move(value));
   return query;
-}
-
-std::string utc_now_rfc3339() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
 }
 
 }  // namespace server

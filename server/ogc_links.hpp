@@ -37,7 +37,4 @@ std::string collection_path(std::string_view collection_id);
 /// `query` with parameter `name` set to `value`, added at the end when absent.
 query_list with_parameter(query_list query, std::string_view name, std::string value);
 
-/// "YYYY-MM-DDTHH:MM:SSZ", now, UTC.
-std::string utc_now_rfc3339();
-
 }  // namespace server

@@ -4,6 +4,7 @@
 #include "server/api_routes.hpp"
 #include "server/idempotency.hpp"
 #include "server/json_body.hpp"
+#include "server/paging.hpp"
 #include "server/privacy_rule.hpp"
 #include "server/query_params.hpp"
 
@@ -143,8 +144,7 @@ response one(api_context& context, request& r) {
 response list(api_context& context, request& r) {
   require(r.caller.who != geo::role::anonymous, r, "list pledges");
   const query_params q(r, {"collaborator", "area", "limit", "offset"});
-  const std::size_t limit = q.count("limit", 1000, 1, 10000);
-  const std::size_t offset = q.count("offset", 0, 0, 100000000);
+  const page_window page = read_page_window(q, {.default_limit = 1000, .max_limit = 10000});
   std::vector<geo::pledge> found;
   if (const std::optional<std::string> code = q.text("area")) {
     const geo::area* a = context.engine.find_area(*code);
@@ -171,7 +171,7 @@ response list(api_context& context, request& r) {
     found = context.ledger.of_collaborator(who);
   }
   json items = json::array();
-  for (std::size_t i = offset; i < found.size() && i < offset + limit; ++i)
+  for (std::size_t i = page.first(found.size()); i < page.end(found.size()); ++i)
     items.push_back(pledge_json(found[i]));
   return response::json(dump({{"number_matched", found.size()},
                               {"number_returned", items.size()},

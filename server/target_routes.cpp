@@ -2,6 +2,7 @@
 #include "geo/target.hpp"
 #include "server/api_json.hpp"
 #include "server/api_routes.hpp"
+#include "server/paging.hpp"
 #include "server/privacy_rule.hpp"
 #include "server/query_params.hpp"
 #include "server/url.hpp"
@@ -63,8 +64,7 @@ response list(api_context& context, const request& r) {
   if (code && !where) throw http_error(404, "no area has code '" + *code + "'");
   const std::optional<std::string> program = q.program();
   const std::optional<geo::target_status> status = status_param(q, "any");
-  const std::size_t limit = q.count("limit", 100, 1, 1000);
-  const std::size_t offset = q.count("offset", 0, 0, 100000000);
+  const page_window page = read_page_window(q, {.default_limit = 100, .max_limit = 1000});
 
   std::vector<target_view> all = context.rule.visible(r.caller, [&](precision p) {
     return where ? context.engine.targets_of(*where, p) : context.engine.targets_in(*box, p);
@@ -72,17 +72,16 @@ response list(api_context& context, const request& r) {
   std::erase_if(all, [&](const target_view& v) {
     return (program && v.what->program != *program) || (status && v.status != *status);
   });
-  geojson_writer out(256 * std::min(limit, all.size()) + 256);
+  geojson_writer out(256 * page.returned(all.size()) + 256);
   out.begin_object()
       .member("number_matched", all.size())
-      .member("number_returned",
-              offset < all.size() ? std::min(limit, all.size() - offset) : std::size_t{0})
-      .member("offset", offset);
+      .member("number_returned", page.returned(all.size()))
+      .member("offset", page.offset);
   out.key("targets").begin_array();
-  for (std::size_t i = offset; i < all.size() && i < offset + limit; ++i)
+  for (std::size_t i = page.first(all.size()); i < page.end(all.size()); ++i)
     write_target(out, all[i]);
   out.end_array();
-  if (offset + limit < all.size()) out.member("next", next_link(r, offset + limit));
+  if (page.has_next(all.size())) out.member("next", next_link(r, page.next_offset()));
   out.end_object();
   return response::json(out.take());
 }

@@ -2,6 +2,7 @@
 
 #include "geo/access_token.hpp"
 #include "geo/store/open_store.hpp"
+#include "geo/utc_time.hpp"
 #include "server/http.hpp"
 
 namespace server {

@@ -3,23 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "geo/error.hpp"
 #include "geo/number_parse.hpp"
+#include "geo/utc_time.hpp"
 
 namespace geo {
 namespace {
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  return {text, std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc)};
-}
 
 std::string key_of(const std::string& target_id, const std::string& program) {
   return target_id + '\x1f' + program;
@@ -40,38 +32,6 @@ std::string make_id(char letter, std::uint64_t number) {
   char text[32];
   std::snprintf(text, sizeof text, "%c%06llu", letter, static_cast<unsigned long long>(number));
   return text;
-}
-
-bool digits(std::string_view text, std::size_t from, std::size_t count) {
-  for (std::size_t i = from; i < from + count; ++i)
-    if (text[i] < '0' || text[i] > '9') return false;
-  return true;
-}
-
-int two_digits(std::string_view text, std::size_t at) {
-  return (text[at] - '0') * 10 + (text[at + 1] - '0');
-}
-
-// RFC 3339 §5.6 date-time: full-date "T" HH:MM:SS [.fraction] ("Z" / ("+" / "-") HH:MM).
-bool is_rfc3339_date_time(std::string_view text) {
-  if (text.size() < 20 || !is_iso_date(text.substr(0, 10)) || text[10] != 'T') return false;
-  if (!digits(text, 11, 2) || text[13] != ':' || !digits(text, 14, 2) || text[16] != ':' ||
-      !digits(text, 17, 2))
-    return false;
-  if (two_digits(text, 11) > 23 || two_digits(text, 14) > 59 || two_digits(text, 17) > 60)
-    return false;
-  std::size_t at = 19;
-  if (text[at] == '.') {
-    const std::size_t first = ++at;
-    while (at < text.size() && text[at] >= '0' && text[at] <= '9')
-      ++at;
-    if (at == first) return false;
-  }
-  const std::string_view zone = text.substr(at);
-  if (zone == "Z") return true;
-  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits(zone, 1, 2) &&
-         zone[3] == ':' && digits(zone, 4, 2) && two_digits(zone, 1) <= 23 &&
-         two_digits(zone, 4) <= 59;
 }
 
 nlohmann::ordered_json amounts(const std::optional<std::int64_t>& amount_idr,
@@ -230,7 +190,7 @@ pledge ledger::create(const pledge_request& r, const write_origin& origin,
   p.amount_idr = r.amount_idr;
   p.quantity = r.quantity;
   p.status = "committed";
-  p.pledged_at = utc_now();
+  p.pledged_at = utc_time_now();
 
   nlohmann::ordered_json detail = {{"collaborator_id", p.collaborator_id},
                                    {"target_id", p.target_id},
@@ -307,7 +267,7 @@ std::pair<pledge, realization> ledger::realize(const std::string& pledge_id,
   d.id = make_id('R', m_last_realization + 1);
   d.pledge_id = p.id;
   d.delivered_by = std::string(trim(r.delivered_by));
-  d.recorded_at = utc_now();
+  d.recorded_at = utc_time_now();
   d.delivered_at = r.delivered_at.value_or(d.recorded_at);
   d.note = r.note;
   d.amount_idr = r.amount_idr;

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "geo/utc_time.hpp"
+
 namespace geo {
 std::string_view to_string(link_refusal r) {
   switch (r) {

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "geo/import/csv_reader.hpp"
+#include "geo/import/csv_rows.hpp"
 #include "geo/import/text_file.hpp"
 #include "geo/number_parse.hpp"
 
@@ -62,24 +63,14 @@ std::vector<collaborator> import_collaborators(const std::string& path, layer_re
   const csv_columns columns(reader, {"id", "name", "kind"}, {"lon", "lat"});
   std::unordered_map<std::string, std::size_t> first_row;
   std::vector<collaborator> out;
-  csv_record record;
-  progress.start("collaborators", reader.size(), progress::unit::bytes);
-  while (reader.next(record)) {
-    stop.check("collaborators at row " + std::to_string(record.row));
+  for_each_csv_row(reader, "collaborators", progress, stop, [&](const csv_record& record) {
     collaborator c;
     row_verdict verdict;
-    bool kept = false;
-    if (record.fields.size() != reader.header().size())
-      verdict.note(outcome::rejected, "field_count",
-                   "expected " + std::to_string(reader.header().size()) + " fields, found " +
-                       std::to_string(record.fields.size()));
-    else
-      kept = check_collaborator(record, columns, first_row, c, verdict);
+    const bool kept = has_header_width(reader, record, verdict) &&
+                      check_collaborator(record, columns, first_row, c, verdict);
     report.add(record.row, c.id, verdict, std::string(record.raw));
     if (kept) out.push_back(std::move(c));
-  }
-  progress.advance(reader.size());
-  progress.finish();
+  });
   return out;
 }
 

@@ -4,8 +4,10 @@
 #include <unordered_map>
 
 #include "geo/import/csv_reader.hpp"
+#include "geo/import/csv_rows.hpp"
 #include "geo/import/text_file.hpp"
 #include "geo/number_parse.hpp"
+#include "geo/utc_time.hpp"
 
 namespace geo {
 namespace {
@@ -123,27 +125,14 @@ std::vector<pledge> import_pledges(const std::string& path,
                                      "amount_idr", "quantity", "status", "pledged_at"});
   pledge_row_checker checker(columns, collaborators, targets);
   std::vector<pledge> out;
-  csv_record record;
-  progress.start("pledges", reader.size(), progress::unit::bytes);
-  for (std::size_t records = 1; reader.next(record); ++records) {
-    if (records % 4096 == 0) {
-      stop.check("pledges at row " + std::to_string(record.row));
-      progress.advance(reader.offset());
-    }
+  for_each_csv_row(reader, "pledges", progress, stop, [&](const csv_record& record) {
     pledge p;
     row_verdict verdict;
-    bool kept = false;
-    if (record.fields.size() != reader.header().size())
-      verdict.note(outcome::rejected, "field_count",
-                   "expected " + std::to_string(reader.header().size()) + " fields, found " +
-                       std::to_string(record.fields.size()));
-    else
-      kept = checker.check(record, p, verdict);
+    const bool kept =
+        has_header_width(reader, record, verdict) && checker.check(record, p, verdict);
     report.add(record.row, p.id, verdict, std::string(record.raw));
     if (kept) out.push_back(std::move(p));
-  }
-  progress.advance(reader.size());
-  progress.finish();
+  });
   return out;
 }
 

@@ -7,8 +7,10 @@
 #include "geo/engine/edge_tolerance.hpp"
 #include "geo/error.hpp"
 #include "geo/import/csv_reader.hpp"
+#include "geo/import/csv_rows.hpp"
 #include "geo/import/text_file.hpp"
 #include "geo/number_parse.hpp"
+#include "geo/utc_time.hpp"
 
 namespace geo {
 namespace {
@@ -328,31 +330,21 @@ target_import_result import_targets(const std::string& path, const area_lookup& 
   csv_reader reader(text, path);
   const csv_columns columns(reader, {"id", "program", "need", "household_size", "priority", "lon",
                                      "lat", "kode_kel", "rw", "rt", "registered_at"});
-  const std::size_t expected_fields = reader.header().size();
   target_row_checker checker(areas, columns);
   // Rows are about 80 bytes; reserving spares rehashing the duplicate check as it grows.
   checker.expect_rows(text.size() / 64);
   target_import_result result;
-  csv_record record;
-  progress.start("targets", reader.size(), progress::unit::bytes);
-  for (std::size_t records = 1; reader.next(record); ++records) {
-    if (records % 4096 == 0) {
-      stop.check("targets at row " + std::to_string(record.row));
-      progress.advance(reader.offset());
-    }
+  for_each_csv_row(reader, "targets", progress, stop, [&](const csv_record& record) {
     target t;
     row_verdict verdict;
     bool kept = false;
     bool by_tolerance = false;
-    if (record.fields.size() == expected_fields) {
+    if (has_header_width(reader, record, verdict)) {
       kept = checker.check(record, t, verdict, by_tolerance);
       if (kept && by_tolerance) ++report.within_tolerance;
-    } else {
+    } else if (columns["id"] < record.fields.size()) {
       // Keep the id when the row has one, so a pledge to it says the target was rejected.
-      if (columns["id"] < record.fields.size()) t.id = trim(record.fields[columns["id"]]);
-      verdict.note(outcome::rejected, "field_count",
-                   "expected " + std::to_string(expected_fields) + " fields, found " +
-                       std::to_string(record.fields.size()));
+      t.id = trim(record.fields[columns["id"]]);
     }
     t.import_outcome = verdict.result();
     report.add(record.row, t.id, verdict, std::string(record.raw));
@@ -363,9 +355,7 @@ target_import_result import_targets(const std::string& path, const area_lookup& 
       result.registry.rejection_of.emplace(
           t.id, "row " + std::to_string(record.row) + ": " + verdict.message());
     }
-  }
-  progress.advance(reader.size());
-  progress.finish();
+  });
   return result;
 }
 

@@ -1,13 +1,14 @@
 // The CSV reader (geo/csv_reader) over any bytes: header and delimiter detection, quoted fields,
 // line endings, the column map, and the number and date parsers the importers apply to fields
-// (geo/number_parse). Only geo::input_error may leave it (no header, an unterminated quote, a
-// missing or repeated column).
+// (geo/number_parse, geo/utc_time). Only geo::input_error may leave it (no header, an unterminated
+// quote, a missing or repeated column).
 #include <algorithm>
 #include <cmath>
 
 #include "geo/error.hpp"
 #include "geo/import/csv_reader.hpp"
 #include "geo/number_parse.hpp"
+#include "geo/utc_time.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 namespace {
@@ -20,6 +21,7 @@ void check_values(const std::vector<std::string>& fields) {
     if (const auto decimal = geo::parse_decimal(field))
       require(std::isfinite(decimal->value), "parse_decimal gave a non-finite value");
     geo::is_iso_date(field);
+    geo::is_rfc3339_date_time(field);
   }
 }
 

@@ -73,42 +73,6 @@ TEST(ParseInteger, RefusesOverflow) {
   EXPECT_FALSE(geo::parse_integer("9223372036854775808"));
 }
 
-TEST(IsIsoDate, AcceptsCalendarDates) {
-  EXPECT_TRUE(geo::is_iso_date("2024-01-31"));
-  EXPECT_TRUE(geo::is_iso_date("2023-12-01"));
-}
-
-TEST(IsIsoDate, AcceptsFebruary29OnlyInLeapYears) {
-  EXPECT_TRUE(geo::is_iso_date("2024-02-29"));
-  EXPECT_TRUE(geo::is_iso_date("2000-02-29"));
-  EXPECT_FALSE(geo::is_iso_date("2023-02-29"));
-  EXPECT_FALSE(geo::is_iso_date("1900-02-29"));
-}
-
-TEST(IsIsoDate, RefusesDaysPastMonthEnd) {
-  EXPECT_FALSE(geo::is_iso_date("2024-02-30"));
-  EXPECT_FALSE(geo::is_iso_date("2024-04-31"));
-  EXPECT_FALSE(geo::is_iso_date("2024-01-32"));
-  EXPECT_FALSE(geo::is_iso_date("2024-01-00"));
-}
-
-TEST(IsIsoDate, RefusesOtherLayouts) {
-  EXPECT_FALSE(geo::is_iso_date("2024-13-01"));
-  EXPECT_FALSE(geo::is_iso_date("2024-00-10"));
-  EXPECT_FALSE(geo::is_iso_date("15-01-2024"));
-  EXPECT_FALSE(geo::is_iso_date("2024/01/15"));
-  EXPECT_FALSE(geo::is_iso_date("2024-1-15"));
-  EXPECT_FALSE(geo::is_iso_date("2024-01-15T10:00"));
-  EXPECT_FALSE(geo::is_iso_date(""));
-}
-
-TEST(IsIsoDate, RefusesSignsAndSpacesInsideTheDate) {
-  EXPECT_FALSE(geo::is_iso_date("2024-01- 5"));
-  EXPECT_FALSE(geo::is_iso_date("2024-+1-05"));
-  EXPECT_FALSE(geo::is_iso_date("+024-01-05"));
-  EXPECT_FALSE(geo::is_iso_date(" 024-01-05"));
-}
-
 TEST(ParseInteger, RefusesPlusFollowedByMinus) {
   EXPECT_FALSE(geo::parse_integer("+-3"));
   EXPECT_FALSE(geo::parse_decimal("+-6.2"));
