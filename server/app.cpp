@@ -15,11 +15,11 @@
 #include "server/privacy_rule.hpp"
 #include "server/static_routes.hpp"
 #include "server/store_upkeep.hpp"
-#include "server/tile_cache.hpp"
 #include "server/tile_routes.hpp"
 #include "server/token_authenticator.hpp"
 #include "server/writer_first_mutex.hpp"
 #include "tiles/tile_builder.hpp"
+#include "tiles/tile_cache.hpp"
 
 namespace server {
 namespace {
@@ -122,7 +122,7 @@ class app::generation {
   std::int64_t version;
   data_stamp data;
   tiles::tile_builder tile_maker;
-  tile_cache tiles_kept;
+  tiles::tile_cache tiles_kept;
   double loaded = 0;
   std::mutex writes;
   // Every request reads this generation under it, shared; recording a location changes where

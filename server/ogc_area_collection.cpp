@@ -12,9 +12,8 @@ ogc_area_collection::ogc_area_collection(const geo::engine& engine, geo::admin_l
       m_level(level),
       m_id(std::move(id)),
       m_title(std::move(title)),
-      m_description(std::move(description)),
-      m_areas(engine.areas_at(level)) {
-  for (const geo::area* a : m_areas)
+      m_description(std::move(description)) {
+  for (const geo::area* a : engine.areas_at(level))
     m_extent.expand(a->box);
 }
 
@@ -28,13 +27,12 @@ std::vector<std::string_view> ogc_area_collection::queryables() const {
   return out;
 }
 
-std::vector<const geo::area*> areas_meeting(const geo::engine& engine,
-                                            const std::vector<const geo::area*>& all,
-                                            const std::optional<geo::bbox>& box) {
-  if (!box) return all;
-  std::vector<const geo::area*> out;
-  for (const geo::area* a : all)
-    if (a->box.intersects(*box) && geo::intersects(engine.shape_of(*a), *box)) out.push_back(a);
+std::vector<const geo::area*> areas_intersecting(const geo::engine& engine, geo::admin_level level,
+                                                 const std::optional<geo::bbox>& box) {
+  if (!box) return engine.areas_at(level);
+  std::vector<const geo::area*> out = engine.areas_meeting(level, *box);
+  std::erase_if(out,
+                [&](const geo::area* a) { return !geo::intersects(engine.shape_of(*a), *box); });
   return out;
 }
 
@@ -64,8 +62,8 @@ ogc_feature ogc_area_collection::feature(const geo::area& a) const {
 
 ogc_selection ogc_area_collection::select(const request&, const query_params&,
                                           const std::optional<geo::bbox>& box) const {
-  auto chosen =
-      std::make_shared<const std::vector<const geo::area*>>(areas_meeting(m_engine, m_areas, box));
+  auto chosen = std::make_shared<const std::vector<const geo::area*>>(
+      areas_intersecting(m_engine, m_level, box));
   return {chosen->size(), [this, chosen](std::size_t i) { return feature(*(*chosen)[i]); }};
 }
 

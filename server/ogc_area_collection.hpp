@@ -33,14 +33,13 @@ class ogc_area_collection final : public ogc_collection {
   const geo::engine& m_engine;
   geo::admin_level m_level;
   std::string m_id, m_title, m_description;
-  std::vector<const geo::area*> m_areas;  // by code
   geo::bbox m_extent;
 };
 
-/// The areas of `all` (by code) whose shape intersects `box` (every one when there is none).
-std::vector<const geo::area*> areas_meeting(const geo::engine& engine,
-                                            const std::vector<const geo::area*>& all,
-                                            const std::optional<geo::bbox>& box);
+/// The areas of `level` whose shape intersects `box` (every one when there is none), by code.
+/// Candidates come from the engine's grid of area boxes, so a small box tests few shapes.
+std::vector<const geo::area*> areas_intersecting(const geo::engine& engine, geo::admin_level level,
+                                                 const std::optional<geo::bbox>& box);
 
 /// Appends the codes of the levels above `below` in `chain`, smallest first (rw_code,
 /// kelurahan_code, kecamatan_code, kota_code), null where the chain has a gap.

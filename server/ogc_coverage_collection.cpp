@@ -19,8 +19,8 @@ std::optional<std::string_view> program_option(const query_params& q) {
 
 ogc_coverage_collection::ogc_coverage_collection(const geo::engine& engine,
                                                  const privacy_rule& rule)
-    : m_engine(engine), m_rule(rule), m_rws(engine.areas_at(geo::admin_level::rw)) {
-  for (const geo::area* a : m_rws)
+    : m_engine(engine), m_rule(rule) {
+  for (const geo::area* a : engine.areas_at(geo::admin_level::rw))
     m_extent.expand(a->box);
 }
 
@@ -60,8 +60,8 @@ ogc_feature ogc_coverage_collection::feature(const principal& caller, const geo:
 ogc_selection ogc_coverage_collection::select(const request& r, const query_params& q,
                                               const std::optional<geo::bbox>& box) const {
   const std::optional<std::string_view> program = program_option(q);
-  auto chosen =
-      std::make_shared<const std::vector<const geo::area*>>(areas_meeting(m_engine, m_rws, box));
+  auto chosen = std::make_shared<const std::vector<const geo::area*>>(
+      areas_intersecting(m_engine, geo::admin_level::rw, box));
   return {chosen->size(), [this, chosen, program, caller = r.caller](std::size_t i) {
             return feature(caller, *(*chosen)[i], program);
           }};

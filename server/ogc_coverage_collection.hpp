@@ -34,7 +34,6 @@ class ogc_coverage_collection final : public ogc_collection {
 
   const geo::engine& m_engine;
   const privacy_rule& m_rule;
-  std::vector<const geo::area*> m_rws;  // by code
   geo::bbox m_extent;
 };
 

@@ -9,9 +9,9 @@
 #include "server/gzip.hpp"
 #include "server/privacy_rule.hpp"
 #include "server/query_params.hpp"
-#include "server/tile_cache.hpp"
 #include "tiles/error.hpp"
 #include "tiles/tile_builder.hpp"
+#include "tiles/tile_cache.hpp"
 #include "tiles/tile_source.hpp"
 
 namespace server {
@@ -53,22 +53,20 @@ struct tile_maker {
   const geo::engine& engine;
   const privacy_rule& rule;
   const tiles::tile_builder& builder;
-  tile_cache& cache;
+  tiles::tile_cache& cache;
 };
 
 // A built tile is kept only when no write happened while it was built (the change count is
 // the same before and after), so its recorded revisions are those its content reflects.
-std::shared_ptr<const tile_cache::tile> current_tile(const tile_maker& m, const tiles::tile_id& id,
-                                                     const std::vector<tiles::tile_source>& sources,
-                                                     const std::optional<std::string>& program,
-                                                     const principal& caller,
-                                                     const std::string& key) {
+std::shared_ptr<const tiles::tile_cache::tile> current_tile(
+    const tile_maker& m, const tiles::tile_id& id, const std::vector<tiles::tile_source>& sources,
+    const std::optional<std::string>& program, const principal& caller, const std::string& key) {
   if (auto kept = m.cache.find(key, m.engine)) return kept;
   const std::uint64_t changes_before = m.engine.change_count();
   tiles::tile_builder::built_tile built =
       m.builder.build_tile(id, sources, program, m.rule.tile_viewer(caller));
   const geo::engine::revisions seen = m.engine.revisions_of(built.shown);
-  auto made = std::make_shared<tile_cache::tile>();
+  auto made = std::make_shared<tiles::tile_cache::tile>();
   made->bytes = std::move(built.bytes);
   for (std::size_t i = 0; i < built.shown.size(); ++i)
     made->shown.emplace_back(built.shown[i], seen.of[i]);
@@ -247,7 +245,7 @@ response tilejson(const geo::engine& engine, request& r) {
 }  // namespace
 
 void add_tile_routes(router& routes, const geo::engine& engine, const privacy_rule& rule,
-                     const tiles::tile_builder& builder, tile_cache& cache) {
+                     const tiles::tile_builder& builder, tiles::tile_cache& cache) {
   routes.add("GET", "/tiles/{sources}/{z}/{x}/{file}",
              [m = tile_maker{engine, rule, builder, cache}](request& r) { return tile(m, r); });
   routes.add("GET", "/tiles/{file}", [&engine](request& r) { return tilejson(engine, r); });

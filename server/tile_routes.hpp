@@ -6,12 +6,12 @@ class engine;
 }
 namespace tiles {
 class tile_builder;
-}
+class tile_cache;
+}  // namespace tiles
 
 namespace server {
 
 class privacy_rule;
-class tile_cache;
 
 /// GET /tiles/{source[,source...]}/{z}/{x}/{y}.mvt (Mapbox Vector Tiles, XYZ) and
 /// GET /tiles/{source[,source...]}.json (TileJSON 3.0.0). Tiles carry a strong ETag and answer
@@ -19,6 +19,6 @@ class tile_cache;
 /// source a 404. Tiles come from `cache` while current, else are built and kept there. The
 /// targets layer shows what `rule` lets the caller see.
 void add_tile_routes(router& routes, const geo::engine& engine, const privacy_rule& rule,
-                     const tiles::tile_builder& tiles, tile_cache& cache);
+                     const tiles::tile_builder& builder, tiles::tile_cache& cache);
 
 }  // namespace server

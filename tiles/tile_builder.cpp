@@ -4,31 +4,22 @@
 #include <charconv>
 
 #include "geo/engine/coverage.hpp"
-#include "tiles/box_grid.hpp"
 #include "tiles/error.hpp"
 #include "tiles/polygon_clip.hpp"
 
 namespace tiles {
 
+// The areas of one level, at the positions of geo::engine::areas_at and its
+// area_positions_meeting.
 struct tile_builder::source_areas {
+  geo::admin_level level;
   std::vector<const geo::area*> areas;              // by code, as the engine lists them
   std::shared_ptr<const simplified_areas> simpler;  // same positions
   const simplified_areas& shapes;
-  box_grid boxes;  // same positions
 
-  source_areas(std::vector<const geo::area*> list, std::shared_ptr<const simplified_areas> shared)
-      : areas(std::move(list)),
-        simpler(std::move(shared)),
-        shapes(*simpler),
-        boxes(boxes_of(areas)) {}
-
-  static std::vector<geo::bbox> boxes_of(const std::vector<const geo::area*>& areas) {
-    std::vector<geo::bbox> out;
-    out.reserve(areas.size());
-    for (const geo::area* a : areas)
-      out.push_back(a->box);
-    return out;
-  }
+  source_areas(geo::admin_level of, std::vector<const geo::area*> list,
+               std::shared_ptr<const simplified_areas> shared)
+      : level(of), areas(std::move(list)), simpler(std::move(shared)), shapes(*simpler) {}
 };
 
 namespace {
@@ -110,7 +101,8 @@ tile_builder::tile_builder(const geo::engine& engine, figure_basis figures,
                 same_areas(before->areas, areas)
             ? before->simpler
             : std::make_shared<const simplified_areas>(entries_of(engine, areas));
-    m_sources[at] = std::make_unique<source_areas>(std::move(areas), std::move(shapes));
+    m_sources[at] =
+        std::make_unique<source_areas>(*spec.level, std::move(areas), std::move(shapes));
   }
 }
 
@@ -167,7 +159,7 @@ std::vector<const geo::area*> tile_builder::areas_in(const tile_id& tile,
   std::vector<const geo::area*> out;
   if (!spec_of(source).level) return out;
   const source_areas& s = *m_sources[static_cast<std::size_t>(source)];
-  for (const std::uint32_t i : s.boxes.meeting(search_box(tile)))
+  for (const std::uint32_t i : m_engine.area_positions_meeting(s.level, search_box(tile)))
     out.push_back(s.areas[i]);
   return out;
 }
@@ -179,7 +171,7 @@ mvt_layer tile_builder::layer_for(const tile_id& tile, tile_source source,
   mvt_layer layer{std::string(spec.name)};
   if (tile.z < spec.min_zoom || tile.z > spec.max_zoom) return layer;
   const source_areas& s = *m_sources[static_cast<std::size_t>(source)];
-  for (const std::uint32_t i : s.boxes.meeting(search_box(tile))) {
+  for (const std::uint32_t i : m_engine.area_positions_meeting(s.level, search_box(tile))) {
     const geo::area& a = *s.areas[i];
     const std::vector<tile_polygon> polygons = clip_world_to_tile(s.shapes.at(i, tile.z), tile);
     if (polygons.empty()) continue;

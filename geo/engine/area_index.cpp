@@ -27,41 +27,66 @@ area_index::area_index(std::vector<entry> entries) : m_entries(std::move(entries
   m_cell_width = width / static_cast<double>(m_columns);
   m_cell_height = height / static_cast<double>(m_rows);
 
-  std::vector<std::vector<std::uint32_t>> cells_items(m_columns * m_rows);
-  for (std::size_t i = 0; i < m_entries.size(); ++i) {
-    const bbox& b = m_entries[i].box;
-    if (b.is_empty()) continue;
-    const std::size_t first = cell_of(b.min_x, b.min_y);
-    const std::size_t last = cell_of(b.max_x, b.max_y);
-    for (std::size_t row = first / m_columns; row <= last / m_columns; ++row)
-      for (std::size_t col = first % m_columns; col <= last % m_columns; ++col)
-        cells_items[row * m_columns + col].push_back(static_cast<std::uint32_t>(i));
-  }
-  m_starts.reserve(cells_items.size() + 1);
-  m_starts.push_back(0);
-  for (const auto& items : cells_items) {
-    m_items.insert(m_items.end(), items.begin(), items.end());
-    m_starts.push_back(static_cast<std::uint32_t>(m_items.size()));
-  }
+  // Counted first, then filled in entry order: each cell's candidates come out ascending.
+  const auto each_cell = [&](const bbox& b, auto&& visit) {
+    for (std::size_t r = row_of(b.min_y); r <= row_of(b.max_y); ++r)
+      for (std::size_t c = column_of(b.min_x); c <= column_of(b.max_x); ++c)
+        visit(r * m_columns + c);
+  };
+  std::vector<std::uint32_t> next(m_columns * m_rows + 1, 0);
+  for (const entry& e : m_entries)
+    if (!e.box.is_empty()) each_cell(e.box, [&](std::size_t cell) { ++next[cell + 1]; });
+  for (std::size_t i = 1; i < next.size(); ++i)
+    next[i] += next[i - 1];
+  m_starts = next;
+  m_items.resize(next.back());
+  for (std::size_t i = 0; i < m_entries.size(); ++i)
+    if (!m_entries[i].box.is_empty())
+      each_cell(m_entries[i].box,
+                [&](std::size_t cell) { m_items[next[cell]++] = static_cast<std::uint32_t>(i); });
 }
 
-std::size_t area_index::cell_of(double x, double y) const {
-  const auto clamp_index = [](double v, std::size_t n) {
-    return static_cast<std::size_t>(std::clamp(v, 0.0, static_cast<double>(n - 1)));
-  };
-  const std::size_t col = clamp_index((x - m_extent.min_x) / m_cell_width, m_columns);
-  const std::size_t row = clamp_index((y - m_extent.min_y) / m_cell_height, m_rows);
-  return row * m_columns + col;
+std::size_t area_index::column_of(double x) const {
+  const double c = std::floor((x - m_extent.min_x) / m_cell_width);
+  return static_cast<std::size_t>(std::clamp(c, 0.0, static_cast<double>(m_columns - 1)));
+}
+
+std::size_t area_index::row_of(double y) const {
+  const double r = std::floor((y - m_extent.min_y) / m_cell_height);
+  return static_cast<std::size_t>(std::clamp(r, 0.0, static_cast<double>(m_rows - 1)));
 }
 
 const area_index::entry* area_index::find(double x, double y) const {
-  if (m_entries.empty() || !m_extent.contains(x, y)) return nullptr;
-  const std::size_t cell = cell_of(x, y);
+  if (m_items.empty() || !m_extent.contains(x, y)) return nullptr;
+  const std::size_t cell = row_of(y) * m_columns + column_of(x);
   for (std::uint32_t k = m_starts[cell]; k < m_starts[cell + 1]; ++k) {
     const entry& e = m_entries[m_items[k]];
     if (e.box.contains(x, y) && covers_point(e.shape, x, y)) return &e;
   }
   return nullptr;
+}
+
+std::vector<std::uint32_t> area_index::meeting(const bbox& box) const {
+  std::vector<std::uint32_t> out;
+  if (m_items.empty() || box.is_empty() || !box.intersects(m_extent)) return out;
+  const std::size_t first_row = row_of(box.min_y), last_row = row_of(box.max_y);
+  const std::size_t first_column = column_of(box.min_x), last_column = column_of(box.max_x);
+  for (std::size_t r = first_row; r <= last_row; ++r)
+    for (std::size_t c = first_column; c <= last_column; ++c) {
+      const std::size_t cell = r * m_columns + c;
+      for (std::uint32_t k = m_starts[cell]; k < m_starts[cell + 1]; ++k) {
+        const std::uint32_t i = m_items[k];
+        const bbox& b = m_entries[i].box;
+        if (!b.intersects(box)) continue;
+        // A box in several cells is reported from one: the cell of the lower left corner of
+        // its overlap with `box`, which lies in both and so is visited.
+        if (row_of(std::max(b.min_y, box.min_y)) == r &&
+            column_of(std::max(b.min_x, box.min_x)) == c)
+          out.push_back(i);
+      }
+    }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 const area_index::entry* area_index::by_code(const std::string& code) const {

@@ -9,9 +9,11 @@
 
 namespace geo {
 
-/// Point-in-area lookup over many polygons (33k RTs of Jakarta): a uniform grid of candidate
-/// lists over the areas' extent, then an exact even-odd test on the few candidates of the
-/// point's cell. Built once, read-only afterwards, so it can be shared between threads.
+/// Point-in-area and box lookups over many polygons (33k RTs of Jakarta): a uniform grid of
+/// candidate lists over the areas' extent, then an exact even-odd test on the few candidates
+/// of the point's cell, or a box test on those of the cells a box meets. The one grid of
+/// area boxes: the engine answers point lookups, tiles and OGC bbox queries from it. Built
+/// once, read-only afterwards, so it can be shared between threads.
 class area_index {
  public:
   struct entry {
@@ -27,6 +29,9 @@ class area_index {
 
   /// The first area covering (x, y) (boundary included), or nullptr.
   const entry* find(double x, double y) const;
+  /// The positions of the entries whose box meets `box` (closed boxes: touching at an edge or
+  /// a corner counts), each once, ascending. An empty or inverted `box` meets none.
+  std::vector<std::uint32_t> meeting(const bbox& box) const;
   /// The area with this code, or nullptr.
   const entry* by_code(const std::string& code) const;
   /// Position of an entry of this index, 0 to size() - 1, for tables kept beside it.
@@ -40,7 +45,8 @@ class area_index {
   std::size_t size() const { return m_entries.size(); }
 
  private:
-  std::size_t cell_of(double x, double y) const;
+  std::size_t column_of(double x) const;
+  std::size_t row_of(double y) const;
 
   std::vector<entry> m_entries;
   std::unordered_map<std::string, std::uint32_t> m_by_code;
@@ -49,7 +55,8 @@ class area_index {
   std::size_t m_rows = 0;
   double m_cell_width = 1;
   double m_cell_height = 1;
-  // Compressed rows: the candidates of cell c are m_items[m_starts[c] .. m_starts[c + 1]).
+  // Compressed rows: the candidates of cell c are m_items[m_starts[c] .. m_starts[c + 1]),
+  // ascending.
   std::vector<std::uint32_t> m_starts;
   std::vector<std::uint32_t> m_items;
 };

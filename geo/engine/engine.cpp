@@ -46,9 +46,14 @@ engine::engine(store& s) {
       m_area_by_code.emplace(a.code, m_areas.size());
       m_areas.push_back(std::move(a));
     }
-  // load_areas gives each level by code, so a point on a shared edge goes to the first code.
-  for (std::size_t level = 0; level < entries.size(); ++level)
+  // By code whatever order the store gives: a point on a shared edge goes to the first code,
+  // and index positions are positions in areas_at (area_positions_meeting).
+  for (std::size_t level = 0; level < entries.size(); ++level) {
+    std::sort(
+        entries[level].begin(), entries[level].end(),
+        [](const area_index::entry& a, const area_index::entry& b) { return a.code < b.code; });
     m_area_index[level] = area_index(std::move(entries[level]));
+  }
   for (std::size_t i = 0; i < m_areas.size(); ++i)
     if (!m_areas[i].parent_code.empty()) m_children[m_areas[i].parent_code].push_back(i);
   // Pointers up and from index entries, so that a lookup hashes no codes.
@@ -357,12 +362,21 @@ bool engine::unchanged(std::span<const std::pair<const area*, std::uint64_t>> re
 }
 
 std::vector<const area*> engine::areas_at(admin_level level) const {
+  return m_area_of_entry[static_cast<std::size_t>(level)];  // index order: by code
+}
+
+std::vector<std::uint32_t> engine::area_positions_meeting(admin_level level,
+                                                          const bbox& box) const {
+  return m_area_index[static_cast<std::size_t>(level)].meeting(box);
+}
+
+std::vector<const area*> engine::areas_meeting(admin_level level, const bbox& box) const {
+  const std::vector<const area*>& by_position = m_area_of_entry[static_cast<std::size_t>(level)];
+  const std::vector<std::uint32_t> positions = area_positions_meeting(level, box);
   std::vector<const area*> out;
-  const area_index& index = m_area_index[static_cast<std::size_t>(level)];
-  out.reserve(index.size());
-  for (std::size_t i = 0; i < index.size(); ++i)
-    out.push_back(find_area(index.at(i).code));
-  std::sort(out.begin(), out.end(), [](const area* a, const area* b) { return a->code < b->code; });
+  out.reserve(positions.size());
+  for (const std::uint32_t i : positions)
+    out.push_back(by_position[i]);
   return out;
 }
 

@@ -82,6 +82,13 @@ class engine {
   admin_chain chain_of(const area& a) const;
   /// Every area of a level, by code.
   std::vector<const area*> areas_at(admin_level level) const;
+  /// The areas of a level whose box meets `box` (closed boxes: touching at an edge or a corner
+  /// counts), each once, by code, found through the grid of the level's area_index rather than
+  /// by testing every area. As positions in areas_at(level), for tables kept beside that list
+  /// (the tiles' simplified shapes).
+  std::vector<std::uint32_t> area_positions_meeting(admin_level level, const bbox& box) const;
+  /// The same areas themselves, by code.
+  std::vector<const area*> areas_meeting(admin_level level, const bbox& box) const;
   /// The areas one level below `a`, by code.
   std::vector<const area*> children_of(const area& a) const;
   /// Areas whose name (with its kelurahan's, for RW and RT) holds every word of `query`,
@@ -182,7 +189,7 @@ class engine {
   std::unordered_map<std::string, std::size_t> m_area_by_code;
   std::unordered_map<std::string, std::vector<std::size_t>> m_children;  // by parent code
   std::vector<const area*> m_parent;                        // by area position; null for kota
-  std::array<std::vector<const area*>, 5> m_area_of_entry;  // by level, then index position
+  std::array<std::vector<const area*>, 5> m_area_of_entry;  // by level, then index position (code)
   std::vector<std::string> m_search_text;                   // by area position: folded name words
   std::vector<std::string> m_folded_name;  // by area position: its own name, folded
   std::array<area_index, 5> m_area_index;  // by admin_level

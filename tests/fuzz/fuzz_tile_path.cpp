@@ -18,11 +18,11 @@
 #include "geo/store/spatialite_store.hpp"
 #include "server/privacy_rule.hpp"
 #include "server/router.hpp"
-#include "server/tile_cache.hpp"
 #include "server/tile_routes.hpp"
 #include "server/url.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 #include "tiles/tile_builder.hpp"
+#include "tiles/tile_cache.hpp"
 
 namespace {
 
@@ -58,7 +58,7 @@ class tile_server {
   std::unique_ptr<geo::engine> m_engine;
   std::unique_ptr<server::privacy_rule> m_rule;
   std::unique_ptr<tiles::tile_builder> m_builder;
-  server::tile_cache m_cache;
+  tiles::tile_cache m_cache;
   server::router m_routes;
 };
 

@@ -180,6 +180,25 @@ TEST_F(Engine, ListsTheChildrenOfAnAreaByCode) {
             (std::vector<std::string>{"3171010", "3171020"}));
 }
 
+TEST_F(Engine, FindsTheAreasWhoseBoxMeetsABoxByCodeTouchingOnesIncluded) {
+  // The corner the four kelurahan share; the centre the four RTs share.
+  EXPECT_EQ(
+      codes_of(m_engine->areas_meeting(geo::admin_level::kelurahan, {106.82, -6.2, 106.82, -6.2})),
+      (std::vector<std::string>{"3171010001", "3171010002", "3171020001", "3171020002"}));
+  EXPECT_EQ(codes_of(m_engine->areas_meeting(geo::admin_level::rt, {106.81, -6.19, 106.81, -6.19})),
+            (std::vector<std::string>{"3171010001001001", "3171010001001002", "3171010001002001",
+                                      "3171010001002002"}));
+  // Inside RW 002 only: position 1 of the RWs by code.
+  const geo::bbox inside_002{106.815, -6.195, 106.816, -6.194};
+  EXPECT_EQ(codes_of(m_engine->areas_meeting(geo::admin_level::rw, inside_002)),
+            std::vector<std::string>{"3171010001002"});
+  EXPECT_EQ(m_engine->area_positions_meeting(geo::admin_level::rw, inside_002),
+            std::vector<std::uint32_t>{1});
+  EXPECT_EQ(m_engine->areas_at(geo::admin_level::rw)[1]->code, "3171010001002");
+  EXPECT_EQ(codes_of(m_engine->areas_meeting(geo::admin_level::rt, {107, -6, 108, -5})),
+            std::vector<std::string>{});
+}
+
 TEST_F(Engine, SearchesNamesIgnoringCaseAndAccentsExactNamesFirst) {
   const auto found = m_engine->search_areas("KÉBON  kelapa", std::nullopt, 20);
   ASSERT_EQ(found.size(), 7u);  // the kelurahan, its 2 RWs and 4 RTs (named with it)

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -13,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "geo/engine/box_intersection.hpp"
 #include "geo/engine/coarse_position.hpp"
+#include "geo/engine/engine.hpp"
 #include "geo/store/spatialite_store.hpp"
 #include "tests/http/api_test_support.hpp"
 #include "tests/http/http_environment.hpp"
@@ -247,6 +250,59 @@ TEST_F(OgcApi, BboxSelectsTheRwsGdalFindsIntersectingIt) {
             << " by their envelopes\n";
   EXPECT_GE(by_envelope, expected.size());
   EXPECT_GT(expected.size(), 5u);
+}
+
+// The numbers of a box as the bbox parameter, each written so that it reads back exactly.
+std::string bbox_parameter(const geo::bbox& box) {
+  std::string out;
+  for (const double v : {box.min_x, box.min_y, box.max_x, box.max_y}) {
+    std::array<char, 32> text{};
+    const auto end = std::to_chars(text.data(), text.data() + text.size(), v).ptr;
+    out += (out.empty() ? "" : ",") + std::string(text.data(), end);
+  }
+  return out;
+}
+
+TEST_F(OgcApi, BboxAnswersWhatTestingEveryAreaFindsInTheSameOrderPageByPage) {
+  // The oracle: an engine loaded from the server's database, every area of the level tested,
+  // box first, then the exact shape; as the bbox filter did before it had a grid.
+  geo::spatialite_store store(env().db_path());
+  const geo::engine engine(store);
+  const geo::area& rt = *engine.areas_at(geo::admin_level::rt)[1000];
+  struct question {
+    std::string collection;
+    geo::admin_level level;
+    geo::bbox box;
+  };
+  const std::vector<question> questions = {
+      {"rw", geo::admin_level::rw, {106.845, -6.215, 106.862, -6.2}},
+      {"rt", geo::admin_level::rt, {106.845, -6.215, 106.862, -6.2}},
+      {"rt", geo::admin_level::rt, {106.8272, -6.1754, 106.8272, -6.1754}},  // a point
+      {"rt", geo::admin_level::rt, {106.80, -6.2, 106.90, -6.2}},            // a line
+      {"rt", geo::admin_level::rt, rt.box},  // its neighbours touch it, and so its box
+      {"rt", geo::admin_level::rt, {rt.box.max_x, rt.box.max_y, rt.box.max_x, rt.box.max_y}},
+      {"kelurahan", geo::admin_level::kelurahan, {106.7, -6.3, 106.9, -6.1}},
+      {"coverage", geo::admin_level::rw, {106.8, -6.25, 106.85, -6.2}},
+  };
+  for (const question& q : questions) {
+    std::vector<std::string> expected;
+    for (const geo::area* a : engine.areas_at(q.level))
+      if (a->box.intersects(q.box) && geo::intersects(engine.shape_of(*a), q.box))
+        expected.push_back(a->code);
+    const std::string path =
+        "/ogc/collections/" + q.collection + "/items?limit=50&bbox=" + bbox_parameter(q.box);
+    std::vector<std::string> served;
+    std::optional<std::string> next = url(path);
+    while (next) {
+      const json page = json::parse(m_client.get(*next).body);
+      EXPECT_EQ(page["numberMatched"], expected.size()) << *next;
+      for (const json& f : page["features"])
+        served.push_back(f["id"]);
+      next = link(page, "next");
+    }
+    EXPECT_EQ(served, expected) << path;
+    EXPECT_FALSE(expected.empty()) << path;
+  }
 }
 
 TEST_F(OgcApi, PropertyFiltersSelectByEquality) {

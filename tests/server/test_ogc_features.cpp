@@ -9,10 +9,12 @@
 #include <optional>
 #include <string>
 
+#include "geo/engine/box_intersection.hpp"
 #include "geo/engine/coarse_position.hpp"
 #include "geo/import/dataset_description.hpp"
 #include "geo/import/importer.hpp"
 #include "geo/store/spatialite_store.hpp"
+#include "server/ogc_area_collection.hpp"
 #include "server/router.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -203,6 +205,51 @@ TEST_F(OgcRoutes, FiltersByTheExactShapeNotItsBox) {
             (std::vector<std::string>{"3171010001001", "3171010001002"}));
   EXPECT_EQ(call_json("/ogc/collections/rw/items", {{"bbox", "107,-6,108,-5"}})["numberMatched"],
             0);
+}
+
+// What the bbox filter answered before the engine's grid: every area of the level tested, by
+// code, box first, then the exact shape.
+std::vector<const geo::area*> every_area_intersecting(const geo::engine& engine,
+                                                      geo::admin_level level,
+                                                      const geo::bbox& box) {
+  std::vector<const geo::area*> out;
+  for (const geo::area* a : engine.areas_at(level))
+    if (a->box.intersects(box) && geo::intersects(engine.shape_of(*a), box)) out.push_back(a);
+  return out;
+}
+
+TEST_F(OgcRoutes, FiltersByBoxAsTestingEveryAreaWouldInTheSameOrder) {
+  // Boxes of 0, 0.0025 and 0.01 degrees on a 0.0025 step over the dataset and around it
+  // (106.79..106.84 x -6.23..-6.17), and from every area's own box exactly: the box, its
+  // corners, and its east edge, which touch the neighbours on their shared boundary.
+  std::vector<geo::bbox> boxes;
+  for (int i = 0; i <= 20; ++i)
+    for (int j = 0; j <= 24; ++j)
+      for (const double side : {0.0, 0.0025, 0.01})
+        boxes.push_back({106.79 + 0.0025 * i, -6.23 + 0.0025 * j, 106.79 + 0.0025 * i + side,
+                         -6.23 + 0.0025 * j + side});
+  for (const geo::admin_level level : geo::all_admin_levels)
+    for (const geo::area* a : m_engine->areas_at(level)) {
+      const geo::bbox& b = a->box;
+      boxes.push_back(b);
+      boxes.push_back({b.min_x, b.min_y, b.min_x, b.min_y});
+      boxes.push_back({b.max_x, b.max_y, b.max_x, b.max_y});
+      boxes.push_back({b.max_x, b.min_y, b.max_x, b.max_y});
+    }
+  std::size_t several = 0;
+  for (const geo::admin_level level :
+       {geo::admin_level::kelurahan, geo::admin_level::rw, geo::admin_level::rt})
+    for (const geo::bbox& box : boxes) {
+      const std::vector<const geo::area*> expected = every_area_intersecting(*m_engine, level, box);
+      EXPECT_EQ(server::areas_intersecting(*m_engine, level, box), expected)
+          << "level " << static_cast<int>(level) << ", box " << box.min_x << "," << box.min_y << ","
+          << box.max_x << "," << box.max_y;
+      several += expected.size() > 1;
+    }
+  EXPECT_EQ(boxes.size(), 21u * 25u * 3u + 13u * 4u);
+  EXPECT_GT(several, 100u);  // many boxes meet several areas, touching ones included
+  EXPECT_EQ(server::areas_intersecting(*m_engine, geo::admin_level::rt, std::nullopt),
+            m_engine->areas_at(geo::admin_level::rt));
 }
 
 TEST_F(OgcRoutes, RefusesUnknownAndMalformedParametersNamingThem) {

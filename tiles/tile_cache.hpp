@@ -14,16 +14,15 @@ class engine;
 struct area;
 }  // namespace geo
 
-namespace server {
+namespace tiles {
 
 /// Built tiles kept in memory, least recently used dropped first beyond `max_bytes`. Each tile
 /// remembers the revision of every area it shows (geo::engine::revision_of) as it was when the
-/// tile was built (the routes keep no tile built while a write happened); a tile whose areas
-/// have changed since (a pledge, a cancellation, a
-/// delivery) is stale and never served: find() drops it. So a write invalidates exactly the
-/// tiles showing an area it changed (targets layers show the RW of each target), at every
-/// zoom, in O(1) (the engine bumps a counter), and
-/// a reader right after the write gets a fresh tile.
+/// tile was built (server/tile_routes keeps no tile built while a write happened); a tile whose
+/// areas have changed since (a pledge, a cancellation, a delivery) is stale and never served:
+/// find() drops it. So a write invalidates exactly the tiles showing an area it changed (targets
+/// layers show the RW of each target), at every zoom, in O(1) (the engine bumps a counter), and a
+/// reader right after the write gets a fresh tile.
 class tile_cache {
  public:
   struct tile {
@@ -62,4 +61,4 @@ class tile_cache {
   std::atomic<std::uint64_t> m_misses{0};
 };
 
-}  // namespace server
+}  // namespace tiles

@@ -1,4 +1,4 @@
-#include "server/tile_cache.hpp"
+#include "tiles/tile_cache.hpp"
 
 #include <gtest/gtest.h>
 
@@ -23,9 +23,9 @@ class TileCache : public ::testing::Test {
     m_engine.emplace(m_store);
   }
 
-  std::shared_ptr<const server::tile_cache::tile> showing(const std::string& code,
-                                                          std::string bytes) {
-    auto t = std::make_shared<server::tile_cache::tile>();
+  std::shared_ptr<const tiles::tile_cache::tile> showing(const std::string& code,
+                                                         std::string bytes) {
+    auto t = std::make_shared<tiles::tile_cache::tile>();
     const geo::area* a = m_engine->find_area(code);
     t->shown.emplace_back(a, m_engine->revision_of(*a));
     t->bytes = std::move(bytes);
@@ -38,7 +38,7 @@ class TileCache : public ::testing::Test {
 };
 
 TEST_F(TileCache, ServesAKeptTileUntilAnAreaItShowsChanges) {
-  server::tile_cache cache(1 << 20);
+  tiles::tile_cache cache(1 << 20);
   cache.put("rw/14/1/1", showing("3171010001002", "rw2"));
   cache.put("rw/14/1/2", showing("3171010001001", "rw1"));
   ASSERT_TRUE(cache.find("rw/14/1/1", *m_engine));
@@ -51,7 +51,7 @@ TEST_F(TileCache, ServesAKeptTileUntilAnAreaItShowsChanges) {
 }
 
 TEST_F(TileCache, DropsTheLeastRecentlyUsedTilesBeyondItsSize) {
-  server::tile_cache cache(1000);
+  tiles::tile_cache cache(1000);
   cache.put("a", showing("3171010001001", std::string(300, 'a')));
   cache.put("b", showing("3171010001001", std::string(300, 'b')));
   ASSERT_TRUE(cache.find("a", *m_engine));  // a is now the most recently used
@@ -60,7 +60,7 @@ TEST_F(TileCache, DropsTheLeastRecentlyUsedTilesBeyondItsSize) {
   EXPECT_FALSE(cache.find("b", *m_engine));
   EXPECT_TRUE(cache.find("c", *m_engine));
   EXPECT_LE(cache.bytes(), 1000u);
-  server::tile_cache off(0);
+  tiles::tile_cache off(0);
   off.put("a", showing("3171010001001", "x"));
   EXPECT_FALSE(off.find("a", *m_engine));
 }

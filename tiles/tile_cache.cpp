@@ -1,8 +1,8 @@
-#include "server/tile_cache.hpp"
+#include "tiles/tile_cache.hpp"
 
 #include "geo/engine/engine.hpp"
 
-namespace server {
+namespace tiles {
 namespace {
 
 std::size_t cost(const std::string& key, const tile_cache::tile& t) {
@@ -77,4 +77,4 @@ std::size_t tile_cache::size() const {
   return m_by_key.size();
 }
 
-}  // namespace server
+}  // namespace tiles
