@@ -206,7 +206,10 @@ void pg_connection::fail(std::string_view what, pg_result* result) const {
     message.erase(line);
     if (const auto detail = rest.find("DETAIL:"); detail != std::string::npos) {
       const auto end = rest.find('\n', detail);
-      message += "; " + rest.substr(detail, end == std::string::npos ? end : end - detail);
+      std::string line_of_detail =
+          rest.substr(detail, end == std::string::npos ? end : end - detail);
+      if (line_of_detail.starts_with("DETAIL:  ")) line_of_detail.erase(7, 1);
+      message += "; " + line_of_detail;
     }
   }
   throw pg_error("'" + statement_start(what) + "' failed in " + m_where + ": " + message +
@@ -218,10 +221,27 @@ pg_rows pg_connection::exec(const std::string& sql, const std::vector<pg_param>&
   std::vector<const char*> values(params.size());
   for (std::size_t i = 0; i < params.size(); ++i)
     values[i] = params[i] ? params[i]->c_str() : nullptr;
-  pg_result* result = PQexecParams(m_conn, sql.c_str(), static_cast<int>(params.size()), nullptr,
-                                   values.data(), nullptr, nullptr, 0);
-  const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(sql, result);
+  const auto run = [&] {
+    return PQexecParams(m_conn, sql.c_str(), static_cast<int>(params.size()), nullptr,
+                        values.data(), nullptr, nullptr, 0);
+  };
+  const auto failed = [](pg_result* r) {
+    const ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    return status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
+  };
+  const bool idle = PQtransactionStatus(m_conn) == PQTRANS_IDLE;
+  pg_result* result = run();
+  // A session the server ended (a restart, pg_terminate_backend) shows only when used. Outside
+  // a transaction the statement is run once more on a new session: the store runs nothing
+  // there but reads and BEGIN, which are safe to repeat.
+  if (failed(result) && idle && PQstatus(m_conn) == CONNECTION_BAD) {
+    PQclear(result);
+    PQreset(m_conn);
+    if (PQstatus(m_conn) != CONNECTION_OK) fail(sql, nullptr);
+    PQsetNoticeProcessor(m_conn, ignore_notice, nullptr);
+    result = run();
+  }
+  if (failed(result)) fail(sql, result);
   return pg_rows(result);
 }
 
