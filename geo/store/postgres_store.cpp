@@ -87,6 +87,7 @@ void postgres_store::begin() {
   m_in_transaction = true;
   m_writer = false;
   m_changes.clear();
+  m_area_references.reset();
 }
 
 void postgres_store::begin_read() {
@@ -118,6 +119,7 @@ void postgres_store::commit() {
   m_db->exec("COMMIT");
   m_in_transaction = false;
   m_writer = false;
+  m_area_references.reset();
   m_mutex.unlock();  // the lock begin() took
 }
 
@@ -132,6 +134,7 @@ void postgres_store::rollback() noexcept {
   m_in_transaction = false;
   m_writer = false;
   m_changes.clear();
+  m_area_references.reset();
   m_mutex.unlock();  // the lock begin() took
 }
 

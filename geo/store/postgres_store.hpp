@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "geo/store.hpp"
@@ -154,6 +155,9 @@ class postgres_store final : public store {
   bool m_writer = false;          // this transaction holds change_head's row
   sync_policy m_policy;
   std::vector<row_change> m_changes;  // of the sync_* calls since begin()
+  /// The area codes targets and tokens refer to, read by the first sync_areas of a transaction
+  /// and forgotten when a write changes them (targets, tokens) or the transaction ends.
+  std::optional<std::unordered_set<std::string>> m_area_references;
 
   std::unique_ptr<pg_connection> m_listener;  // LISTENs on sasaran_changes
   std::timed_mutex m_listen_mutex;

@@ -207,6 +207,7 @@ void postgres_store::save_answer(const stored_answer& a) {
 void postgres_store::insert_token(const access_token& t) {
   const std::lock_guard lock(m_mutex);
   write_scope scope(*this);
+  m_area_references.reset();
   m_db->exec(std::string("INSERT INTO tokens(") + token_columns +
                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
              {pg_value(t.id), pg_value(t.secret_hash), pg_value(role_name(t.who)),
@@ -240,6 +241,7 @@ std::vector<access_token> postgres_store::load_tokens() {
 void postgres_store::revoke_token(const std::string& id) {
   const std::lock_guard lock(m_mutex);
   write_scope scope(*this);
+  m_area_references.reset();
   if (m_db->exec("UPDATE tokens SET revoked = true WHERE id = $1", {pg_value(id)}).affected() == 0)
     throw not_found_error("token " + id + " does not exist");
   append_change("token", id);

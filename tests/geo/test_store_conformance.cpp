@@ -787,6 +787,21 @@ TEST_P(StoreConformance, RetiresAnAreaATokenOrATargetRefersToAndRemovesTheOthers
   EXPECT_EQ(store().load_areas(geo::admin_level::rt).size(), 1u);
 }
 
+TEST_P(StoreConformance, ARefererWrittenEarlierInTheTransactionKeepsItsAreaFromRemoval) {
+  allow_removals();
+  store().begin();
+  store().sync_areas("rt", {square(geo::admin_level::rt, "3171010001001001", 0, 0, 1, 1),
+                            square(geo::admin_level::rt, "3171010001001002", 1, 0, 2, 1),
+                            square(geo::admin_level::rt, "3171010001001003", 2, 0, 3, 1)});
+  store().insert_token(token("tok_1", {"3171010001001002"}));
+  geo::target t = target("T01");
+  t.declared_rt = "3171010001001003";
+  store().sync_targets({t});
+  const geo::change_counts c = store().sync_areas("rt", {});
+  store().commit();
+  EXPECT_EQ(std::tie(c.deleted, c.retired), std::make_tuple(1u, 2u));
+}
+
 TEST_P(StoreConformance, RetiresACollaboratorAPledgeOrATokenRefersTo) {
   allow_removals();
   store_pledge_parties();
