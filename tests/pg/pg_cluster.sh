@@ -16,7 +16,11 @@ if [ -z "$action" ] || [ -z "$dir" ]; then
   echo "usage: $0 start|stop|url <dir>" >&2
   exit 2
 fi
-mkdir -p "$dir"
+[ "$action" = start ] && mkdir -p "$dir"
+if [ ! -d "$dir" ]; then
+  echo "$0: no folder $dir" >&2
+  exit 1
+fi
 dir=$(cd "$dir" && pwd)
 data=$dir/data
 
