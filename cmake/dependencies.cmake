@@ -9,6 +9,8 @@ find_package(nlohmann_json CONFIG REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(Threads REQUIRED)
+# libpq for the PostgreSQL store (Debian's libpq-dev; the server is not needed to build).
+find_package(PostgreSQL REQUIRED)
 pkg_check_modules(SPATIALITE REQUIRED IMPORTED_TARGET spatialite)
 pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
 # Whole-buffer gzip, several times faster than zlib: tiles are gzipped each time one is built.

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libgdal-dev gdal-bin libgeos-dev libproj-dev
-  libspatialite-dev libsqlite3-mod-spatialite libsqlite3-dev sqlite3
+  libspatialite-dev libsqlite3-mod-spatialite libsqlite3-dev sqlite3 libpq-dev
   zlib1g-dev nlohmann-json3-dev libcli11-dev libssl-dev libpistache-dev libprotozero-dev libdeflate-dev libcurl4-openssl-dev curl
   libqrencode-dev
   libgtest-dev libgmock-dev libbenchmark-dev

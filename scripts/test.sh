@@ -7,8 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export SASARAN_DATASETS=${SASARAN_DATASETS:-$(cd .. && pwd)/shared/datasets}
 # clang-format checks the code; chromium runs the browser journeys; nginx-light, openssl and
-# systemd (for systemd-analyze, not as init) test deploy/; wrk drives the short soak test.
-scripts/install-deps.sh clang-format chromium nginx-light openssl systemd wrk
+# systemd (for systemd-analyze, not as init) test deploy/; wrk drives the short soak test;
+# PostgreSQL 15 with PostGIS 3 is the server the PostgreSQL store's tests run on.
+scripts/install-deps.sh clang-format chromium nginx-light openssl systemd wrk \
+  postgresql-15 postgresql-15-postgis-3
 jobs=$(nproc)
 
 # Formatting is part of the contract (.clang-format); a file out of shape fails the run.
@@ -20,6 +22,18 @@ git ls-files -z '*.cpp' '*.hpp' | xargs -0 clang-format --dry-run -Werror
 # version (it drives Debian's chromium, installed above; it downloads no browser of its own).
 scripts/build-web.sh
 (cd tests/browser && npm ci --no-audit --no-fund)
+
+# A private PostgreSQL (tests/pg/pg_cluster.sh: its own folder and port, nothing of a system
+# cluster) for both ctest runs, stopped however the run ends. Tests of the PostgreSQL store
+# each make a database of their own on it.
+pg_dir=$(mktemp -d /tmp/sasaran-pg.XXXXXX)
+stop_pg() {
+  tests/pg/pg_cluster.sh stop "$pg_dir" || true
+  rm -rf "$pg_dir"
+}
+trap stop_pg EXIT
+SASARAN_TEST_PG_URL=$(tests/pg/pg_cluster.sh start "$pg_dir")
+export SASARAN_TEST_PG_URL
 
 scripts/build.sh release
 ctest --test-dir build --output-on-failure -j "$jobs"
