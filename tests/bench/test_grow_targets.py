@@ -134,10 +134,12 @@ class GrownDatasetImports(unittest.TestCase):
             before = self.import_report(TINY, os.path.join(d, "x1"))
             after = self.import_report(grow(d)[0], os.path.join(d, "x3"))
         t1, t3 = before["targets"], after["targets"]
-        self.assertEqual(t3["read"], 45)
-        for key in ("read", "imported", "accepted", "normalized", "corrected", "flagged",
-                    "unlocated", "rejected"):
+        self.assertEqual((t1["read"], t1["imported"], t1["rejected"]), (15, 6, 9))
+        self.assertEqual((t3["read"], t3["imported"], t3["rejected"]), (45, 18, 27))
+        for key in ("clean", "normalized", "repaired", "corrected", "flagged", "unlocated",
+                    "within_tolerance"):
             self.assertEqual(t3[key], 3 * t1[key], key)
+        self.assertEqual(t3["changes"]["inserted"], 18)
         self.assertEqual(t3["by_reason"],
                          {o: {r: 3 * n for r, n in reasons.items()}
                           for o, reasons in t1["by_reason"].items()})
