@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SASARAN_DATASETS=${SASARAN_DATASETS:-$(cd .. && pwd)/shared/datasets}
-sasaran=${SASARAN_BIN:-build/cli/sasaran}
+sasaran=$(cd "$(dirname "${SASARAN_BIN:-build/cli/sasaran}")" && pwd)/$(basename "${SASARAN_BIN:-build/cli/sasaran}")
 times=${TIMES:-1 4 10}
 threads=${THREADS:-2}
 work=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/sasaran-growth.XXXXXX")}
@@ -42,14 +42,7 @@ if [ "${PG_CLUSTER:-0}" = 1 ] && [ -z "$pg_url" ]; then
   pg_url=$(tests/pg/pg_cluster.sh start "$cluster" | tail -n 1)
 fi
 
-# The URL of database $2 on the server of URL $1 (query string kept).
-with_database() {
-  python3 - "$1" "$2" <<'PY'
-import sys, urllib.parse as u
-p = u.urlsplit(sys.argv[1])
-print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))
-PY
-}
+. bench/pg_lib.sh  # with_database, fresh_database, drop_database, holds_a_store
 
 # A fresh store for N ($2) of kind $1; prints what to pass to --db.
 fresh_store() {
@@ -58,20 +51,14 @@ fresh_store() {
       rm -f "$work/x$2.sqlite" "$work/x$2.sqlite-wal" "$work/x$2.sqlite-shm"
       echo "$work/x$2.sqlite"
       ;;
-    postgresql)
-      local admin
-      admin=$(with_database "$pg_url" postgres)
-      psql -q "$admin" -c "DROP DATABASE IF EXISTS sasaran_growth_x$2" > /dev/null
-      psql -q "$admin" -c "CREATE DATABASE sasaran_growth_x$2" > /dev/null
-      with_database "$pg_url" "sasaran_growth_x$2"
-      ;;
+    postgresql) fresh_database "$pg_url" "sasaran_growth_x$2" ;;
   esac
 }
 
 drop_store() {
   case "$1" in
     sqlite) rm -f "$work/x$2.sqlite" "$work/x$2.sqlite-wal" "$work/x$2.sqlite-shm" ;;
-    postgresql) psql -q "$(with_database "$pg_url" postgres)" -c "DROP DATABASE IF EXISTS sasaran_growth_x$2" > /dev/null ;;
+    postgresql) drop_database "$pg_url" "sasaran_growth_x$2" ;;
   esac
 }
 
@@ -119,9 +106,14 @@ for n in $times; do
   for store in "${stores[@]}"; do
     db=$(fresh_store "$store" "$n")
     report=$work/report_${store}_x$n.json
-    /usr/bin/time -f "%e %M" -o "$work/time" "$sasaran" import "$description" --db "$db" \
-      --report "$report" > "$work/import.log" 2>&1 ||
+    # In the work folder: a sasaran that takes a URL for a file name leaves the file there.
+    (cd "$work" && /usr/bin/time -f "%e %M" -o "$work/time" "$sasaran" import "$description" \
+      --db "$db" --report "$report" > "$work/import.log" 2>&1) ||
       { tail -n 20 "$work/import.log" >&2; exit 1; }
+    [ "$store" != postgresql ] || holds_a_store "$db" || {
+      echo "growth: $sasaran wrote no table into PostgreSQL: it does not take --db postgresql://... yet" >&2
+      exit 1
+    }
     read -r import_s import_kb < "$work/time"
     outcomes=$(target_outcomes "$report")
     # Against the smallest N of this store: every outcome grows by the same factor.

@@ -15,10 +15,11 @@
 #        PG_URL=postgresql://postgres@127.0.0.1:5432/postgres bench/propagation.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 export SASARAN_DATASETS=${SASARAN_DATASETS:-$(cd .. && pwd)/shared/datasets}
 bench_inputs=${BENCH_INPUTS:-$(cd .. && pwd)/shared/bench}
 [ -f "$bench_inputs/query_points_10k.csv" ] || bench_inputs=$SASARAN_DATASETS/../bench
-sasaran=${SASARAN_BIN:-build/cli/sasaran}
+sasaran=$(cd "$(dirname "${SASARAN_BIN:-build/cli/sasaran}")" && pwd)/$(basename "${SASARAN_BIN:-build/cli/sasaran}")
 servers=${SERVERS:-2}
 threads=${THREADS:-2}
 pg_url=${PG_URL:-}
@@ -27,6 +28,7 @@ pids=()
 cluster=
 
 . tests/support/started_server.sh  # alive, wait_for_server
+. bench/pg_lib.sh  # with_database, fresh_database, drop_database, holds_a_store
 
 stop_servers() {
   local status=0 pid code
@@ -49,8 +51,7 @@ stop_servers() {
 cleanup() {
   local status=$?
   stop_servers || status=1
-  [ -z "$pg_url" ] || [ -n "${PG_KEEP_DB:-}" ] ||
-    psql -q "$(with_database "$pg_url" postgres)" -c "DROP DATABASE IF EXISTS sasaran_propagation" > /dev/null 2>&1 || true
+  [ -z "$pg_url" ] || [ -n "${PG_KEEP_DB:-}" ] || drop_database "$pg_url" sasaran_propagation || true
   [ -z "$cluster" ] || tests/pg/pg_cluster.sh stop "$cluster" > /dev/null 2>&1 || true
   if [ "$status" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "propagation: logs kept in $work" >&2; fi
   exit "$status"
@@ -58,14 +59,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-with_database() {
-  python3 - "$1" "$2" <<'PY'
-import sys, urllib.parse as u
-p = u.urlsplit(sys.argv[1])
-print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))
-PY
-}
 
 [ -x "$sasaran" ] || { echo "propagation: no sasaran at $sasaran" >&2; exit 1; }
 command -v wrk > /dev/null || scripts/install-deps.sh wrk > /dev/null
@@ -76,17 +69,17 @@ if [ "${PG_CLUSTER:-0}" = 1 ] && [ -z "$pg_url" ]; then
   pg_url=$(tests/pg/pg_cluster.sh start "$cluster" | tail -n 1)
 fi
 if [ -n "$pg_url" ]; then
-  admin=$(with_database "$pg_url" postgres)
-  psql -q "$admin" -c "DROP DATABASE IF EXISTS sasaran_propagation" > /dev/null
-  psql -q "$admin" -c "CREATE DATABASE sasaran_propagation" > /dev/null
-  db=$(with_database "$pg_url" sasaran_propagation)
+  db=$(fresh_database "$pg_url" sasaran_propagation)
 else
   db=$work/sasaran.sqlite
 fi
 
 started=$SECONDS
-"$sasaran" import datasets/jakarta.json --db "$db" > "$work/import.log" 2>&1 ||
+# In the work folder: a sasaran that takes a URL for a file name leaves the file there.
+(cd "$work" && "$sasaran" import "$root/datasets/jakarta.json" --db "$db" > "$work/import.log" 2>&1) ||
   { tail -n 20 "$work/import.log" >&2; exit 1; }
+[ -z "$pg_url" ] || holds_a_store "$db" ||
+  { echo "propagation: $sasaran wrote no table into PostgreSQL: it does not take --db postgresql://... yet" >&2; exit 1; }
 echo "# Jakarta imported into ${pg_url:+PostgreSQL }${pg_url:-SQLite} in $((SECONDS - started)) s"
 # The first collaborator the import accepted that is no agregator, as tests/http takes it.
 token=
