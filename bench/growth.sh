@@ -5,18 +5,21 @@
 # on it (spawn to 'ready', RSS and peak RSS once ready: bench/serve_probe.py), stopped. The
 # targets' import outcomes must be exactly N times those at N=1 (every row grows alike), or
 # the run fails. Prints a table and, per store, the bytes of server RSS and the start time per
-# extra target, between consecutive N and as a least-squares slope.
+# extra target, between consecutive N and as a least-squares slope. Each server start is
+# measured SERVE_REPS (3) times, medians kept.
 # Stores: SQLite always; PostgreSQL when PG_URL is set (a URL whose user may CREATE DATABASE:
 # each N gets a fresh database sasaran_growth_xN on that server, dropped after), or with
 # PG_CLUSTER=1 a private cluster from tests/pg/pg_cluster.sh in the work folder.
 # Usage: bench/growth.sh       TIMES="1 4" PG_URL=postgresql://postgres@127.0.0.1:5432/postgres bench/growth.sh
-#        KEEP=1 keeps the work folder (WORK=DIR to choose it; the 10x files take ~2 GB)
+#        KEEP=1 keeps the work folder (WORK=DIR to choose it), KEEP_STORES=1 the stores too
+#        (the 10x SQLite file takes ~700 MB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SASARAN_DATASETS=${SASARAN_DATASETS:-$(cd .. && pwd)/shared/datasets}
 sasaran=$(cd "$(dirname "${SASARAN_BIN:-build/cli/sasaran}")" && pwd)/$(basename "${SASARAN_BIN:-build/cli/sasaran}")
 times=${TIMES:-1 4 10}
 threads=${THREADS:-2}
+serve_reps=${SERVE_REPS:-3}
 work=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/sasaran-growth.XXXXXX")}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
@@ -96,7 +99,7 @@ stores=(sqlite)
 results=$work/growth.tsv
 : > "$results"
 echo "# $(date -u +%FT%TZ) $(uname -m), $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg); sasaran $(git rev-parse --short HEAD); stores: ${stores[*]}"
-printf "store\tN\ttargets_read\ttargets_loaded\timport_s\timport_peak_mb\tstore_mb\tstart_s\trss_mb\tpeak_rss_mb\n"
+printf "store\tN\ttargets_read\ttargets_loaded\timport_s\timport_peak_mb\tstore_mb\tstart_s\trss_mb\tpeak_rss_mb\tanon_mb\tfile_mb\n"
 declare -A base_outcomes
 for n in $times; do
   python3 bench/grow_targets.py --times "$n" --out "$work/data" > "$work/grow.out" 2> "$work/grow.err" ||
@@ -133,13 +136,24 @@ for n in $times; do
     fi
     read_rows=$(tr ' ' '\n' <<< "$outcomes" | sed -n 's/^read=//p')
     size_mb=$(store_size_mb "$store" "$db")
-    probe=$(python3 bench/serve_probe.py --sasaran "$sasaran" --db "$db" --threads "$threads" \
-      --log "$work/serve_${store}_x$n.log") || exit 1
-    read -r start_s rss_kb hwm_kb loaded <<< "$probe"
-    printf "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n" "$store" "$n" "$read_rows" "$loaded" \
-      "$import_s" $((import_kb / 1024)) "$size_mb" "$start_s" "$(mb "$rss_kb")" "$(mb "$hwm_kb")" |
+    # The median of SERVE_REPS starts: the RSS after loading varies by tens of MB from one
+    # start to the next (how the loader's freed memory falls among malloc's arenas).
+    for rep in $(seq "$serve_reps"); do
+      python3 bench/serve_probe.py --sasaran "$sasaran" --db "$db" --threads "$threads" \
+        --log "$work/serve_${store}_x$n.log" || exit 1
+    done > "$work/probes"
+    echo "# x$n $store starts (ready_s rss_kb hwm_kb anon_kb file_kb targets): $(paste -sd '|' "$work/probes")"
+    read -r start_s rss_kb hwm_kb anon_kb file_kb loaded < <(python3 -c '
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+print(*(statistics.median_low(float(r[i]) for r in rows) for i in range(5)), rows[0][5])
+' "$work/probes")
+    rss_kb=${rss_kb%.*} hwm_kb=${hwm_kb%.*} anon_kb=${anon_kb%.*} file_kb=${file_kb%.*}
+    printf "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n" "$store" "$n" "$read_rows" \
+      "$loaded" "$import_s" $((import_kb / 1024)) "$size_mb" "$start_s" "$(mb "$rss_kb")" \
+      "$(mb "$hwm_kb")" "$(mb "$anon_kb")" "$(mb "$file_kb")" |
       tee -a "$results"
-    drop_store "$store" "$n"
+    [ "${KEEP_STORES:-0}" = 1 ] || drop_store "$store" "$n"
   done
   rm -f "$work"/data/*_targets.csv
 done
@@ -149,24 +163,26 @@ python3 - "$results" <<'PY'
 import collections, sys
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    store, n, read, loaded, imp, imp_mb, size, start, rss, hwm = line.split("\t")
-    rows[store].append((int(n), int(loaded), float(imp), float(start), float(rss), float(size)))
+    store, n, read, loaded, imp, imp_mb, size, start, rss, hwm, anon, file = line.split("\t")
+    rows[store].append((int(n), int(loaded), float(imp), float(start), float(rss), float(size),
+                        float(anon)))
 def slope(xs, ys):
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 print()
 for store, r in rows.items():
     r.sort()
-    for (n0, t0, i0, s0, m0, z0), (n1, t1, i1, s1, m1, z1) in zip(r, r[1:]):
+    for (n0, t0, i0, s0, m0, z0, a0), (n1, t1, i1, s1, m1, z1, a1) in zip(r, r[1:]):
         extra = t1 - t0
         print(f"{store} x{n0} -> x{n1}: {extra} more targets: server RSS "
-              f"{(m1 - m0) * 1048576 / extra:.0f} B, store {(z1 - z0) * 1048576 / extra:.0f} B, "
+              f"{(m1 - m0) * 1048576 / extra:.0f} B (anonymous {(a1 - a0) * 1048576 / extra:.0f} B), store {(z1 - z0) * 1048576 / extra:.0f} B, "
               f"start {(s1 - s0) * 1e6 / extra:.2f} us, import {(i1 - i0) * 1e6 / extra:.2f} us "
               "per extra target")
     if len(r) > 2:
         t = [x[1] for x in r]
         print(f"{store} least squares over {len(r)} sizes: server RSS "
-              f"{slope(t, [x[4] * 1048576 for x in r]):.0f} B, start "
+              f"{slope(t, [x[4] * 1048576 for x in r]):.0f} B (anonymous "
+              f"{slope(t, [x[6] * 1048576 for x in r]):.0f} B), start "
               f"{slope(t, [x[3] * 1e6 for x in r]):.2f} us, import "
               f"{slope(t, [x[2] * 1e6 for x in r]):.2f} us per target")
 PY

@@ -3,12 +3,13 @@
 
 The start time runs from the spawn to the 'sasaran serve: ready' line on the server's stdout
 (the store loaded and every route answering), read as it is written rather than polled. The
-memory is the server's VmRSS and VmHWM (peak) from /proc/PID/status once ready, after
-SETTLE seconds. The targets loaded come from GET /healthz. Then SIGTERM, and the server must
+memory is the server's VmRSS, VmHWM (peak), RssAnon (its heap) and RssFile (mapped files:
+the binary, libraries, SQLite's memory map) from /proc/PID/status once ready, after SETTLE
+seconds. The targets loaded come from GET /healthz. Then SIGTERM, and the server must
 end within 30 s. Python 3 standard library only.
 
 Usage: bench/serve_probe.py --sasaran BIN --db DB [--threads 2] [--settle 1] [--log FILE]
-Prints one tab-separated line: ready_s  rss_kb  hwm_kb  targets
+Prints one tab-separated line: ready_s  rss_kb  hwm_kb  anon_kb  file_kb  targets
 """
 
 import argparse
@@ -66,6 +67,7 @@ def main():
     threading.Thread(target=server.stdout.read, daemon=True).start()
     time.sleep(a.settle)
     rss, hwm = status_kb(server.pid, "VmRSS"), status_kb(server.pid, "VmHWM")
+    anon, file = status_kb(server.pid, "RssAnon"), status_kb(server.pid, "RssFile")
     with urllib.request.urlopen(base + "/healthz", timeout=30) as r:
         health = json.load(r)
     targets = health.get("targets", health.get("counts", {}).get("targets", ""))
@@ -78,7 +80,7 @@ def main():
         sys.exit("serve_probe: the server did not stop within 30 s of SIGTERM")
     if code != 0:
         sys.exit(f"serve_probe: the server ended with status {code} (log: {a.log})")
-    print(f"{ready:.2f}\t{rss}\t{hwm}\t{targets}")
+    print(f"{ready:.2f}\t{rss}\t{hwm}\t{anon}\t{file}\t{targets}")
 
 
 if __name__ == "__main__":
