@@ -66,6 +66,7 @@ command -v wrk > /dev/null || scripts/install-deps.sh wrk > /dev/null
 if [ "${PG_CLUSTER:-0}" = 1 ] && [ -z "$pg_url" ]; then
   [ -x tests/pg/pg_cluster.sh ] || { echo "propagation: PG_CLUSTER=1 needs tests/pg/pg_cluster.sh" >&2; exit 1; }
   cluster=$work/pg
+  chmod 755 "$work"  # the server runs as postgres when we are root, and must reach its folder
   pg_url=$(tests/pg/pg_cluster.sh start "$cluster" | tail -n 1)
 fi
 if [ -n "$pg_url" ]; then

@@ -9,7 +9,9 @@ seconds. The targets loaded come from GET /healthz. Then SIGTERM, and the server
 end within 30 s. Python 3 standard library only.
 
 Usage: bench/serve_probe.py --sasaran BIN --db DB [--threads 2] [--settle 1] [--log FILE]
-Prints one tab-separated line: ready_s  rss_kb  hwm_kb  anon_kb  file_kb  targets
+Prints one tab-separated line: ready_s  ready_cpu_s  rss_kb  hwm_kb  anon_kb  file_kb  targets
+(ready_cpu_s: the server's user + system CPU time until ready, every thread; on a shared
+machine it tells more than the wall time)
 """
 
 import argparse
@@ -29,6 +31,13 @@ def status_kb(pid, field):
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     raise RuntimeError(f"no {field} in /proc/{pid}/status")
+
+
+def cpu_seconds(pid):
+    """User plus system time of the process so far (proc(5): fields 14 and 15, in ticks)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main():
@@ -56,6 +65,7 @@ def main():
                 base = line[len("sasaran serve: listening on "):]
             elif line == "sasaran serve: ready":
                 ready = time.monotonic() - started
+                ready_cpu = cpu_seconds(server.pid)
                 break
     finally:
         timer.cancel()
@@ -80,7 +90,7 @@ def main():
         sys.exit("serve_probe: the server did not stop within 30 s of SIGTERM")
     if code != 0:
         sys.exit(f"serve_probe: the server ended with status {code} (log: {a.log})")
-    print(f"{ready:.2f}\t{rss}\t{hwm}\t{anon}\t{file}\t{targets}")
+    print(f"{ready:.2f}\t{ready_cpu:.2f}\t{rss}\t{hwm}\t{anon}\t{file}\t{targets}")
 
 
 if __name__ == "__main__":
