@@ -3,7 +3,8 @@
 
 For each of --pledges open targets, one after the other: POST /api/v1/pledges on server A
 (a collaborator's token); from A's 201, poll GET /api/v1/targets/{id} on server B every
---poll-ms until B says the target is no longer open. The propagation time runs from the 201's
+--poll-ms until B says the target is no longer open (--watch target) or no longer lists it
+among the open targets nearest to its spot (--watch nearest). The propagation time runs from the 201's
 arrival to the first answer of B showing the change; the pledge time from the POST's sending to
 its 201. Measured twice: on idle servers, then (unless --load-seconds 0) while wrk keeps
 --load-connections connections per server busy with nearest-10 queries (bench/wrk_queries.lua)
@@ -66,7 +67,8 @@ class client:
 
 
 def open_targets(a, points, wanted, skip):
-    """Ids of `wanted` open targets, unique, around the query points from `skip` on."""
+    """(id, lon, lat) of `wanted` open targets, unique, around the query points from `skip` on;
+    the position as a collaborator sees it (the spot of its cell)."""
     found, seen = [], set()
     for lon, lat in points[skip:]:
         status, data = a.request("GET", f"/api/v1/targets/nearest?k=100&status=open&lon={lon}"
@@ -77,17 +79,27 @@ def open_targets(a, points, wanted, skip):
             id_ = target["id"]
             if id_ and id_ not in seen:
                 seen.add(id_)
-                found.append(id_)
+                found.append((id_, target["lon"], target["lat"]))
         if len(found) >= wanted:
             return found[:wanted]
     sys.exit(f"propagation: found only {len(found)} open targets of {wanted}")
 
 
-def target_status(b, id_):
-    status, data = b.request("GET", "/api/v1/targets/" + urllib.parse.quote(id_))
+def shows_open(b, watch, target):
+    """Whether B's answer still shows the target open: its own status (watch "target"), or
+    its presence among the 100 nearest open targets at its spot (watch "nearest")."""
+    id_, lon, lat = target
+    if watch == "target":
+        path = "/api/v1/targets/" + urllib.parse.quote(id_)
+    else:
+        path = f"/api/v1/targets/nearest?k=100&status=open&lon={lon}&lat={lat}"
+    status, data = b.request("GET", path)
     if status != 200:
-        sys.exit(f"propagation: GET /targets/{id_} on B answered {status}: {data[:200]!r}")
-    return json.loads(data)["status"]
+        sys.exit(f"propagation: GET {path} on B answered {status}: {data[:200]!r}")
+    j = json.loads(data)
+    if watch == "target":
+        return j["status"] == "open"
+    return any(t["id"] == id_ for t in j["targets"])
 
 
 def percentile(values, p):
@@ -96,11 +108,11 @@ def percentile(values, p):
     return s[max(0, -(-len(s) * p // 100) - 1)] if s else float("nan")
 
 
-def run_phase(name, a, b, ids, timeout, poll):
+def run_phase(name, a, b, targets, watch, timeout, poll):
     pledge_ms, seen_ms, taken, misses_in_row, missed = [], [], 0, 0, 0
-    for id_ in ids:
-        before = target_status(b, id_)
-        if before != "open":
+    for target in targets:
+        id_ = target[0]
+        if not shows_open(b, watch, target):
             taken += 1
             continue
         body = json.dumps({"target": id_, "form": "barang", "quantity": 1})
@@ -114,7 +126,7 @@ def run_phase(name, a, b, ids, timeout, poll):
             sys.exit(f"propagation: POST /pledges for {id_} answered {status}: {data[:300]!r}")
         pledge_ms.append((answered - sent) * 1000)
         while True:
-            if target_status(b, id_) != "open":
+            if not shows_open(b, watch, target):
                 seen_ms.append((time.monotonic() - answered) * 1000)
                 misses_in_row = 0
                 break
@@ -156,6 +168,8 @@ def main():
     p.add_argument("--load-connections", type=int, default=2, help="wrk connections per server")
     p.add_argument("--timeout", type=float, default=5.0, help="seconds B may take to show one")
     p.add_argument("--poll-ms", type=float, default=2.0)
+    p.add_argument("--watch", choices=("target", "nearest"), default="target",
+                   help="B's answer to watch: GET /targets/{id}, or nearest open at its spot")
     a_ = p.parse_args()
     with open(a_.points, encoding="utf-8") as f:
         points = [tuple(line.strip().split(",")[:2]) for line in f
@@ -172,7 +186,7 @@ def main():
                               a_.load_connections)
             time.sleep(1)  # wrk connected and busy before the first pledge
         started = time.monotonic()
-        r = run_phase(name, a, b, ids, a_.timeout, a_.poll_ms / 1000)
+        r = run_phase(name, a, b, ids, a_.watch, a_.timeout, a_.poll_ms / 1000)
         took = time.monotonic() - started
         for process in load:
             out, _ = process.communicate()

@@ -5,7 +5,8 @@
 # cluster from tests/pg/pg_cluster.sh), makes a collaborator's token, starts SERVERS (2)
 # `sasaran serve` on it, and runs bench/propagation.py: PLEDGES (200) pledges on server A, each
 # polled on server B until it shows, idle and then under wrk read load on both (LOAD_SECONDS,
-# LOAD_CONNECTIONS per server); prints p50/p90/p99/max of the pledge's 201 and of the 201 to B's
+# LOAD_CONNECTIONS per server; WATCH=nearest watches B's nearest open list at the target's spot
+# instead of GET /targets/{id}); prints p50/p90/p99/max of the pledge's 201 and of the 201 to B's
 # changed answer. SERVERS=1 watches the same server (the script's mechanics, today's only
 # working case: before the change feed, a second server over the same store does not follow
 # the first one's pledges, and propagation.py stops after 3 changes B never shows).
@@ -109,7 +110,8 @@ echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)
 status=0
 python3 bench/propagation.py --a "$a" --b "$b" --token "$token" \
   --points "$bench_inputs/query_points_10k.csv" --pledges "${PLEDGES:-200}" \
-  --load-seconds "${LOAD_SECONDS:-10}" --load-connections "${LOAD_CONNECTIONS:-2}" || status=$?
+  --load-seconds "${LOAD_SECONDS:-10}" --load-connections "${LOAD_CONNECTIONS:-2}" \
+  --watch "${WATCH:-target}" || status=$?
 stop_servers || status=1
 for i in $(seq "$servers"); do
   if grep -Ei 'error|warn|sanitizer' "$work/serve$i.log" >&2; then
