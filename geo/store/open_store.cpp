@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "geo/error.hpp"
+#include "geo/store/postgres_store.hpp"
 #include "geo/store/spatialite_store.hpp"
 #include "geo/store/sqlite_db.hpp"
 
@@ -24,10 +25,9 @@ std::unique_ptr<store> open_spatialite(const std::string& path, store_use use) {
 }  // namespace
 
 std::unique_ptr<store> open_store(const std::string& db, store_use use) {
-  if (is_postgres_url(db))
-    throw input_error("'" + db.substr(0, db.find(':')) +
-                      "://...' names a PostgreSQL database: this build of sasaran does not open "
-                      "PostgreSQL yet; give the path of a SpatiaLite file");
+  // A PostgreSQL server waits for other writers itself and checkpoints by itself: every use
+  // opens it alike.
+  if (is_postgres_url(db)) return std::make_unique<postgres_store>(db);
   return open_spatialite(db, use);
 }
 

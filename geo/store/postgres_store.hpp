@@ -73,6 +73,14 @@ class postgres_store final : public store {
   std::vector<import_issue> load_issues(std::string_view layer,
                                         std::optional<outcome> only) override;
 
+  std::vector<issue_count> count_issues(const issue_filter& filter) override;
+  std::vector<layer_issue> load_issues(const issue_filter& filter, std::size_t limit,
+                                       std::size_t offset) override;
+  bool has_area(const std::string& code) override;
+  std::optional<collaborator> find_collaborator(const std::string& id) override;
+  /// Nothing: PostgreSQL checkpoints by itself.
+  void checkpoint() override;
+
   /// A second active pledge on the target and program is a conflict_error (target_taken)
   /// whose holder() is the pledge that holds it, whichever server wrote that one.
   void insert_pledge(const pledge& p) override;
