@@ -176,6 +176,55 @@ TEST_F(ServersSharingAStore, ACancelOnBShowsOnA) {
   EXPECT_EQ(json::parse(again.body)["type"], "urn:sasaran:problem:pledge-cancelled");
 }
 
+TEST_F(ServersSharingAStore, ALocationRecordedOnAShowsOnBInTheTargetNearestAndTiles) {
+  test_support::http_client client;
+  std::string id, rt;
+  double lon = 0, lat = 0;
+  {
+    // An unlocated household of the PIC's kelurahan, and a point inside its declared RT
+    // (SpatiaLite's PointOnSurface, independent of the server).
+    geo::sqlite_db db(s_copy->db_path());
+    geo::sqlite_statement s = db.prepare(R"sql(
+      SELECT t.id, t.declared_rt, X(PointOnSurface(a.geom)), Y(PointOnSurface(a.geom))
+      FROM targets t JOIN areas a ON a.code = t.declared_rt
+      WHERE t.lon IS NULL AND t.retired_at IS NULL AND t.kelurahan_code = ?
+      ORDER BY t.id LIMIT 1)sql");
+    s.bind(1, env().pic_area());
+    ASSERT_TRUE(s.step());
+    id = s.column_text(0);
+    rt = s.column_text(1);
+    lon = s.column_double(2);
+    lat = s.column_double(3);
+  }
+  const std::string nearest =
+      "/api/v1/targets/nearest?k=5&status=any&lon=" + json(lon).dump() + "&lat=" + json(lat).dump();
+  const std::string tile = "/tiles/targets/" + tile_path(lon, lat, 17) + ".mvt";
+  EXPECT_EQ(read(client, s_b, "/api/v1/targets/" + id)["located"], false);
+  EXPECT_FALSE(lists(read(client, s_b, nearest), id));
+  const http_response tile_before = client.get(s_b + tile, {env().authorization("pic")});
+
+  const http_response done = client.post(
+      s_a + "/api/v1/targets/" + id + "/location", json({{"lon", lon}, {"lat", lat}}).dump(),
+      {env().authorization("pic"), "Content-Type: application/json"});
+  ASSERT_EQ(done.status, 200) << done.body;
+  ASSERT_TRUE(taken_in(s_b, change_of("location", id)));
+
+  const json on_b = read(client, s_b, "/api/v1/targets/" + id);
+  EXPECT_EQ(on_b["located"], true);
+  EXPECT_EQ(on_b["lon"].get<double>(), lon);
+  EXPECT_EQ(on_b["lat"].get<double>(), lat);
+  EXPECT_EQ(on_b["rt_code"], rt);
+  EXPECT_TRUE(lists(read(client, s_b, nearest), id));
+  const http_response tile_after = client.get(s_b + tile, {env().authorization("pic")});
+  ASSERT_EQ(tile_after.status, 200);
+  EXPECT_NE(tile_after.header("etag"), tile_before.header("etag"));
+  // B, told of it, refuses a second location as the store would.
+  const http_response again = client.post(
+      s_b + "/api/v1/targets/" + id + "/location", json({{"lon", lon}, {"lat", lat}}).dump(),
+      {env().authorization("pic"), "Content-Type: application/json"});
+  EXPECT_EQ(again.status, 409) << again.body;
+}
+
 TEST_F(ServersSharingAStore, ASessionEndedOnAIsRefusedByB) {
   test_support::http_client client;
   const http_response issued = client.post(
