@@ -303,4 +303,41 @@ TEST_F(ServersSharingAStore, OneIdempotencyKeyThroughBothAtOnceMakesOnePledge) {
   }
 }
 
+// Last of the suite: it reloads both servers.
+TEST_F(ServersSharingAStore, AnImportSwitchesBothServersAndTheyFollowEachOtherOnAfterIt) {
+  test_support::http_client client;
+  const open_target t = next_open_target();
+  const http_response before = pledge_through(client, s_a, t.id, "collaborator");
+  ASSERT_EQ(before.status, 201) << before.body;
+  const std::int64_t run = count("SELECT max(id) FROM import_runs") + 1;
+
+  // The same targets file again: nothing changes but the log of imports, and both reload.
+  const auto [code, out] =
+      s_copy->run({"import", "--table", "targets",
+                   env().datasets_root() + "/jakarta/targets_250k.csv", "--db", s_copy->db_path()});
+  ASSERT_EQ(code, 0) << out;
+  const std::int64_t imported = change_of("import", std::to_string(run));
+  ASSERT_GT(imported, 0);
+  ASSERT_TRUE(taken_in(s_a, imported));
+  ASSERT_TRUE(taken_in(s_b, imported));
+  for (const std::string& server : {s_a, s_b}) {
+    const std::string metrics =
+        client.get(server + "/metrics", {env().authorization("admin")}).body;
+    EXPECT_NE(metrics.find("\nsasaran_data_version " + std::to_string(run) + "\n"),
+              std::string::npos)
+        << server;
+    EXPECT_EQ(read(client, server, "/api/v1/targets/" + t.id)["status"], "pledged") << server;
+  }
+
+  // The new generations follow each other as the old ones did.
+  const open_target u = next_open_target();
+  const http_response after = pledge_through(client, s_b, u.id, "aggregator");
+  ASSERT_EQ(after.status, 201) << after.body;
+  ASSERT_TRUE(taken_in(s_a, change_of("pledge", json::parse(after.body)["id"])));
+  EXPECT_EQ(read(client, s_a, "/api/v1/targets/" + u.id)["status"], "pledged");
+  const http_response twice = pledge_through(client, s_a, u.id, "collaborator");
+  EXPECT_EQ(twice.status, 409) << twice.body;
+  EXPECT_EQ(json::parse(twice.body)["holder"], json::parse(after.body)["id"]);
+}
+
 }  // namespace
