@@ -249,6 +249,11 @@ pledge ledger::create(const pledge_request& r, const write_origin& origin,
     throw field_error("program",
                       "target " + t->id + " is a " + t->program + " target, not " + *r.program);
   check_pledge_amounts(r);
+  if (const auto it = m_active.find(key_of(t->id, t->program)); it != m_active.end())
+    // Memory may not know yet that another server cancelled the holder: the store says.
+    if (const std::optional<pledge> stored = m_store.find_pledge(it->second);
+        stored && !is_active_status(stored->status))
+      take_in_locked(*stored);
   if (const auto it = m_active.find(key_of(t->id, t->program)); it != m_active.end()) {
     const pledge& holder = m_pledges.at(it->second);
     throw conflict_error(conflict_kind::target_taken,

@@ -199,6 +199,19 @@ TEST_F(Ledger, TakesInWhatAnotherLedgerWroteOnceAndTheEngineFollows) {
   EXPECT_EQ(m_ledger.pledge_count(), other.pledge_count());
 }
 
+TEST_F(Ledger, APledgeOnATargetWhoseHolderAnotherLedgerCancelledGoesThrough) {
+  geo::engine engine(m_store);
+  geo::ledger other(m_store, engine);
+  other.cancel("P01", by_c3);
+  // This ledger still holds P01 as committed; the store says it is not.
+  const geo::pledge made = m_ledger.create(money("C3", "T01", 250000), by_c3);
+  EXPECT_EQ(m_ledger.active_for("T01", "pangan")->id, made.id);
+  EXPECT_EQ(m_ledger.find("P01")->status, "cancelled");
+  EXPECT_EQ(status("T01"), target_status::pledged);
+  // A holder the store still has active is refused as before.
+  EXPECT_THROW(m_ledger.create(money("C3", "T01", 100000), by_c3), geo::conflict_error);
+}
+
 TEST_F(Ledger, CancelOfAPledgeAnotherLedgerDeliveredIsAConflictAndMemoryLearnsIt) {
   geo::engine engine(m_store);
   geo::ledger other(m_store, engine);
