@@ -1,4 +1,6 @@
 #pragma once
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +66,16 @@ struct row_change {
   std::string change;
 };
 
+/// One write in the store's change feed, in commit order. kind: "pledge" (key: a pledge id;
+/// inserted or its status set), "realization" (a realization id), "location" (a target id
+/// located in the field), "token" (a token id revoked), "import" (an import run id). A server
+/// follows the feed to take in what other servers and imports wrote (docs/store.md).
+struct store_change {
+  std::int64_t seq = 0;
+  std::string kind;
+  std::string key;
+};
+
 /// Where areas, targets, collaborators and pledges live. The embedded SpatiaLite store is the
 /// default; a PostGIS store for deployments past one machine implements the same interface.
 /// Writes happen inside begin()/commit(); a store_error leaves the caller to roll back.
@@ -100,7 +112,7 @@ class store {
   /// Replaces the issues kept for `layer` (rows that were not clean).
   virtual void replace_issues(std::string_view layer, const std::vector<import_issue>& issues) = 0;
   /// Appends the import's report to the log of imports, with the row changes of every sync_*
-  /// since begin(); returns the run's id.
+  /// since begin(), and the change "import" to the feed; returns the run's id.
   virtual std::int64_t record_import(std::string_view what, const import_report& report) = 0;
   /// The newest `limit` imports, newest first.
   virtual std::vector<import_run> load_runs(std::size_t limit) = 0;
@@ -130,10 +142,28 @@ class store {
   virtual std::vector<layer_issue> load_issues(const issue_filter& filter, std::size_t limit,
                                                std::size_t offset) = 0;
 
+  // The change feed: every write below (and record_import) appends its change in the
+  // caller's transaction, so the feed has a change exactly when its write committed.
+
+  /// The highest seq committed; 0 if none.
+  virtual std::int64_t last_change() = 0;
+  /// Up to `limit` changes with a seq above `seq`, in seq order.
+  virtual std::vector<store_change> changes_after(std::int64_t seq, std::size_t limit) = 0;
+  /// Returns when a change after `seq` may have been committed by anyone, or after `timeout`.
+  virtual void wait_for_change(std::int64_t seq, std::chrono::milliseconds timeout) = 0;
+  /// Inside a write transaction: the next number of an id series ("pledge", "realization"),
+  /// at least `at_least`, never handed out twice even to two servers at once.
+  virtual std::uint64_t next_number(std::string_view series, std::uint64_t at_least) = 0;
+  /// One record as stored now, for a server taking in a change of the feed.
+  virtual std::optional<pledge> find_pledge(const std::string& id) = 0;
+  virtual std::optional<realization> find_realization(const std::string& id) = 0;
+  /// A target in service (retired ones: nothing).
+  virtual std::optional<target> find_target(const std::string& id) = 0;
+
   // The server's writes, one record at a time.
 
   /// A pledge made through the API (its `row` is ignored). A second active pledge on the
-  /// same target and program is a store_error.
+  /// same target and program is a conflict_error (target_taken) naming the holding pledge.
   virtual void insert_pledge(const pledge& p) = 0;
   /// Sets the status of a pledge; not_found_error when there is no pledge `id`.
   virtual void set_pledge_status(const std::string& id, std::string_view status) = 0;

@@ -1,9 +1,12 @@
 #include "server/app.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "geo/engine/engine.hpp"
@@ -51,6 +54,7 @@ class app::generation {
         rule(engine),
         ledger(*store, engine),
         version(store->data_version()),
+        applied(store->last_change()),
         data(stamp_of(*store, version)),
         tile_maker(engine, public_figures(rule), previous ? &previous->tile_maker : nullptr),
         tiles_kept(o.tile_cache_bytes),
@@ -93,15 +97,38 @@ class app::generation {
     rule.forget_scopes();
   }
 
-  /// Takes in the locations recorded in the field since this generation's snapshot (while it
-  /// loaded, the one serving took them); called before it serves, when no write runs.
-  void catch_up_locations() {
-    for (const geo::target& recorded : store->load_field_located())
-      if (const geo::target* t = engine.find_target(recorded.id);
-          t && !t->lon && recorded.lon && recorded.lat) {
-        engine.locate(*t, *recorded.lon, *recorded.lat, recorded.rt_code, recorded.rw_code);
-        after_locating(*t);
-      }
+  /// Places a target located in the field as `recorded` (the store's row) unless the engine
+  /// has it placed already (this server recorded it, or took the change in before). Takes
+  /// `placing` alone for the moment it changes where the target is.
+  void place(const geo::target& recorded) {
+    const geo::target* t = engine.find_target(recorded.id);
+    if (!t || !recorded.lon || !recorded.lat) return;
+    {
+      const std::shared_lock reading(placing);
+      if (t->lon) return;
+    }
+    placing.lock_politely(std::chrono::seconds(1));
+    const std::unique_lock alone(placing, std::adopt_lock);
+    if (t->lon) return;
+    engine.locate(*t, *recorded.lon, *recorded.lat, recorded.rt_code, recorded.rw_code);
+    after_locating(*t);
+  }
+
+  /// Takes in one change of the store's feed (not an import: that loads a new generation),
+  /// as the store has its record now; taking one in twice changes nothing the second time.
+  void take_in(const geo::store_change& c, token_authenticator& tokens) {
+    if (c.kind == "pledge") {
+      if (const std::optional<geo::pledge> p = store->find_pledge(c.key)) ledger.take_in(*p);
+    } else if (c.kind == "realization") {
+      if (const std::optional<geo::realization> r = store->find_realization(c.key))
+        ledger.take_in(*r);
+    } else if (c.kind == "location") {
+      if (const std::optional<geo::target> t = store->find_target(c.key)) place(*t);
+    } else if (c.kind == "token") {
+      // Revoked (a session ended, `sasaran token revoke`): refused from the next request on,
+      // not once the authenticator's memory of it runs out.
+      tokens.forget(c.key);
+    }
   }
 
   /// Simplifies every zoom's areas; stops between zooms when asked.
@@ -120,6 +147,9 @@ class app::generation {
   privacy_rule rule;
   geo::ledger ledger;
   std::int64_t version;
+  // The seq of the store's change feed this generation has taken in: read in its snapshot,
+  // then moved on by the follower alone (read by the metrics).
+  std::atomic<std::int64_t> applied;
   data_stamp data;
   tiles::tile_builder tile_maker;
   tiles::tile_cache tiles_kept;
@@ -198,6 +228,9 @@ void app::add_gauges() {
         [](generation& g) { return g.ledger.pledge_count(); });
   gauge("sasaran_data_version", "The store's data version (imports landed) being served.",
         [](generation& g) { return g.version; });
+  gauge("sasaran_changes_applied",
+        "The seq of the last change of the store's feed taken into the data served.",
+        [](generation& g) { return g.applied.load(); });
   gauge("sasaran_tile_cache_bytes", "Bytes of tiles kept in memory.",
         [](generation& g) { return g.tiles_kept.bytes(); });
   gauge("sasaran_tile_cache_tiles", "Tiles kept in memory.",
@@ -216,6 +249,8 @@ void app::load() {
   auto first = std::make_shared<generation>(m_options, m_counters, *m_authenticate, nullptr);
   first->preparing =
       std::jthread([g = first.get()](const std::stop_token& stop) { g->prepare_tiles(stop); });
+  // What was written between its snapshot and now, before it says it is ready.
+  take_in_changes(*first);
   m_current = std::move(first);
   m_upkeep = std::make_unique<store_upkeep>(m_options.db, std::chrono::milliseconds(500));
   m_routes = forwarding_routes();
@@ -229,45 +264,92 @@ void app::load() {
 void app::follow_loop(const std::stop_token& stop) {
   std::mutex sleeping;
   std::condition_variable_any wake;
+  // A store that does not answer is asked again after 0.1 s, then twice as long each time up
+  // to 5 s; the server answers reads from memory meanwhile (writes fail with 503).
+  std::chrono::milliseconds backoff{0};
   while (!stop.stop_requested()) {
-    std::unique_lock lock(sleeping);
-    wake.wait_for(lock, stop, m_options.follow_every, [] { return false; });
-    if (stop.stop_requested()) return;
+    std::shared_ptr<generation> replaced;
     try {
-      follow();
+      std::shared_ptr<generation> g = current();
+      g->store->wait_for_change(g->applied, m_options.follow_every);
+      if (stop.stop_requested()) return;
+      replaced = follow(std::move(g));
+      if (backoff.count() > 0)
+        std::cerr << "sasaran serve: the store answers again; following it from change "
+                  << current()->applied << std::endl;
+      backoff = std::chrono::milliseconds(0);
     } catch (const std::exception& e) {
-      // The generation serving stays. Loading the same data again would fail the same way and
-      // cost seconds of CPU every round: follow() tries again at the next import.
-      std::cerr << "sasaran serve: could not follow the store to data version " << m_failed_version
-                << "; serving version " << current()->version
-                << " until the next import: " << e.what() << std::endl;
+      if (backoff.count() == 0)
+        std::cerr << "sasaran serve: cannot follow the store (" << e.what()
+                  << "); answering from memory and trying again" << std::endl;
+      backoff = std::min<std::chrono::milliseconds>(
+          std::max<std::chrono::milliseconds>(backoff * 2, std::chrono::milliseconds(100)),
+          std::chrono::seconds(5));
+      std::unique_lock lock(sleeping);
+      wake.wait_for(lock, stop, backoff, [] { return false; });
+      continue;
+    }
+    // The old generation goes once the requests under way on it are done, here rather than on
+    // the thread of the last of them.
+    while (replaced && replaced.use_count() > 1)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+std::optional<std::int64_t> app::take_in_changes(generation& g) {
+  for (;;) {
+    const std::vector<geo::store_change> changes = g.store->changes_after(g.applied, 1000);
+    if (changes.empty()) return std::nullopt;
+    for (const geo::store_change& c : changes) {
+      if (c.kind == "import") return c.seq;
+      try {
+        g.take_in(c, *m_authenticate);
+      } catch (const geo::store_error&) {
+        throw;  // the store is gone: the follower tries this change again later
+      } catch (const std::exception& e) {
+        // Trying again would fail the same way and hold back every later change.
+        std::cerr << "sasaran serve: could not take in change " << c.seq << " (" << c.kind << " "
+                  << c.key << "): " << e.what() << "; going on without it" << std::endl;
+      }
+      g.applied = c.seq;
     }
   }
 }
 
-bool app::follow() {
-  std::shared_ptr<generation> old = current();
-  const std::int64_t version = old->store->data_version();
-  if (version == old->version || version == m_failed_version) return false;
-  m_failed_version = version;  // until the new generation serves
-  auto next = std::make_shared<generation>(m_options, m_counters, *m_authenticate, old.get());
-  // Its zooms are simplified before it serves: the first tiles after the switch must not wait.
-  next->prepare_tiles(m_follower.get_stop_token());
-  {
-    const std::unique_lock swapping(m_swap);
-    next->ledger.catch_up();
-    next->catch_up_locations();
-    const std::lock_guard lock(m_current_lock);
-    m_current = next;
+std::shared_ptr<app::generation> app::follow(std::shared_ptr<generation> old) {
+  while (const std::optional<std::int64_t> import = take_in_changes(*old)) {
+    const std::int64_t version = old->store->data_version();
+    std::shared_ptr<generation> next;
+    try {
+      next = std::make_shared<generation>(m_options, m_counters, *m_authenticate, old.get());
+    } catch (const geo::store_error&) {
+      throw;  // the store is gone: tried again with the follower's backoff
+    } catch (const std::exception& e) {
+      // The generation serving stays, past this import: loading the same data again would
+      // fail the same way and cost seconds of CPU every round.
+      std::cerr << "sasaran serve: could not follow the store to data version " << version
+                << "; serving version " << old->version << " until the next import: " << e.what()
+                << std::endl;
+      old->applied = *import;
+      continue;
+    }
+    // Its zooms are simplified before it serves: the first tiles after the switch must not wait.
+    next->prepare_tiles(m_follower.get_stop_token());
+    // It takes in what was written since its snapshot (here and elsewhere) while the old one
+    // serves, then the last few under the swap lock, when no write of ours runs. A later
+    // import stops it there: the next round loads again.
+    take_in_changes(*next);
+    {
+      const std::unique_lock swapping(m_swap);
+      take_in_changes(*next);
+      const std::lock_guard lock(m_current_lock);
+      m_current = next;
+    }
+    std::cerr << "sasaran serve: following the store: data version " << old->version << " -> "
+              << next->version << ", loaded in " << next->loaded << " s" << std::endl;
+    return old;
   }
-  m_failed_version = -1;
-  std::cerr << "sasaran serve: following the store: data version " << old->version << " -> "
-            << next->version << ", loaded in " << next->loaded << " s" << std::endl;
-  // The old generation goes once the requests under way on it are done, here rather than on
-  // the thread of the last of them.
-  while (old.use_count() > 1)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  return true;
+  return nullptr;
 }
 
 std::uint16_t app::port() const {

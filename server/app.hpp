@@ -2,6 +2,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -20,8 +21,10 @@ struct app_options {
   edge_options edge;
   std::size_t tile_cache_bytes = 256u << 20;  // 0: no tile cache
   std::string web_dir = "web/dist";           // the built web map, served at /
-  /// How often the server looks for imports into its store (0: never; it then serves what it
-  /// loaded until restarted).
+  /// The longest the server waits between two looks at the store's change feed, which it
+  /// follows to take in what other servers and imports write (0: never; it then serves what
+  /// it loaded and wrote itself until restarted). It usually learns of a change sooner: the
+  /// store wakes it (store::wait_for_change).
   std::chrono::milliseconds follow_every{250};
 };
 
@@ -29,13 +32,17 @@ struct app_options {
 /// every route. start() binds the port and answers /healthz at once; load() reads the store
 /// and makes the routes live (/readyz turns 200).
 ///
-/// What is loaded from the store is one generation. When an import lands in the store (its
-/// data_version grows), a new generation is loaded beside the one serving, catches up with
-/// the pledges written meanwhile, and takes over between two requests; requests under way
-/// finish on the old one (docs/architecture.md, "Following the store"). A location recorded in
-/// the field changes the generation serving in place instead (about a millisecond, while no
-/// request reads it: every request holds the generation's placing lock shared, the location
-/// route alone); a generation loaded meanwhile catches up with such locations too.
+/// What is loaded from the store is one generation. A follower thread reads the store's change
+/// feed (store::changes_after) in commit order and takes each change into the generation
+/// serving: pledges, deliveries, locations and revoked tokens written by other servers over the
+/// same store (and by this one: taking those in again changes nothing). When an import lands,
+/// a new generation is loaded beside the one serving, takes in the feed from its snapshot on,
+/// and takes over between two requests; requests under way finish on the old one
+/// (docs/architecture.md, "Following the store"). A location changes the generation serving in
+/// place (about a millisecond, while no request reads it: every request holds the generation's
+/// placing lock shared, the location route and the follower take it alone). When the store
+/// fails, reads go on from memory, writes answer 503, and the follower tries again, slower
+/// each time, and catches up when the store is back.
 class app {
  public:
   explicit app(app_options options);
@@ -59,9 +66,12 @@ class app {
 
  private:
   std::shared_ptr<generation> current() const;
-  /// Loads a new generation when the store has changed and swaps it in; false when nothing
-  /// changed.
-  bool follow();
+  /// Takes in the changes of the store's feed after those `g` has, in order, until none is
+  /// left or an import is met (not taken in): its seq then.
+  std::optional<std::int64_t> take_in_changes(generation& g);
+  /// Takes in the feed on `serving`; at an import, loads a new generation, brings it up to
+  /// date and swaps it in. Returns the generation replaced, if any.
+  std::shared_ptr<generation> follow(std::shared_ptr<generation> serving);
   void follow_loop(const std::stop_token& stop);
   void add_gauges();
   router forwarding_routes();
@@ -77,7 +87,6 @@ class app {
   std::unique_ptr<token_authenticator> m_authenticate;
   std::unique_ptr<store_upkeep> m_upkeep;
   router m_routes;
-  std::int64_t m_failed_version = -1;  // the data version last tried and not loaded (follower)
   std::jthread m_follower;
 };
 

@@ -1,6 +1,7 @@
 #include "server/idempotency.hpp"
 
 #include "geo/access_token.hpp"
+#include "geo/error.hpp"
 #include "geo/store.hpp"
 #include "geo/stored_answer.hpp"
 
@@ -47,6 +48,18 @@ void remember(geo::store& store, const request& r, const response& answer) {
   kept.content_type = answer.content_type;
   kept.body = answer.body;
   store.save_answer(kept);
+}
+
+response write_once(geo::store& store, const request& r, const std::function<response()>& write) {
+  if (std::optional<response> kept = replay(store, r)) return *kept;
+  try {
+    return write();
+  } catch (const geo::error&) {
+    if (!key_of(r)) throw;
+    // A 422 when the winner's request was another one; a 503 when the store is gone.
+    if (std::optional<response> kept = replay(store, r)) return *kept;
+    throw;
+  }
 }
 
 }  // namespace server

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <optional>
 
 #include "server/http.hpp"
@@ -20,5 +21,11 @@ std::optional<response> replay(geo::store& store, const request& r);
 
 /// Keeps `answer` for the request's key (if it has one); call inside the write's transaction.
 void remember(geo::store& store, const request& r, const response& answer);
+
+/// Answers a write once per key: the kept answer when there is one, else `write` (which keeps
+/// its answer with remember()). When `write` fails and by then the key has an answer, that
+/// answer: another server took the same key at the same moment and committed first (its write
+/// made ours conflict, or its kept answer made ours a duplicate), so both answer its one write.
+response write_once(geo::store& store, const request& r, const std::function<response()>& write);
 
 }  // namespace server

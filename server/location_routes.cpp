@@ -153,9 +153,12 @@ response record(api_context& context, request& r) {
         located, accuracy_m,
         {r.caller.token_id, std::string(geo::role_name(r.caller.who)), r.request_id},
         [&](geo::store& s, const geo::target&) { remember(s, r, out); });
-  } catch (const geo::conflict_error&) {
-    // Stored by a request that has not yet shown it in memory (below).
-    throw already();
+  } catch (const geo::error& e) {
+    // Another server answered the same Idempotency-Key meanwhile: its answer is ours.
+    if (std::optional<response> kept = replay(context.store, r)) return *kept;
+    // Stored by a request (here or on another server) that memory does not show yet.
+    if (dynamic_cast<const geo::conflict_error*>(&e)) throw already();
+    throw;
   }
   writing.unlock();
   reading.unlock();

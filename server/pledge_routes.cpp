@@ -72,18 +72,16 @@ response create(api_context& context, request& r) {
   ask.quantity = body.integer("quantity");
 
   const std::lock_guard lock(context.writes);
-  if (std::optional<response> kept = replay(context.store, r)) {
-    kept->headers.emplace_back(
-        "Location", "/api/v1/pledges/" + json::parse(kept->body)["id"].get<std::string>());
-    return *kept;
-  }
-  response out;
-  const geo::pledge made =
-      context.ledger.create(ask, origin_of(r), [&](geo::store& s, const geo::pledge& p) {
-        out = response::json(dump(pledge_with_target(context, r.caller, p, "pledged")), 201);
-        remember(s, r, out);
-      });
-  out.headers.emplace_back("Location", "/api/v1/pledges/" + made.id);
+  response out = write_once(context.store, r, [&] {
+    response made;
+    context.ledger.create(ask, origin_of(r), [&](geo::store& s, const geo::pledge& p) {
+      made = response::json(dump(pledge_with_target(context, r.caller, p, "pledged")), 201);
+      remember(s, r, made);
+    });
+    return made;
+  });
+  out.headers.emplace_back("Location",
+                           "/api/v1/pledges/" + json::parse(out.body)["id"].get<std::string>());
   return out;
 }
 
@@ -95,13 +93,14 @@ response cancel(api_context& context, request& r) {
   const geo::pledge p = readable_or_404(context, r.caller, r.param("id"));
   const json_body body(r, {});
   const std::lock_guard lock(context.writes);
-  if (std::optional<response> kept = replay(context.store, r)) return *kept;
-  response out;
-  context.ledger.cancel(p.id, origin_of(r), [&](geo::store& s, const geo::pledge& cancelled) {
-    out = response::json(dump(pledge_with_target(context, r.caller, cancelled, "open")));
-    remember(s, r, out);
+  return write_once(context.store, r, [&] {
+    response out;
+    context.ledger.cancel(p.id, origin_of(r), [&](geo::store& s, const geo::pledge& cancelled) {
+      out = response::json(dump(pledge_with_target(context, r.caller, cancelled, "open")));
+      remember(s, r, out);
+    });
+    return out;
   });
-  return out;
 }
 
 response realize(api_context& context, request& r) {
@@ -116,18 +115,19 @@ response realize(api_context& context, request& r) {
   ask.amount_idr = body.integer("amount_idr");
   ask.quantity = body.integer("quantity");
   const std::lock_guard lock(context.writes);
-  if (std::optional<response> kept = replay(context.store, r)) return *kept;
-  response out;
-  context.ledger.realize(
-      p.id, ask, origin_of(r),
-      [&](geo::store& s, const geo::pledge& delivered, const geo::realization& done) {
-        out = response::json(
-            dump({{"realization", realization_json(done, true)},
-                  {"pledge", pledge_with_target(context, r.caller, delivered, "delivered")}}),
-            201);
-        remember(s, r, out);
-      });
-  return out;
+  return write_once(context.store, r, [&] {
+    response out;
+    context.ledger.realize(
+        p.id, ask, origin_of(r),
+        [&](geo::store& s, const geo::pledge& delivered, const geo::realization& done) {
+          out = response::json(
+              dump({{"realization", realization_json(done, true)},
+                    {"pledge", pledge_with_target(context, r.caller, delivered, "delivered")}}),
+              201);
+          remember(s, r, out);
+        });
+    return out;
+  });
 }
 
 response one(api_context& context, request& r) {

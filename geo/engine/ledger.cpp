@@ -113,24 +113,8 @@ std::vector<pledge> ledger::flagged_in(const std::string& code) const {
 
 void ledger::catch_up() {
   const std::unique_lock lock(m_lock);
-  std::set<std::string> touched;  // target and program keys whose holder may have changed
-  for (const pledge& p : m_store.load_pledges()) {
-    const auto it = m_pledges.find(p.id);
-    if (it != m_pledges.end() && it->second.status == p.status && it->second.flag == p.flag)
-      continue;
-    if (it != m_pledges.end()) touched.insert(key_of(it->second.target_id, it->second.program));
-    touched.insert(key_of(p.target_id, p.program));
-    remember(p);
-  }
-  for (const std::string& key : touched) {
-    const std::string target_id = key.substr(0, key.find('\x1f'));
-    const target* t = m_engine.find_target(target_id);
-    if (!t) continue;
-    const auto active = m_active.find(key);
-    m_engine.set_status(*t, active == m_active.end()
-                                ? target_status::open
-                                : status_for(m_pledges.at(active->second).status));
-  }
+  for (const pledge& p : m_store.load_pledges())
+    take_in_locked(p);
   std::set<std::string> known;
   for (const auto& [pledge_id, list] : m_realizations)
     for (const realization& r : list)
@@ -140,6 +124,58 @@ void ledger::catch_up() {
     if (const auto n = id_number(r.id, 'R')) m_last_realization = std::max(m_last_realization, *n);
     std::string pledge_id = r.pledge_id;
     m_realizations[pledge_id].push_back(std::move(r));
+  }
+}
+
+pledge ledger::as_stored(const pledge& remembered,
+                         const std::function<void(const pledge&)>& check) {
+  std::optional<pledge> stored = m_store.find_pledge(remembered.id);
+  if (!stored) throw not_found_error("pledge " + remembered.id + " does not exist");
+  if (stored->status == remembered.status && stored->flag == remembered.flag) return remembered;
+  take_in_locked(*stored);
+  check(*stored);
+  return std::move(*stored);
+}
+
+bool ledger::take_in(const pledge& stored) {
+  const std::unique_lock lock(m_lock);
+  return take_in_locked(stored);
+}
+
+bool ledger::take_in_locked(const pledge& p) {
+  const auto it = m_pledges.find(p.id);
+  if (it != m_pledges.end() && it->second.status == p.status && it->second.flag == p.flag)
+    return false;
+  std::set<std::string> touched;  // target and program keys whose holder may have changed
+  if (it != m_pledges.end()) touched.insert(key_of(it->second.target_id, it->second.program));
+  touched.insert(key_of(p.target_id, p.program));
+  remember(p);
+  set_statuses(touched);
+  return true;
+}
+
+bool ledger::take_in(const realization& stored) {
+  const std::unique_lock lock(m_lock);
+  std::vector<realization>& list = m_realizations[stored.pledge_id];
+  for (const realization& r : list)
+    if (r.id == stored.id) return false;
+  if (const auto n = id_number(stored.id, 'R'))
+    m_last_realization = std::max(m_last_realization, *n);
+  list.push_back(stored);
+  std::sort(list.begin(), list.end(),
+            [](const realization& a, const realization& b) { return a.id < b.id; });
+  return true;
+}
+
+void ledger::set_statuses(const std::set<std::string>& keys) {
+  for (const std::string& key : keys) {
+    const std::string target_id = key.substr(0, key.find('\x1f'));
+    const target* t = m_engine.find_target(target_id);
+    if (!t) continue;
+    const auto active = m_active.find(key);
+    m_engine.set_status(*t, active == m_active.end()
+                                ? target_status::open
+                                : status_for(m_pledges.at(active->second).status));
   }
 }
 
@@ -173,6 +209,11 @@ pledge ledger::create(const pledge_request& r, const write_origin& origin,
     throw field_error("program",
                       "target " + t->id + " is a " + t->program + " target, not " + *r.program);
   check_pledge_amounts(r);
+  if (const auto it = m_active.find(key_of(t->id, t->program)); it != m_active.end())
+    // Memory may not know yet that another server cancelled the holder: the store says.
+    if (const std::optional<pledge> stored = m_store.find_pledge(it->second);
+        stored && !is_active_status(stored->status))
+      take_in_locked(*stored);
   if (const auto it = m_active.find(key_of(t->id, t->program)); it != m_active.end()) {
     const pledge& holder = m_pledges.at(it->second);
     throw conflict_error(conflict_kind::target_taken,
@@ -182,7 +223,6 @@ pledge ledger::create(const pledge_request& r, const write_origin& origin,
   }
 
   pledge p;
-  p.id = make_id('P', m_last_pledge + 1);
   p.collaborator_id = r.collaborator_id;
   p.target_id = t->id;
   p.program = t->program;
@@ -200,6 +240,9 @@ pledge ledger::create(const pledge_request& r, const write_origin& origin,
   detail["status"] = p.status;
   detail["pledged_at"] = p.pledged_at;
   store_transaction transaction(m_store);
+  // Numbered in the transaction: another server writing to the same store takes its numbers
+  // from the same serial, and a conflict there (insert_pledge) names its pledge.
+  p.id = make_id('P', m_store.next_number("pledge", m_last_pledge + 1));
   m_store.insert_pledge(p);
   m_store.append_audit(audit_of(origin, "pledge.create", p.id, detail));
   if (in_transaction) in_transaction(m_store, p);
@@ -214,16 +257,21 @@ pledge ledger::cancel(const std::string& pledge_id, const write_origin& origin,
                       const pledge_hook& in_transaction) {
   const std::unique_lock lock(m_lock);
   pledge p = existing(pledge_id);
-  if (p.status == "cancelled")
-    throw conflict_error(conflict_kind::pledge_cancelled,
-                         "pledge " + p.id + " is already cancelled");
-  if (p.status != "committed")
-    throw conflict_error(conflict_kind::pledge_delivered,
-                         "pledge " + p.id + " is " + p.status + " and can no longer be cancelled");
-  const std::string was = p.status;
-  p.status = "cancelled";
+  const auto check = [](const pledge& now) {
+    if (now.status == "cancelled")
+      throw conflict_error(conflict_kind::pledge_cancelled,
+                           "pledge " + now.id + " is already cancelled");
+    if (now.status != "committed")
+      throw conflict_error(
+          conflict_kind::pledge_delivered,
+          "pledge " + now.id + " is " + now.status + " and can no longer be cancelled");
+  };
+  check(p);
 
   store_transaction transaction(m_store);
+  p = as_stored(p, check);
+  const std::string was = p.status;
+  p.status = "cancelled";
   m_store.set_pledge_status(p.id, p.status);
   m_store.append_audit(audit_of(
       origin, "pledge.cancel", p.id,
@@ -251,20 +299,22 @@ std::pair<pledge, realization> ledger::realize(const std::string& pledge_id,
                                           "YYYY-MM-DDTHH:MM:SSZ (or with an offset, +07:00)");
   check_delivered_amount("amount_idr", r.amount_idr);
   check_delivered_amount("quantity", r.quantity);
-  if (p.status == "delivered") {
-    const auto it = m_realizations.find(p.id);
-    throw conflict_error(conflict_kind::pledge_delivered,
-                         "pledge " + p.id + " was already delivered" +
-                             (it != m_realizations.end() && !it->second.empty()
-                                  ? " (realization " + it->second.back().id + ")"
-                                  : std::string()));
-  }
-  if (p.status != "committed")
-    throw conflict_error(conflict_kind::pledge_cancelled,
-                         "pledge " + p.id + " is " + p.status + " and cannot be delivered");
+  const auto check = [this](const pledge& now) {
+    if (now.status == "delivered") {
+      const auto it = m_realizations.find(now.id);
+      throw conflict_error(conflict_kind::pledge_delivered,
+                           "pledge " + now.id + " was already delivered" +
+                               (it != m_realizations.end() && !it->second.empty()
+                                    ? " (realization " + it->second.back().id + ")"
+                                    : std::string()));
+    }
+    if (now.status != "committed")
+      throw conflict_error(conflict_kind::pledge_cancelled,
+                           "pledge " + now.id + " is " + now.status + " and cannot be delivered");
+  };
+  check(p);
 
   realization d;
-  d.id = make_id('R', m_last_realization + 1);
   d.pledge_id = p.id;
   d.delivered_by = std::string(trim(r.delivered_by));
   d.recorded_at = utc_time_now();
@@ -272,13 +322,16 @@ std::pair<pledge, realization> ledger::realize(const std::string& pledge_id,
   d.note = r.note;
   d.amount_idr = r.amount_idr;
   d.quantity = r.quantity;
-  p.status = "delivered";
 
+  store_transaction transaction(m_store);
+  p = as_stored(p, check);
+  p.status = "delivered";
+  const std::uint64_t number = m_store.next_number("realization", m_last_realization + 1);
+  d.id = make_id('R', number);
   nlohmann::ordered_json detail = {
       {"realization_id", d.id},         {"target_id", p.target_id},       {"program", p.program},
       {"delivered_by", d.delivered_by}, {"delivered_at", d.delivered_at}, {"note", d.note}};
   detail.update(amounts(d.amount_idr, d.quantity));
-  store_transaction transaction(m_store);
   m_store.set_pledge_status(p.id, p.status);
   m_store.insert_realization(d);
   m_store.append_audit(audit_of(origin, "pledge.realize", p.id, detail));
@@ -286,7 +339,7 @@ std::pair<pledge, realization> ledger::realize(const std::string& pledge_id,
   transaction.commit();
 
   remember(p);
-  m_last_realization += 1;
+  m_last_realization = std::max(m_last_realization, number);
   m_realizations[p.id].push_back(d);
   if (const target* t = m_engine.find_target(p.target_id))
     m_engine.set_status(*t, target_status::delivered);

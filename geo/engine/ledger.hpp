@@ -40,10 +40,12 @@ struct realization_request {
 /// Pledges and deliveries as the server writes them: kept in memory for reads, written
 /// through to the store. Safe from many threads: reads share a lock, writes take it alone.
 ///
-/// Each write checks the request, then in one store transaction writes the record, appends
+/// Each write checks the request (against the record as stored, when memory may lag behind
+/// another server's write), then in one store transaction writes the record, appends
 /// to the audit log and runs the caller's `in_transaction` hook (the server saves its
 /// idempotent answer there), and commits; only then does it change memory and the engine's
-/// target status. When anything throws, memory and store are as they were. Whether the caller
+/// target status. When anything throws, the store is as it was, and so is memory, unless it
+/// learnt meanwhile of a change another server had made. Whether the caller
 /// may write at all (roles) is the server's to check, not the ledger's.
 ///
 /// Errors: field_error naming the request field at fault; not_found_error for an unknown
@@ -62,11 +64,13 @@ class ledger {
   using pledge_hook = std::function<void(store&, const pledge&)>;
   using realization_hook = std::function<void(store&, const pledge&, const realization&)>;
 
-  /// Makes a committed pledge "P" + 6 digits (after the largest numeric id so far), pledged
-  /// now. Refuses an unknown collaborator or target, a program other than the target's, a
-  /// form other than uang or barang, uang without amount_idr > 0 or with a quantity, barang
-  /// without quantity > 0 or with an amount_idr (field_error); a target that an active
-  /// pledge already holds for the program (conflict_error, holder() = that pledge).
+  /// Makes a committed pledge "P" + 6 digits (after the largest numeric id so far, and after
+  /// every id any server took: store::next_number), pledged now. Refuses an unknown collaborator or
+  /// target, a program other than the target's, a form other than uang or barang, uang without
+  /// amount_idr > 0 or with a quantity, barang without quantity > 0 or with an amount_idr
+  /// (field_error); a target that an active pledge already holds for the program (conflict_error,
+  /// holder() = that pledge; also when that pledge was written by another server and is not yet in
+  /// memory).
   pledge create(const pledge_request& request, const write_origin& origin,
                 const pledge_hook& in_transaction = {});
   /// Cancels a committed pledge; its target is open again. conflict_error for a delivered or
@@ -94,10 +98,17 @@ class ledger {
   void record_location(const target& located, std::optional<double> accuracy_m,
                        const write_origin& origin, const location_hook& in_transaction = {});
 
-  /// Takes in what other writers stored since this ledger loaded (a server following an
-  /// import builds a new ledger, then catches up with the writes made meanwhile before it
-  /// serves); the engine's target statuses follow.
+  /// Takes in what other writers stored since this ledger loaded, reading every pledge and
+  /// realization again; the engine's target statuses follow.
   void catch_up();
+
+  /// Takes in a pledge as the store has it now (a "pledge" change of the store's feed: written
+  /// by another server, or by this one and taken in already): its record, and its target's
+  /// status in the engine, become the store's. False when memory agreed already (nothing
+  /// changed), so applying a change twice is applying it once.
+  bool take_in(const pledge& stored);
+  /// Takes in a realization as stored ("realization" change), unless known already.
+  bool take_in(const realization& stored);
 
   std::optional<pledge> find(const std::string& id) const;
   /// The pledges of a collaborator, by id.
@@ -114,6 +125,14 @@ class ledger {
 
  private:
   void remember(const pledge& p);
+  // The pledge as stored, read in the write's transaction: another server may have changed it
+  // since memory heard of it. When it did, memory takes the stored one in first and `check`
+  // judges it (throws when the write is no longer allowed).
+  pledge as_stored(const pledge& remembered, const std::function<void(const pledge&)>& check);
+  // Takes in `stored` under the exclusive lock; see take_in.
+  bool take_in_locked(const pledge& stored);
+  // Sets the engine's status of the targets of `keys` (target and program) from m_active.
+  void set_statuses(const std::set<std::string>& keys);
   const pledge& existing(const std::string& id) const;  // not_found_error when absent
 
   store& m_store;

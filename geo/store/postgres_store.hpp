@@ -15,16 +15,6 @@ namespace geo {
 
 class pg_connection;
 
-/// One write, in commit order (the change feed; geo/store.hpp gets it with the feed's
-/// merge). kind: "pledge" (key: pledge id; inserted or status set), "realization"
-/// (realization id), "location" (target id), "token" (token id revoked), "import" (import run
-/// id).
-struct store_change {
-  std::int64_t seq = 0;
-  std::string kind;
-  std::string key;
-};
-
 /// The shared store: PostgreSQL with PostGIS, for any number of servers over one database.
 /// Behaves as spatialite_store does for every method of store (the conformance tests run the
 /// same cases on both); geometries are PostGIS columns (MultiPolygon and Point, EPSG:4326)
@@ -103,23 +93,23 @@ class postgres_store final : public store {
   bool use_link(const std::string& id, const std::string& used_at,
                 const std::string& session_id) override;
 
-  // The change feed (decision 2 of issue 13; `override` once store.hpp declares them).
+  // The change feed (store.hpp).
 
   /// The highest seq committed; 0 if none.
-  std::int64_t last_change();
+  std::int64_t last_change() override;
   /// Up to `limit` changes after `seq`, in seq order.
-  std::vector<store_change> changes_after(std::int64_t seq, std::size_t limit);
-  std::optional<pledge> find_pledge(const std::string& id);
-  std::optional<realization> find_realization(const std::string& id);
+  std::vector<store_change> changes_after(std::int64_t seq, std::size_t limit) override;
+  std::optional<pledge> find_pledge(const std::string& id) override;
+  std::optional<realization> find_realization(const std::string& id) override;
   /// A target in service; nothing for an unknown or retired id.
-  std::optional<target> find_target(const std::string& id);
+  std::optional<target> find_target(const std::string& id) override;
   /// Returns when a change after `seq` may have been committed by anyone (a notification on
   /// channel sasaran_changes, LISTENed on a second connection), or after `timeout`.
-  void wait_for_change(std::int64_t seq, std::chrono::milliseconds timeout);
+  void wait_for_change(std::int64_t seq, std::chrono::milliseconds timeout) override;
   /// Inside a write transaction: the next number of an id series ("pledge", "realization"),
   /// at least `at_least`, never handed out twice even to two servers at once (the series'
   /// row in `serials` stays locked until commit).
-  std::uint64_t next_number(std::string_view series, std::uint64_t at_least);
+  std::uint64_t next_number(std::string_view series, std::uint64_t at_least) override;
 
   /// The connection itself, for SQL in tests; not guarded by the store's lock.
   pg_connection& connection() { return *m_db; }

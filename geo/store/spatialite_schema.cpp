@@ -191,8 +191,23 @@ ALTER TABLE targets ADD COLUMN located_at TEXT;
 ALTER TABLE targets ADD COLUMN located_by TEXT;
 )sql";
 
-constexpr const char* schema_steps[] = {schema_v1_sql, schema_v2_sql, schema_v3_sql, schema_v4_sql,
-                                        schema_v5_sql};
+// Version 6: any number of servers over one store. Every write the servers and imports make
+// appends a change to `changes` in its own transaction (seq: commit order, since SQLite
+// commits one writer at a time), which every server follows; `serials` hands out the numbers
+// of new pledge and realization ids, so two servers never make the same id.
+constexpr const char* schema_v6_sql = R"sql(
+CREATE TABLE changes(
+  seq INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('pledge', 'realization', 'location', 'token', 'import')),
+  key TEXT NOT NULL,
+  at TEXT NOT NULL);
+CREATE TABLE serials(
+  series TEXT PRIMARY KEY,
+  last INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+
+constexpr const char* schema_steps[] = {schema_v1_sql, schema_v2_sql, schema_v3_sql,
+                                        schema_v4_sql, schema_v5_sql, schema_v6_sql};
 static_assert(std::size(schema_steps) == spatialite_schema_version);
 
 }  // namespace

@@ -9,8 +9,9 @@ class sqlite_db;
 /// records: pledge origin, realizations, audit log, idempotent answers, tokens; version 3 the
 /// living registry: retired rows, flagged pledges, the changes of every import; version 4
 /// sign-in links and session tokens (kind, name, expiry); version 5
-/// locations recorded in the field (located_at, located_by).
-inline constexpr int spatialite_schema_version = 5;
+/// locations recorded in the field (located_at, located_by); version 6 the change feed
+/// (changes) and id serials (serials) that let several servers share the store.
+inline constexpr int spatialite_schema_version = 6;
 
 /// The schema version of a database; 0 for one without a schema yet.
 int schema_version_of(sqlite_db& db);

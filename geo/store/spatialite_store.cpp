@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "geo/error.hpp"
 #include "geo/row_hash.hpp"
@@ -86,6 +87,7 @@ void spatialite_store::begin() {
   }
   m_in_transaction = true;
   m_changes.clear();
+  m_appended = false;
   try {
     upgrade_schema(*m_db, schema_version_of(*m_db));
   } catch (...) {
@@ -114,7 +116,15 @@ void spatialite_store::commit() {
     throw store_error("commit without a transaction in '" + m_db->path() + "'");
   m_db->exec("COMMIT");
   m_in_transaction = false;
+  const bool appended = std::exchange(m_appended, false);
   m_mutex.unlock();  // the lock begin() took
+  if (appended) {
+    {
+      const std::lock_guard signal(m_commit_lock);
+      ++m_commits;
+    }
+    m_committed.notify_all();
+  }
 }
 
 void spatialite_store::rollback() noexcept {
@@ -122,6 +132,7 @@ void spatialite_store::rollback() noexcept {
   if (!m_in_transaction) return;
   sqlite3_exec(m_db->get(), "ROLLBACK", nullptr, nullptr, nullptr);
   m_in_transaction = false;
+  m_appended = false;
   m_mutex.unlock();  // the lock begin() took
 }
 
@@ -178,6 +189,7 @@ std::int64_t spatialite_store::record_import(std::string_view what, const import
     insert.bind(1, run).bind(2, layer_change.first).bind(3, layer_change.second);
     insert.bind(4, joined).run();
   }
+  append_change("import", std::to_string(run));
   return run;
 }
 
@@ -265,7 +277,8 @@ std::vector<target> spatialite_store::load_retired_targets() {
   return load_targets_where("retired_at IS NOT NULL");
 }
 
-std::vector<target> spatialite_store::load_targets_where(const std::string& condition) {
+std::vector<target> spatialite_store::load_targets_where(const std::string& condition,
+                                                         const std::string* id) {
   const std::lock_guard lock(m_mutex);
   std::vector<target> out;
   if (schema_version_of(*m_db) == 0) return out;
@@ -275,6 +288,7 @@ std::vector<target> spatialite_store::load_targets_where(const std::string& cond
            coalesce(kecamatan_code, ''), coalesce(kota_code, ''), coalesce(registered_at, ''),
            source_row, import_outcome
     FROM targets WHERE )sql" + condition + " ORDER BY pk");  // table order: no sort (0.25 s)
+  if (id) select.bind(1, *id);
   while (select.step()) {
     target t;
     t.id = select.column_text(0);
@@ -341,13 +355,19 @@ std::optional<collaborator> spatialite_store::find_collaborator(const std::strin
 }
 
 std::vector<pledge> spatialite_store::load_pledges() {
+  return load_pledges_where("1");
+}
+
+std::vector<pledge> spatialite_store::load_pledges_where(const std::string& condition,
+                                                         const std::string* id) {
   const std::lock_guard lock(m_mutex);
   std::vector<pledge> out;
   if (schema_version_of(*m_db) == 0) return out;
   sqlite_statement select = m_db->prepare(R"sql(
     SELECT id, collaborator_id, target_id, program, form, amount_idr, quantity, status,
            pledged_at, source_row, coalesce(flag, '')
-    FROM pledges ORDER BY id)sql");
+    FROM pledges WHERE )sql" + condition + " ORDER BY id");
+  if (id) select.bind(1, *id);
   while (select.step()) {
     pledge p;
     p.id = select.column_text(0);

@@ -1,5 +1,7 @@
 #pragma once
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,8 +20,13 @@ class sqlite_db;
 ///
 /// One connection, shared safely between threads: begin() takes a lock that commit() or
 /// rollback() releases, and every other call takes it for its own duration, so a thread in a
-/// transaction has the connection to itself. Opening a database of schema version 1 migrates
-/// it to version 2 at once, in one transaction.
+/// transaction has the connection to itself. Opening a database of an older schema version
+/// migrates it to the current one at once, in one transaction.
+///
+/// The change feed: SQLite commits one writer at a time, so a change's seq (the rowid of
+/// `changes`, taken in its write transaction) is its commit order. wait_for_change learns of
+/// this connection's commits at once and of other connections' (other servers, imports) by
+/// looking every 10 ms: SQLite has no way to tell another process.
 class spatialite_store final : public store {
  public:
   /// How writes reach the file. `wal` is what a server needs (readers never wait). `bulk` is
@@ -49,6 +56,14 @@ class spatialite_store final : public store {
   std::vector<row_change> load_changes(std::int64_t run_id, std::string_view layer,
                                        std::size_t limit, std::size_t offset) override;
   std::int64_t data_version() override;
+
+  std::int64_t last_change() override;
+  std::vector<store_change> changes_after(std::int64_t seq, std::size_t limit) override;
+  void wait_for_change(std::int64_t seq, std::chrono::milliseconds timeout) override;
+  std::uint64_t next_number(std::string_view series, std::uint64_t at_least) override;
+  std::optional<pledge> find_pledge(const std::string& id) override;
+  std::optional<realization> find_realization(const std::string& id) override;
+  std::optional<target> find_target(const std::string& id) override;
 
   std::vector<area> load_areas(admin_level level) override;
   std::vector<target> load_targets() override;
@@ -93,7 +108,18 @@ class spatialite_store final : public store {
   sqlite_db& db() { return *m_db; }
 
  private:
-  std::vector<target> load_targets_where(const std::string& condition);
+  // `condition` may name one parameter, ?1, bound to `id` when given.
+  std::vector<target> load_targets_where(const std::string& condition,
+                                         const std::string* id = nullptr);
+  std::vector<pledge> load_pledges_where(const std::string& condition,
+                                         const std::string* id = nullptr);
+  std::vector<realization> load_realizations_where(const std::string& condition,
+                                                   const std::string* id = nullptr);
+  /// Runs `write` and appends its change to the feed, both in the caller's transaction, or,
+  /// outside one, in a savepoint of their own: a write is never without its change.
+  void with_change(std::string_view kind, const std::string& key,
+                   const std::function<void()>& write);
+  void append_change(std::string_view kind, const std::string& key);
 
   std::unique_ptr<sqlite_db> m_db;
   bool m_back_to_wal = false;
@@ -101,6 +127,11 @@ class spatialite_store final : public store {
   bool m_in_transaction = false;  // begin() holds m_mutex until commit or rollback
   sync_policy m_policy;
   std::vector<row_change> m_changes;  // of the sync_* calls since begin()
+  bool m_appended = false;            // a change was appended since begin()
+  // Counts this connection's commits that appended a change; wait_for_change sleeps on it.
+  std::mutex m_commit_lock;
+  std::condition_variable m_committed;
+  std::uint64_t m_commits = 0;
 };
 
 }  // namespace geo

@@ -71,11 +71,8 @@ std::int64_t to_int(std::size_t n) {
   return static_cast<std::int64_t>(n);
 }
 
-}  // namespace
-
-void spatialite_store::insert_pledge(const pledge& p) {
-  const std::lock_guard lock(m_mutex);
-  m_db->prepare(R"sql(
+void insert_api_pledge(sqlite_db& db, const pledge& p) {
+  db.prepare(R"sql(
     INSERT INTO pledges(id, collaborator_id, target_id, program, form, amount_idr, quantity,
                         status, pledged_at, source_row, row_hash, origin)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, 0, 'api'))sql")
@@ -91,40 +88,75 @@ void spatialite_store::insert_pledge(const pledge& p) {
       .run();
 }
 
+}  // namespace
+
+void spatialite_store::insert_pledge(const pledge& p) {
+  const std::lock_guard lock(m_mutex);
+  with_change("pledge", p.id, [&] {
+    try {
+      insert_api_pledge(*m_db, p);
+    } catch (const store_error&) {
+      // pledges_one_active refused it: another writer (another server) holds the target.
+      sqlite_statement holder = m_db->prepare(R"sql(
+        SELECT id, status FROM pledges
+        WHERE target_id = ?1 AND program = ?2 AND status IN ('committed', 'delivered')
+          AND id <> ?3)sql");
+      holder.bind(1, p.target_id).bind(2, p.program).bind(3, p.id);
+      if (!holder.step()) throw;
+      const std::string id = holder.column_text(0);
+      throw conflict_error(conflict_kind::target_taken,
+                           "target " + p.target_id + " already has pledge " + id + " (" +
+                               holder.column_text(1) + ") for program " + p.program,
+                           id);
+    }
+  });
+}
+
 void spatialite_store::set_pledge_status(const std::string& id, std::string_view status) {
   const std::lock_guard lock(m_mutex);
-  m_db->prepare(std::string("UPDATE pledges SET status = ?1, updated_at = ") + now_sql +
-                " WHERE id = ?2")
-      .bind(1, status)
-      .bind(2, id)
-      .run();
-  if (m_db->changes() == 0) throw not_found_error("pledge " + id + " does not exist");
+  with_change("pledge", id, [&] {
+    m_db->prepare(std::string("UPDATE pledges SET status = ?1, updated_at = ") + now_sql +
+                  " WHERE id = ?2")
+        .bind(1, status)
+        .bind(2, id)
+        .run();
+    if (m_db->changes() == 0) throw not_found_error("pledge " + id + " does not exist");
+  });
 }
 
 void spatialite_store::insert_realization(const realization& r) {
   const std::lock_guard lock(m_mutex);
-  m_db->prepare(R"sql(
-    INSERT INTO realizations(id, pledge_id, delivered_by, delivered_at, note, amount_idr,
-                             quantity, recorded_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql")
-      .bind(1, r.id)
-      .bind(2, r.pledge_id)
-      .bind(3, r.delivered_by)
-      .bind(4, r.delivered_at)
-      .bind(5, r.note)
-      .bind(6, r.amount_idr)
-      .bind(7, r.quantity)
-      .bind(8, r.recorded_at)
-      .run();
+  with_change("realization", r.id, [&] {
+    m_db->prepare(R"sql(
+      INSERT INTO realizations(id, pledge_id, delivered_by, delivered_at, note, amount_idr,
+                               quantity, recorded_at)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql")
+        .bind(1, r.id)
+        .bind(2, r.pledge_id)
+        .bind(3, r.delivered_by)
+        .bind(4, r.delivered_at)
+        .bind(5, r.note)
+        .bind(6, r.amount_idr)
+        .bind(7, r.quantity)
+        .bind(8, r.recorded_at)
+        .run();
+  });
 }
 
 std::vector<realization> spatialite_store::load_realizations() {
+  return load_realizations_where("1");
+}
+
+std::vector<realization> spatialite_store::load_realizations_where(const std::string& condition,
+                                                                   const std::string* id) {
   const std::lock_guard lock(m_mutex);
   std::vector<realization> out;
   if (schema_version_of(*m_db) == 0) return out;
   sqlite_statement select = m_db->prepare(R"sql(
     SELECT id, pledge_id, delivered_by, delivered_at, note, amount_idr, quantity, recorded_at
-    FROM realizations ORDER BY id)sql");
+    FROM realizations WHERE )sql" + condition +
+                                          " ORDER BY id");
+  if (id) select.bind(1, *id);
   while (select.step())
     out.push_back({select.column_text(0), select.column_text(1), select.column_text(2),
                    select.column_text(3), select.column_text(4), optional_int(select, 5),
@@ -236,8 +268,10 @@ std::vector<access_token> spatialite_store::load_tokens() {
 
 void spatialite_store::revoke_token(const std::string& id) {
   const std::lock_guard lock(m_mutex);
-  m_db->prepare("UPDATE tokens SET revoked = 1 WHERE id = ?").bind(1, id).run();
-  if (m_db->changes() == 0) throw not_found_error("token " + id + " does not exist");
+  with_change("token", id, [&] {
+    m_db->prepare("UPDATE tokens SET revoked = 1 WHERE id = ?").bind(1, id).run();
+    if (m_db->changes() == 0) throw not_found_error("token " + id + " does not exist");
+  });
 }
 
 void spatialite_store::insert_link(const sign_in_link& l) {

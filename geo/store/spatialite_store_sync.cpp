@@ -367,27 +367,29 @@ void spatialite_store::locate_target(const target& located, const std::string& b
   const auto text_or_null = [](const std::string& v) {
     return v.empty() ? std::nullopt : std::optional<std::string>(v);
   };
-  m_db->prepare(std::string(R"sql(
-    UPDATE targets SET lon = ?1, lat = ?2, geom = MakePoint(?1, ?2, 4326), rt_code = ?3,
-      rw_code = ?4, row_hash = ?5, located_by = ?6, located_at = )sql") +
-                now_sql + R"sql(
-    WHERE id = ?7 AND retired_at IS NULL AND lon IS NULL AND lat IS NULL)sql")
-      .bind(1, *located.lon)
-      .bind(2, *located.lat)
-      .bind(3, text_or_null(located.rt_code))
-      .bind(4, text_or_null(located.rw_code))
-      .bind(5, hash_of(located))
-      .bind(6, by)
-      .bind(7, located.id)
-      .run();
-  if (m_db->changes() == 1) return;
-  sqlite_statement existing =
-      m_db->prepare("SELECT lon IS NOT NULL, retired_at IS NOT NULL FROM targets WHERE id = ?");
-  existing.bind(1, located.id);
-  if (!existing.step() || existing.column_int(1) != 0)
-    throw not_found_error("target " + located.id + " does not exist");
-  throw conflict_error(conflict_kind::target_located,
-                       "target " + located.id + " is located already");
+  with_change("location", located.id, [&] {
+    m_db->prepare(std::string(R"sql(
+      UPDATE targets SET lon = ?1, lat = ?2, geom = MakePoint(?1, ?2, 4326), rt_code = ?3,
+        rw_code = ?4, row_hash = ?5, located_by = ?6, located_at = )sql") +
+                  now_sql + R"sql(
+      WHERE id = ?7 AND retired_at IS NULL AND lon IS NULL AND lat IS NULL)sql")
+        .bind(1, *located.lon)
+        .bind(2, *located.lat)
+        .bind(3, text_or_null(located.rt_code))
+        .bind(4, text_or_null(located.rw_code))
+        .bind(5, hash_of(located))
+        .bind(6, by)
+        .bind(7, located.id)
+        .run();
+    if (m_db->changes() == 1) return;
+    sqlite_statement existing =
+        m_db->prepare("SELECT lon IS NOT NULL, retired_at IS NOT NULL FROM targets WHERE id = ?");
+    existing.bind(1, located.id);
+    if (!existing.step() || existing.column_int(1) != 0)
+      throw not_found_error("target " + located.id + " does not exist");
+    throw conflict_error(conflict_kind::target_located,
+                         "target " + located.id + " is located already");
+  });
 }
 
 change_counts spatialite_store::sync_targets(const std::vector<target>& file_targets) {

@@ -142,6 +142,95 @@ TEST_F(Ledger, CatchUpTakesInPledgesAnotherLedgerWroteAndTheEngineFollows) {
   EXPECT_EQ(next.create(money("C3", "T05", 100000), by_c3).id, "P000015");
 }
 
+// Two ledgers over one store, each with its own engine, as two servers over one database.
+TEST_F(Ledger, TwoLedgersOverOneStoreNeverMakeTheSameId) {
+  geo::engine engine(m_store);
+  geo::ledger other(m_store, engine);
+  EXPECT_EQ(m_ledger.create(money("C3", "T03", 250000), by_c3).id, "P000014");
+  // The other knows only up to P13 and takes the next number of the store's serial.
+  EXPECT_EQ(other.create(money("C3", "T05", 100000), by_c3).id, "P000015");
+  const auto [p, r] = m_ledger.realize("P01", {"Pak Joko", "2024-03-01", "", {}, {}}, by_c3);
+  EXPECT_EQ(r.id, "R000001");
+  EXPECT_EQ(other.realize("P13", {"Pak Joko", "2024-03-01", "", {}, 5}, by_c3).second.id,
+            "R000002");
+}
+
+TEST_F(Ledger, APledgeOnATargetAnotherLedgerTookIsAConflictNamingItsPledge) {
+  geo::engine engine(m_store);
+  geo::ledger other(m_store, engine);
+  const geo::pledge made = m_ledger.create(money("C3", "T03", 250000), by_c3);
+  try {
+    other.create(money("C3", "T03", 100000), by_c3);
+    FAIL() << "no error";
+  } catch (const geo::conflict_error& e) {
+    EXPECT_EQ(e.kind(), geo::conflict_kind::target_taken);
+    EXPECT_EQ(e.holder(), made.id);
+    EXPECT_STREQ(e.what(), "target T03 already has pledge P000014 (committed) for program pangan");
+  }
+  EXPECT_EQ(query("SELECT count(*) FROM pledges WHERE target_id = 'T03'"), "1\n");
+}
+
+TEST_F(Ledger, TakesInWhatAnotherLedgerWroteOnceAndTheEngineFollows) {
+  geo::engine engine(m_store);
+  geo::ledger other(m_store, engine);
+  const geo::pledge made = other.create(money("C3", "T03", 250000), by_c3);
+  other.cancel("P01", by_c3);
+  const auto [delivered, done] = other.realize("P13", {"Pak Joko", "2024-03-01", "", {}, 5}, by_c3);
+  EXPECT_EQ(status("T03"), target_status::open);
+
+  EXPECT_TRUE(m_ledger.take_in(*m_store.find_pledge(made.id)));
+  EXPECT_TRUE(m_ledger.take_in(*m_store.find_pledge("P01")));
+  EXPECT_TRUE(m_ledger.take_in(*m_store.find_pledge("P13")));
+  EXPECT_TRUE(m_ledger.take_in(*m_store.find_realization(done.id)));
+  EXPECT_EQ(m_ledger.find(made.id)->status, "committed");
+  EXPECT_EQ(m_ledger.active_for("T03", "pangan")->id, made.id);
+  EXPECT_EQ(m_ledger.find("P01")->status, "cancelled");
+  EXPECT_FALSE(m_ledger.active_for("T01", "pangan"));
+  EXPECT_EQ(m_ledger.realizations_of("P13").at(0).id, done.id);
+  EXPECT_EQ(status("T03"), target_status::pledged);
+  EXPECT_EQ(status("T01"), target_status::open);
+  EXPECT_EQ(status("T02"), target_status::delivered);
+  EXPECT_EQ(coverage("3171010001", "pangan").pledged,
+            engine.coverage_of("3171010001", "pangan")->pledged);
+  // Taken in again (the feed names a pledge once per write): nothing changes.
+  EXPECT_FALSE(m_ledger.take_in(*m_store.find_pledge(made.id)));
+  EXPECT_FALSE(m_ledger.take_in(*m_store.find_realization(done.id)));
+  EXPECT_EQ(m_ledger.realizations_of("P13").size(), 1u);
+  EXPECT_EQ(m_ledger.pledge_count(), other.pledge_count());
+}
+
+TEST_F(Ledger, APledgeOnATargetWhoseHolderAnotherLedgerCancelledGoesThrough) {
+  geo::engine engine(m_store);
+  geo::ledger other(m_store, engine);
+  other.cancel("P01", by_c3);
+  // This ledger still holds P01 as committed; the store says it is not.
+  const geo::pledge made = m_ledger.create(money("C3", "T01", 250000), by_c3);
+  EXPECT_EQ(m_ledger.active_for("T01", "pangan")->id, made.id);
+  EXPECT_EQ(m_ledger.find("P01")->status, "cancelled");
+  EXPECT_EQ(status("T01"), target_status::pledged);
+  // A holder the store still has active is refused as before.
+  EXPECT_THROW(m_ledger.create(money("C3", "T01", 100000), by_c3), geo::conflict_error);
+}
+
+TEST_F(Ledger, CancelOfAPledgeAnotherLedgerDeliveredIsAConflictAndMemoryLearnsIt) {
+  geo::engine engine(m_store);
+  geo::ledger other(m_store, engine);
+  other.realize("P01", {"Pak Joko", "2024-03-01", "", {}, {}}, by_c3);
+  try {
+    m_ledger.cancel("P01", by_c3);
+    FAIL() << "no error";
+  } catch (const geo::conflict_error& e) {
+    EXPECT_EQ(e.kind(), geo::conflict_kind::pledge_delivered);
+    EXPECT_STREQ(e.what(), "pledge P01 is delivered and can no longer be cancelled");
+  }
+  EXPECT_EQ(query("SELECT status FROM pledges WHERE id = 'P01'"), "delivered\n");
+  EXPECT_EQ(m_ledger.find("P01")->status, "delivered");
+  EXPECT_EQ(status("T01"), target_status::delivered);
+  EXPECT_THROW(m_ledger.realize("P01", {"Pak Joko", "2024-03-01", "", {}, {}}, by_c3),
+               geo::conflict_error);
+  EXPECT_EQ(query("SELECT count(*) FROM realizations"), "1\n");
+}
+
 TEST_F(Ledger, CreateAuditsWhoWroteWhat) {
   const geo::pledge p =
       m_ledger.create({"C2", "T04", std::string("umkm"), "barang", std::nullopt, 3}, by_c3);

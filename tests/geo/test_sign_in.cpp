@@ -220,13 +220,14 @@ TEST_F(SignIn, MigratesAVersion3DatabaseKeepingItsTokensAsApiTokens) {
   m_store.insert_token(api.record);
   m_store.commit();
   // Back to version 3: no links table, no kind, name nor end on tokens (nor version 5's
-  // locations recorded in the field).
+  // locations recorded in the field, nor version 6's change feed).
   m_store.db().exec(
       "DROP TABLE sign_in_links; ALTER TABLE tokens DROP COLUMN kind; ALTER TABLE tokens DROP "
       "COLUMN name; ALTER TABLE tokens DROP COLUMN expires_at; ALTER TABLE targets DROP COLUMN "
-      "located_at; ALTER TABLE targets DROP COLUMN located_by; PRAGMA user_version = 3");
+      "located_at; ALTER TABLE targets DROP COLUMN located_by; DROP TABLE changes; DROP TABLE "
+      "serials; PRAGMA user_version = 3");
   geo::spatialite_store migrated(m_path);
-  EXPECT_EQ(geo::schema_version_of(migrated.db()), 5);
+  EXPECT_EQ(geo::schema_version_of(migrated.db()), 6);
   const std::vector<geo::access_token> tokens = migrated.load_tokens();
   ASSERT_EQ(tokens.size(), 1u);
   EXPECT_EQ(tokens[0].id, api.record.id);

@@ -199,7 +199,7 @@ TEST_F(SpatialiteStore, CreatesSchemaInTheFirstTransaction) {
   EXPECT_TRUE(m_store.load_tokens().empty());
   m_store.begin();
   m_store.commit();
-  EXPECT_EQ(query("PRAGMA user_version"), "5\n");
+  EXPECT_EQ(query("PRAGMA user_version"), "6\n");
   EXPECT_EQ(query("SELECT name FROM sqlite_master WHERE name IN ('areas', 'areas_rtree', "
                   "'targets', 'collaborators', 'pledges', 'import_issues', 'import_runs', "
                   "'realizations', 'audit_log', 'idempotent_answers', 'tokens', "
@@ -374,7 +374,14 @@ TEST_F(SpatialiteStore, RefusesApiPledgeOnATargetAlreadyHeld) {
   store_pledge_parties();
   m_store.begin();
   m_store.insert_pledge(pledge("P000016", "T02", "committed"));
-  EXPECT_THROW(m_store.insert_pledge(pledge("P000017", "T02", "committed")), geo::store_error);
+  try {
+    m_store.insert_pledge(pledge("P000017", "T02", "committed"));
+    FAIL() << "no error";
+  } catch (const geo::conflict_error& e) {
+    EXPECT_EQ(e.kind(), geo::conflict_kind::target_taken);
+    EXPECT_EQ(e.holder(), "P000016");
+    EXPECT_STREQ(e.what(), "target T02 already has pledge P000016 (committed) for program pangan");
+  }
   m_store.rollback();
 }
 
@@ -747,13 +754,13 @@ TEST_F(SpatialiteStore, TransactionsOfTwoThreadsDoNotMix) {
 TEST_F(SpatialiteStore, RefusesADatabaseOfANewerSchema) {
   m_store.begin();
   m_store.commit();
-  m_store.db().exec("PRAGMA user_version = 6");
+  m_store.db().exec("PRAGMA user_version = 7");
   try {
     geo::spatialite_store newer(m_path);
     FAIL() << "no error";
   } catch (const geo::store_error& e) {
     EXPECT_EQ(e.what(),
-              "'" + m_path + "' has schema version 6; this sasaran knows versions up to 5");
+              "'" + m_path + "' has schema version 7; this sasaran knows versions up to 6");
   }
 }
 
@@ -837,7 +844,7 @@ TEST_F(SpatialiteStoreMigration, MigratesVersion1OnOpenKeepingEveryRow) {
   }
   EXPECT_EQ(before, "13 13 6 4 3 33 1\n");
   geo::spatialite_store migrated(m_v1_path);
-  EXPECT_EQ(query(migrated.db(), "PRAGMA user_version"), "5\n");
+  EXPECT_EQ(query(migrated.db(), "PRAGMA user_version"), "6\n");
   EXPECT_EQ(query(migrated.db(), counts), before);
   EXPECT_EQ(query(migrated.db(),
                   "SELECT id || ' ' || status || ' ' || origin || ' ' || "

@@ -323,38 +323,50 @@ served_copy::served_copy(const std::string& name) {
     geo::sqlite_db source(env.db_path());
     source.exec("VACUUM INTO '" + m_db + "'");
   }
+  m_servers.push_back(start(m_dir + "/serve.log"));
+  m_base_url = m_servers.back().base_url;
+}
+
+served_copy::server served_copy::start(const std::string& log) {
   const child c = spawn_sasaran({"serve", "--db", m_db, "--host", "127.0.0.1", "--port", "0",
                                  "--threads", "2", "--web", m_dir + "/web-not-built"},
-                                m_dir + "/serve.log");
+                                log);
   if (c.pid < 0) {
     ADD_FAILURE() << "cannot start " << SASARAN_BINARY;
-    return;
+    return {};
   }
-  m_pid = c.pid;
-  m_stdout = c.stdout_fd;
+  server s{c.pid, c.stdout_fd, ""};
   const std::string prefix = "sasaran serve: listening on ";
   std::string why;
   // Generous: only guards against a hang (loading takes over a minute under the sanitizers).
   const std::optional<std::string> line =
-      read_line(m_stdout, clock_type::now() + std::chrono::minutes(3), why);
+      read_line(s.out, clock_type::now() + std::chrono::minutes(3), why);
   const std::optional<std::string> ready =
-      line ? read_line(m_stdout, clock_type::now() + std::chrono::minutes(10), why) : std::nullopt;
+      line ? read_line(s.out, clock_type::now() + std::chrono::minutes(10), why) : std::nullopt;
   if (!line || !line->starts_with(prefix) || ready != "sasaran serve: ready") {
-    ADD_FAILURE() << "the copy's server did not start (" << why << "):\n"
-                  << tail(m_dir + "/serve.log");
-    return;
+    ADD_FAILURE() << "the copy's server did not start (" << why << "):\n" << tail(log);
+    return s;
   }
-  m_base_url = line->substr(prefix.size());
+  s.base_url = line->substr(prefix.size());
+  return s;
+}
+
+std::string served_copy::serve_another() {
+  m_servers.push_back(start(m_dir + "/serve-" + std::to_string(m_servers.size()) + ".log"));
+  return m_servers.back().base_url;
 }
 
 served_copy::~served_copy() {
-  if (m_pid <= 0) return;
-  kill(m_pid, SIGTERM);
-  int status = 0;
-  waitpid(m_pid, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-      << "the copy's server ended with status " << status << " after SIGTERM";
-  close(m_stdout);
+  for (const server& s : m_servers) {
+    if (s.pid <= 0) continue;
+    kill(s.pid, SIGTERM);
+    int status = 0;
+    waitpid(s.pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << "the copy's server " << s.base_url << " ended with status " << status
+        << " after SIGTERM";
+    close(s.out);
+  }
 }
 
 std::pair<int, std::string> served_copy::run(const std::vector<std::string>& args) const {
@@ -363,7 +375,11 @@ std::pair<int, std::string> served_copy::run(const std::vector<std::string>& arg
 }
 
 std::string served_copy::server_log() const {
-  std::ifstream in(m_dir + "/serve.log");
+  return server_log(0);
+}
+
+std::string served_copy::server_log(std::size_t n) const {
+  std::ifstream in(m_dir + (n == 0 ? "/serve.log" : "/serve-" + std::to_string(n) + ".log"));
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();

@@ -79,12 +79,25 @@ class served_copy {
   /// Everything the server has written to stderr so far.
   std::string server_log() const;
 
+  /// Starts one more `sasaran serve` over the same database (several servers sharing one
+  /// store, its stderr in serve-N.log); its base URL, empty (and the test failed) when it did
+  /// not start. Stopped with the first.
+  std::string serve_another();
+  /// Everything server `n` (0: the first) has written to stderr so far.
+  std::string server_log(std::size_t n) const;
+
  private:
+  struct server {
+    pid_t pid = -1;
+    int out = -1;
+    std::string base_url;
+  };
+  server start(const std::string& log);
+
   std::string m_dir;
   std::string m_db;
   std::string m_base_url;
-  pid_t m_pid = -1;
-  int m_stdout = -1;
+  std::vector<server> m_servers;
 };
 
 }  // namespace test_support

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "geo/error.hpp"
 #include "server/http_request_parser.hpp"
 #include "server/query_params.hpp"
 
@@ -64,6 +65,12 @@ class EdgeTest : public ::testing::Test {
     m_routes.add("GET", "/big", [](server::request&) {
       return server::response::json("[" + std::string(5000, ' ') + "]");
     });
+    m_routes.add(
+        "POST", "/api/v1/pledges/{id}/cancel",
+        [](server::request&) -> server::response {
+          throw geo::store_error("'COMMIT' failed in '/srv/sasaran.sqlite': disk I/O error");
+        },
+        server::route_cost::write);
     m_routes.add("GET", "/boom", [](server::request&) -> server::response {
       throw std::runtime_error("boom\nforged line");
     });
@@ -180,6 +187,18 @@ TEST_F(EdgeTest, AnInternalErrorIs500WithARequestIdAndAnEscapedLogLine) {
                                                a.headers.at("x-request-id") + " to the operators");
   EXPECT_EQ(log.str(), "sasaran serve: request " + a.headers.at("x-request-id") +
                            " GET /boom failed: boom\\x0aforged line\n");
+}
+
+TEST_F(EdgeTest, AWriteTheStoreCouldNotMakeIs503StoreUnavailableWithoutTheStoresWords) {
+  serve();
+  const wire_answer a = answer(
+      "POST /api/v1/pledges/P000001/cancel HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/json\r\nContent-Length: 2\r\n\r\n{}");
+  expect_problem(a, 503);
+  const json p = json::parse(a.body);
+  EXPECT_EQ(p["type"], "urn:sasaran:problem:store-unavailable");
+  EXPECT_EQ(p["detail"], "the store could not complete the request; nothing was written");
+  EXPECT_EQ(a.body.find("sasaran.sqlite"), std::string::npos) << a.body;
 }
 
 TEST_F(EdgeTest, ShedAnswersAre503WithRetryAfter) {
