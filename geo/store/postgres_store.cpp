@@ -86,6 +86,7 @@ void postgres_store::begin() {
   }
   m_in_transaction = true;
   m_writer = false;
+  m_read_only = false;
   m_changes.clear();
   m_area_references.reset();
 }
@@ -108,6 +109,7 @@ void postgres_store::begin_read() {
   }
   m_in_transaction = true;
   m_writer = false;
+  m_read_only = true;
 }
 
 void postgres_store::commit() {

@@ -151,6 +151,7 @@ class postgres_store final : public store {
   std::recursive_mutex m_mutex;
   bool m_in_transaction = false;  // begin() holds m_mutex until commit or rollback
   bool m_writer = false;          // this transaction holds change_head's row
+  bool m_read_only = false;       // begun by begin_read()
   sync_policy m_policy;
   std::vector<row_change> m_changes;  // of the sync_* calls since begin()
   /// The area codes targets and tokens refer to, read by the first sync_areas of a transaction

@@ -30,7 +30,12 @@ std::vector<store_change> postgres_store::changes_after(std::int64_t seq, std::s
   return out;
 }
 
+// Inside a write transaction, a pledge is read to decide the write (the ledger's cancel and
+// realize): under READ COMMITTED, another server could change it between this read and our
+// write, so the read waits to be the writer first; then nothing changes it until we commit.
 std::optional<pledge> postgres_store::find_pledge(const std::string& id) {
+  const std::lock_guard lock(m_mutex);
+  if (m_in_transaction && !m_read_only) become_writer();
   std::vector<pledge> found = load_pledges_where("id = $1", {id});
   if (found.empty()) return std::nullopt;
   return std::move(found.front());
