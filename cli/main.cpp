@@ -34,7 +34,9 @@ int main(int argc, char** argv) {
   imp->footer(
       "Exit codes: 0 imported; 1 failed, nothing imported; 2 wrong usage; 3 imported with "
       "rejected rows and --strict given; 130 interrupted, nothing imported.");
-  imp->add_option("--db", import.db, "SpatiaLite database")->capture_default_str();
+  imp->add_option("--db", import.db,
+                  "SpatiaLite file, or a PostgreSQL URL postgresql://user@host/db")
+      ->capture_default_str();
   imp->add_option("--report", import.report_file, "Also write the report as JSON to this file");
   imp->add_flag("--strict", import.strict, "Exit with code 3 when any row was rejected");
   imp->add_flag("--allow-removals", import.allow_removals,
@@ -62,7 +64,9 @@ int main(int argc, char** argv) {
   cli::report_options report;
   CLI::App* rep = app.add_subcommand(
       "report", "List the rows an import did not take as they were (rejected, flagged, ...)");
-  rep->add_option("--db", report.db, "SpatiaLite database")->capture_default_str();
+  rep->add_option("--db", report.db,
+                  "SpatiaLite file, or a PostgreSQL URL postgresql://user@host/db")
+      ->capture_default_str();
   rep->add_option("--layer", report.layer, "Only this layer, e.g. targets, rw");
   rep->add_option("--outcome", report.outcome, "Only this outcome")
       ->check(CLI::IsMember(
@@ -90,7 +94,10 @@ int main(int argc, char** argv) {
       "create",
       "Make a token; prints its secret alone on the first line of stdout (shown this once), "
       "e.g. TOKEN=$(sasaran token create --role planner)");
-  tok_create->add_option("--db", token.db, "SpatiaLite database")->capture_default_str();
+  tok_create
+      ->add_option("--db", token.db,
+                   "SpatiaLite file, or a PostgreSQL URL postgresql://user@host/db")
+      ->capture_default_str();
   tok_create->add_option("--role", token.role, "What the token may do")
       ->required()
       ->check(CLI::IsMember({"collaborator", "aggregator", "planner", "pic", "admin"}));
@@ -105,7 +112,10 @@ int main(int argc, char** argv) {
       "Make a one-time sign-in link for a person: prints the link alone on the first line of "
       "stdout (and a QR code on a terminal); opened on their phone or laptop, it signs them in "
       "with a session of this role and scope (docs/sign-in.md)");
-  tok_link->add_option("--db", token.db, "SpatiaLite database")->capture_default_str();
+  tok_link
+      ->add_option("--db", token.db,
+                   "SpatiaLite file, or a PostgreSQL URL postgresql://user@host/db")
+      ->capture_default_str();
   tok_link->add_option("--role", token.role, "What the session may do")
       ->required()
       ->check(CLI::IsMember({"collaborator", "aggregator", "planner", "pic", "admin"}));
@@ -133,19 +143,27 @@ int main(int argc, char** argv) {
       tok->add_subcommand("list",
                           "List the tokens, sessions and sign-in links with role, scope and state "
                           "(never secrets nor codes)");
-  tok_list->add_option("--db", token.db, "SpatiaLite database")->capture_default_str();
+  tok_list
+      ->add_option("--db", token.db,
+                   "SpatiaLite file, or a PostgreSQL URL postgresql://user@host/db")
+      ->capture_default_str();
   tok_list->add_flag("--json", token.json, "As JSON");
   tok_list->footer(token_exit_codes);
   CLI::App* tok_revoke = tok->add_subcommand(
       "revoke", "Revoke a token or end a session for good; requests with it are refused");
   tok_revoke->add_option("id", token.id, "Token or session id, e.g. tok_1a2b3c4d")->required();
-  tok_revoke->add_option("--db", token.db, "SpatiaLite database")->capture_default_str();
+  tok_revoke
+      ->add_option("--db", token.db,
+                   "SpatiaLite file, or a PostgreSQL URL postgresql://user@host/db")
+      ->capture_default_str();
   tok_revoke->footer(token_exit_codes);
 
   cli::serve_options serve;
   CLI::App* srv = app.add_subcommand(
       "serve", "Load the store into memory and answer the HTTP API until SIGINT or SIGTERM");
-  srv->add_option("--db", serve.db, "SpatiaLite database")->capture_default_str();
+  srv->add_option("--db", serve.db,
+                  "SpatiaLite file, or a PostgreSQL URL postgresql://user@host/db")
+      ->capture_default_str();
   srv->add_option("--host", serve.host, "Address to listen on (0.0.0.0: every interface)")
       ->capture_default_str();
   srv->add_option("--port", serve.port, "Port; 0 picks a free one and prints it")
