@@ -108,7 +108,7 @@ int import_into_store(const import_options& options, new_database_guard& created
   created.keep();
   std::fputs(report.to_text().c_str(), stdout);
   std::fputs(retired.c_str(), stdout);
-  std::printf("stored in %s\n", options.db.c_str());
+  std::printf("stored in %s\n", geo::shown_store_name(options.db).c_str());
   if (!options.report_file.empty()) {
     try {
       write_report(options.report_file, report);

@@ -36,7 +36,7 @@ int print_changes(geo::store& store, const report_options& o) {
       std::find_if(runs.begin(), runs.end(), [&](const auto& r) { return r.id == run; });
   if (it == runs.end()) {
     std::fprintf(stderr, "sasaran report: there is no import #%lld in '%s'\n",
-                 static_cast<long long>(run), o.db.c_str());
+                 static_cast<long long>(run), geo::shown_store_name(o.db).c_str());
     return exit_failure;
   }
   std::printf("#%lld %s %s\n", static_cast<long long>(it->id), it->finished_at.c_str(),
@@ -101,12 +101,13 @@ int run_report(const report_options& o) {
     if (!geo::is_postgres_url(o.db) && !std::filesystem::exists(o.db)) {
       std::fprintf(stderr,
                    "sasaran report: there is no database '%s' (make one with sasaran import)\n",
-                   o.db.c_str());
+                   geo::shown_store_name(o.db).c_str());
       return exit_failure;
     }
     const std::unique_ptr<geo::store> store = geo::open_store(o.db, geo::store_use::admin);
     if (store->load_runs(1).empty()) {
-      std::fprintf(stderr, "sasaran report: '%s' holds no import yet\n", o.db.c_str());
+      std::fprintf(stderr, "sasaran report: '%s' holds no import yet\n",
+                   geo::shown_store_name(o.db).c_str());
       return exit_failure;
     }
     if (o.runs) {

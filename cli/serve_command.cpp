@@ -54,7 +54,7 @@ int run_serve(const serve_options& options) {
   signal(SIGPIPE, SIG_IGN);
   try {
     if (!geo::is_postgres_url(options.db) && !std::filesystem::exists(options.db))
-      throw geo::input_error("no database at '" + options.db +
+      throw geo::input_error("no database at '" + geo::shown_store_name(options.db) +
                              "': import data first (sasaran import datasets/jakarta.json)");
     if (!server::has_web_map(options.web))
       std::cerr << "sasaran serve: no web map in " << options.web
@@ -65,7 +65,7 @@ int run_serve(const serve_options& options) {
     // answers), then the store is loaded (and every route answers).
     std::cout << "sasaran serve: listening on http://" << options.host << ":" << app.port()
               << std::endl;
-    std::cerr << "sasaran serve: loading " << options.db << std::endl;
+    std::cerr << "sasaran serve: loading " << geo::shown_store_name(options.db) << std::endl;
     std::atomic<bool> loaded{false};
     std::string load_error;
     std::thread loader([&] {

@@ -113,10 +113,13 @@ std::string checked_base_url(std::string url) {
 // The areas and the collaborator a token names exist in the store; input_error if not.
 void check_scope(geo::store& store, geo::role who, const token_options& o) {
   for (const std::string& code : o.areas)
-    if (!store.has_area(code)) throw geo::input_error("area " + code + " is not in '" + o.db + "'");
+    if (!store.has_area(code))
+      throw geo::input_error("area " + code + " is not in '" + geo::shown_store_name(o.db) + "'");
   if (scoped_by_collaborator(who)) {
     const std::optional<geo::collaborator> c = store.find_collaborator(o.collaborator);
-    if (!c) throw geo::input_error("collaborator " + o.collaborator + " is not in '" + o.db + "'");
+    if (!c)
+      throw geo::input_error("collaborator " + o.collaborator + " is not in '" +
+                             geo::shown_store_name(o.db) + "'");
     if (who == geo::role::aggregator && c->kind != "agregator")
       throw geo::input_error("collaborator " + o.collaborator + " is a " + c->kind +
                              ", not an agregator");
@@ -307,7 +310,7 @@ int run_token(const token_options& o) {
     // A token names areas and collaborators of an imported store: never make an empty one.
     if (!geo::is_postgres_url(o.db) && !std::filesystem::exists(o.db)) {
       std::fprintf(stderr, "%s: there is no database '%s' (make one with sasaran import)\n",
-                   command.c_str(), o.db.c_str());
+                   command.c_str(), geo::shown_store_name(o.db).c_str());
       return exit_failure;
     }
     const std::unique_ptr<geo::store> store = geo::open_store(o.db, geo::store_use::admin);

@@ -35,4 +35,19 @@ bool is_postgres_url(std::string_view db) {
   return db.starts_with("postgresql://") || db.starts_with("postgres://");
 }
 
+std::string shown_store_name(std::string_view db) {
+  if (!is_postgres_url(db)) return std::string(db);
+  // postgresql://user:password@host/db: the password sits between the first ':' after the
+  // scheme and the last '@' of the authority (before any '/', '?' or '#').
+  const std::size_t from = db.find("://") + 3;
+  const std::size_t authority_end = db.find_first_of("/?#", from);
+  const std::string_view authority =
+      db.substr(from, authority_end == std::string_view::npos ? db.npos : authority_end - from);
+  const std::size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::string(db);
+  const std::size_t colon = authority.substr(0, at).find(':');
+  if (colon == std::string_view::npos) return std::string(db);
+  return std::string(db.substr(0, from + colon)) + std::string(db.substr(from + at));
+}
+
 }  // namespace geo

@@ -29,4 +29,8 @@ std::unique_ptr<store> open_store(const std::string& db, store_use use);
 /// the path of a file.
 bool is_postgres_url(std::string_view db);
 
+/// `db` as messages may show it: a PostgreSQL URL without its password (whoever reads a log or
+/// a terminal must not learn it), a path as it is.
+std::string shown_store_name(std::string_view db);
+
 }  // namespace geo

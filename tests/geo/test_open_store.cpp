@@ -81,3 +81,15 @@ TEST(OpenStore, AnAdminCommandOpensTheStoreAsItIs) {
 }
 
 }  // namespace
+
+TEST(OpenStore, ShowsAPostgresUrlWithoutItsPasswordAndAPathAsItIs) {
+  EXPECT_EQ(geo::shown_store_name("postgresql://sasaran:s3cr%40t@db1.internal:5432/sasaran"),
+            "postgresql://sasaran@db1.internal:5432/sasaran");
+  EXPECT_EQ(geo::shown_store_name("postgres://u:p@h1,h2/db?target_session_attrs=read-write"),
+            "postgres://u@h1,h2/db?target_session_attrs=read-write");
+  EXPECT_EQ(geo::shown_store_name("postgresql://sasaran@db1.internal/sasaran"),
+            "postgresql://sasaran@db1.internal/sasaran");
+  EXPECT_EQ(geo::shown_store_name("postgresql:///sasaran?host=/run/postgresql"),
+            "postgresql:///sasaran?host=/run/postgresql");
+  EXPECT_EQ(geo::shown_store_name("data/a:b@c.sqlite"), "data/a:b@c.sqlite");
+}
