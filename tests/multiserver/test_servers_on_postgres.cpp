@@ -110,7 +110,7 @@ class ServersOnPostgres : public ::testing::Test {
   }
 
   static std::string household(int i) {
-    char id[8];
+    char id[16];
     std::snprintf(id, sizeof id, "G%04d", i);
     return id;
   }
@@ -372,7 +372,7 @@ TEST_F(ServersOnPostgres, APostgresRestartLeavesReadsAnsweredAndServersConverged
   for (int n = 0; n < 3; ++n) {
     for (const std::string& path :
          {"/api/v1/targets/" + touched[0], std::string("/api/v1/coverage?level=rw&limit=1000"),
-          std::string("/api/v1/pledges?limit=10")}) {
+          std::string("/api/v1/pledges?collaborator=C1&limit=10")}) {
       const http_response r = get(client, n, path);
       EXPECT_EQ(r.status, 200) << "server " << n << " " << path << ": " << r.body;
     }
