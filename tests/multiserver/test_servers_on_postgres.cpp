@@ -74,6 +74,16 @@ class ServersOnPostgres : public ::testing::Test {
       }
     s_servers.clear();
     if (s_dir.empty()) return;
+    // A request that failed with a 500 (a bug, logged by the server) fails the suite; 503s
+    // while PostgreSQL is away are expected.
+    for (const auto& entry : fs::directory_iterator(s_dir)) {
+      if (!entry.path().filename().string().starts_with("serve-")) continue;
+      std::ifstream log(entry.path());
+      for (std::string line; std::getline(log, line);)
+        if (line.starts_with("sasaran serve: request ") &&
+            line.find(" failed: ") != std::string::npos)
+          ADD_FAILURE() << entry.path().filename() << ": " << line;
+    }
     test_support::run_shell(cluster("stop"));
     if (!::testing::UnitTest::GetInstance()->Failed()) fs::remove_all(s_dir);
   }
@@ -426,15 +436,14 @@ TEST_F(ServersOnPostgres, AnImportWhileServersRunFailsNoRequestAndSwitchesEveryS
           ++reads;
         }
       });
-    std::vector<std::string> written;
-    for (int i = 0; i < 6; ++i)
-      written.push_back(next_open_target());
+    // A few writes, spread over the import (the pause only spaces them out; nothing is timed).
     clients.emplace_back([&] {
       http_client c;
-      for (std::size_t i = 0; i < written.size(); ++i) {
-        const http_response r =
-            pledge(c, int(i % 3), written[i], "collaborator", "during-import-" + written[i]);
+      for (int i = 0; !done && i < 100; ++i) {
+        const std::string t = next_open_target();
+        const http_response r = pledge(c, i % 3, t, "collaborator", "during-import-" + t);
         if (r.status != 201) failures[3].push_back(std::to_string(r.status) + ": " + r.body);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
     });
     const auto [code, out] = test_support::run_sasaran(
