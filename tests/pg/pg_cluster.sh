@@ -2,9 +2,11 @@
 # A private PostgreSQL 15 cluster for the tests: initdb in <dir>, a free port on 127.0.0.1,
 # its unix socket in <dir>, trust authentication, fsync on (what a deployment runs), and an
 # empty database `sasaran` (the store creates PostGIS and its tables itself).
-# Usage: tests/pg/pg_cluster.sh start|stop|url <dir>
-#   start  creates the cluster if <dir> has none, starts it and prints its URL
-#   stop   stops it (fast shutdown); the folder stays for the caller to remove
+# Usage: tests/pg/pg_cluster.sh start|stop|restart|url <dir>
+#   start    creates the cluster if <dir> has none, starts it and prints its URL
+#   stop     stops it (fast shutdown); the folder stays for the caller to remove
+#   restart  stops it if it runs and starts it again on the same data and the same port (the
+#            clients' URL stays valid: tests of reconnecting after an outage), prints its URL
 #   url    prints postgresql://postgres@127.0.0.1:<port>/sasaran
 # As root the server runs as the `postgres` user (PostgreSQL refuses to run as root).
 set -euo pipefail
@@ -13,7 +15,7 @@ bin=${SASARAN_PG_BIN:-/usr/lib/postgresql/15/bin}
 action=${1:-}
 dir=${2:-}
 if [ -z "$action" ] || [ -z "$dir" ]; then
-  echo "usage: $0 start|stop|url <dir>" >&2
+  echo "usage: $0 start|stop|restart|url <dir>" >&2
   exit 2
 fi
 [ "$action" = start ] && mkdir -p "$dir"
@@ -59,7 +61,8 @@ start() {
       exit 1
     }
   fi
-  free_port > "$dir/port"
+  # A restart keeps the port the clients know.
+  [ "${keep_port:-}" = yes ] && [ -f "$dir/port" ] || free_port > "$dir/port"
   # listen on TCP for the URL, keep the socket in the folder (not /var/run/postgresql, which
   # may not exist or belong to a system cluster).
   as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
@@ -85,9 +88,13 @@ stop() {
 case "$action" in
   start) start ;;
   stop) stop ;;
+  restart)
+    stop
+    keep_port=yes start
+    ;;
   url) url ;;
   *)
-    echo "$0: unknown action '$action' (start, stop or url)" >&2
+    echo "$0: unknown action '$action' (start, stop, restart or url)" >&2
     exit 2
     ;;
 esac
