@@ -33,3 +33,29 @@ holds_a_store() {
     ('pg_catalog', 'information_schema') AND tablename <> 'spatial_ref_sys'") || return 1
   [ "$n" -gt 0 ]
 }
+
+# server_cpu_seconds DATA_DIR: CPU seconds (user + system) the PostgreSQL server of DATA_DIR has
+# spent so far: its postmaster, the processes it runs now, and those that ended (a backend's
+# time is added to the postmaster's children's time when it exits). Differences of two readings
+# are the server's share of a load, which the client's /usr/bin/time does not see.
+server_cpu_seconds() {
+  python3 - "$1" <<'PY'
+import os, sys
+pid = int(open(os.path.join(sys.argv[1], "postmaster.pid")).readline())
+tick = os.sysconf("SC_CLK_TCK")
+def fields(p):
+    with open(f"/proc/{p}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+f = fields(pid)  # after the name: state is [0], utime [11], stime [12], cutime [13], cstime [14]
+total = sum(int(x) for x in f[11:15])
+for p in os.listdir("/proc"):
+    if p.isdigit():
+        try:
+            c = fields(p)
+        except OSError:
+            continue
+        if int(c[1]) == pid:
+            total += int(c[11]) + int(c[12])
+print(f"{total / tick:.2f}")
+PY
+}

@@ -7,9 +7,9 @@
 # polled on server B until it shows, idle and then under wrk read load on both (LOAD_SECONDS,
 # LOAD_CONNECTIONS per server; WATCH=nearest watches B's nearest open list at the target's spot
 # instead of GET /targets/{id}); prints p50/p90/p99/max of the pledge's 201 and of the 201 to B's
-# changed answer. SERVERS=1 watches the same server (the script's mechanics, today's only
-# working case: before the change feed, a second server over the same store does not follow
-# the first one's pledges, and propagation.py stops after 3 changes B never shows).
+# changed answer. SERVERS=1 watches the same server (the script's mechanics). B follows A
+# through the store's change feed (server/app.cpp follow_loop); a B that does not (a build
+# before the feed) shows no pledge, and propagation.py stops after 3 changes B never shows.
 # Fails on a server that does not start, stop on SIGTERM with status 0, or whose log has an
 # error or warning.
 # Usage: bench/propagation.sh        SERVERS=1 PLEDGES=50 bench/propagation.sh
@@ -112,6 +112,7 @@ python3 bench/propagation.py --a "$a" --b "$b" --token "$token" \
   --points "$bench_inputs/query_points_10k.csv" --pledges "${PLEDGES:-200}" \
   --load-seconds "${LOAD_SECONDS:-10}" --load-connections "${LOAD_CONNECTIONS:-2}" \
   --watch "${WATCH:-target}" || status=$?
+echo "# $(date -u +%FT%TZ) done, load $(cut -d' ' -f1-3 /proc/loadavg)"
 stop_servers || status=1
 for i in $(seq "$servers"); do
   if grep -Ei 'error|warn|sanitizer' "$work/serve$i.log" >&2; then
