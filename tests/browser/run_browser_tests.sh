@@ -8,6 +8,9 @@
 # Fails on a failing test, on a missing Chromium, node_modules or built page, on a server that
 # does not start or stop cleanly (SIGTERM, exit 0 within 10 s), or on an error in the server
 # log. The temporary folder is kept when something failed (or with SASARAN_KEEP_TEST_DIR set).
+# With SASARAN_BROWSER_STORE=postgres the store is a new database on the PostgreSQL server of
+# SASARAN_TEST_PG_URL (scripts/test.sh starts one), dropped at the end, instead of a SQLite
+# file; without SASARAN_TEST_PG_URL the run fails.
 # Usage: tests/browser/run_browser_tests.sh <sasaran-binary> <web-dist-dir> <screenshot-dir>
 #        (after scripts/build-web.sh and `npm ci` in tests/browser; scripts/test.sh runs both)
 set -euo pipefail
@@ -44,6 +47,19 @@ find "$shots" -maxdepth 1 -type f \( -name '*.png' -o -name 'planner-*' \) -dele
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sasaran-browser.XXXXXX")
 server_pid=
+db=$dir/sasaran.sqlite
+pg_database=
+if [ "${SASARAN_BROWSER_STORE:-sqlite}" = postgres ]; then
+  [ -n "${SASARAN_TEST_PG_URL:-}" ] ||
+    fail "SASARAN_BROWSER_STORE=postgres, but SASARAN_TEST_PG_URL is not set (scripts/test.sh starts a PostgreSQL)"
+  psql=/usr/lib/postgresql/15/bin/psql
+  pg_database=browser_$$_$RANDOM
+  "$psql" -q -v ON_ERROR_STOP=1 "$SASARAN_TEST_PG_URL" -c "CREATE DATABASE $pg_database" ||
+    fail "cannot create the database $pg_database at $SASARAN_TEST_PG_URL"
+  # The server's URL with its database replaced (postgresql://user@host:port/DATABASE?query).
+  db=$(echo "$SASARAN_TEST_PG_URL" | sed -E "s#^([a-z]+://[^/?]*)(/[^?]*)?#\1/$pg_database#")
+  echo "run_browser_tests: the store is PostgreSQL, $db"
+fi
 
 . "$here/../support/started_server.sh"  # alive, wait_for_server
 
@@ -72,6 +88,10 @@ stop_server() {
 finish() {
   local status=$?
   stop_server || status=1
+  if [ -n "$pg_database" ]; then
+    "$psql" -q "$SASARAN_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $pg_database WITH (FORCE)" ||
+      status=1
+  fi
   if [ "$status" -eq 0 ] && [ -z "${SASARAN_KEEP_TEST_DIR:-}" ]; then
     rm -rf "$dir"
   else
@@ -87,7 +107,7 @@ trap 'exit 143' TERM
 # Each step has its own time limit, together below the ctest TIMEOUT, so that this script and
 # not ctest ends a hung run, and the server is stopped.
 started=$SECONDS
-timeout 150 "$sasaran" import "$source_dir/datasets/jakarta.json" --db "$dir/sasaran.sqlite" \
+timeout 150 "$sasaran" import "$source_dir/datasets/jakarta.json" --db "$db" \
   --datasets "$datasets" > "$dir/import.log" 2>&1 ||
   fail "the Jakarta import failed:"$'\n'"$(tail -n 20 "$dir/import.log")"
 echo "run_browser_tests: Jakarta imported in $((SECONDS - started)) s"
@@ -95,7 +115,7 @@ echo "run_browser_tests: Jakarta imported in $((SECONDS - started)) s"
 # The secret of a new token (the first line the CLI prints), or nothing when the CLI refused.
 token() {
   local out
-  out=$("$sasaran" token create --db "$dir/sasaran.sqlite" "$@" 2>> "$dir/token.log") || return 0
+  out=$("$sasaran" token create --db "$db" "$@" 2>> "$dir/token.log") || return 0
   echo "${out%%$'\n'*}"
 }
 
@@ -120,7 +140,7 @@ for t in collaborator_token pic_token pic_slipi_token planner_token admin_token 
   [ -n "${!t}" ] || fail "no ${t%_token} token:"$'\n'"$(tail -n 20 "$dir/token.log")"
 done
 
-"$sasaran" serve --db "$dir/sasaran.sqlite" --host 127.0.0.1 --port 0 --threads 2 --web "$web" \
+"$sasaran" serve --db "$db" --host 127.0.0.1 --port 0 --threads 2 --web "$web" \
   > "$dir/serve.out" 2> "$dir/serve.log" &
 server_pid=$!
 
@@ -132,7 +152,7 @@ echo "run_browser_tests: serving $web on $base_url"
 # be ended behind the page's back.
 link() {
   local out
-  out=$("$sasaran" token link --db "$dir/sasaran.sqlite" --base-url "$base_url/" --no-qr "$@" \
+  out=$("$sasaran" token link --db "$db" --base-url "$base_url/" --no-qr "$@" \
     2>> "$dir/token.log") || return 0
   echo "${out%%$'\n'*}"
 }
@@ -148,7 +168,7 @@ SASARAN_BASE_URL=$base_url SASARAN_SCREENSHOTS=$shots SASARAN_CHROMIUM=$chromium
   SASARAN_TOKEN_COLLABORATOR=$collaborator_token SASARAN_COLLABORATOR_ID=$collaborator_id \
   SASARAN_TOKEN_PLANNER=$planner_token \
   SASARAN_TOKEN_PIC=$pic_token SASARAN_PIC_AREA=$pic_area SASARAN_TOKEN_ADMIN=$admin_token \
-  SASARAN_TOKEN_REVOCABLE=$revocable_token SASARAN_BIN=$sasaran SASARAN_DB=$dir/sasaran.sqlite \
+  SASARAN_TOKEN_REVOCABLE=$revocable_token SASARAN_BIN=$sasaran SASARAN_DB=$db \
   SASARAN_TOKEN_PIC_SLIPI=$pic_slipi_token SASARAN_PIC_SLIPI_AREA=$pic_slipi_area \
   SASARAN_SIGNIN_LINK_PIC=$signin_link_pic SASARAN_SIGNIN_LINK_PIC_ENDED=$signin_link_pic_ended \
   timeout 600 node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=spec \

@@ -2,10 +2,15 @@
 // Shared by the /api/v1 tests: JSON requests against the test server, and SQL reads of its
 // database, for answers computed independently of the server.
 #include <cmath>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <numbers>
+#include <stdexcept>
 #include <string>
 
+#include "geo/store.hpp"
+#include "geo/store/open_store.hpp"
+#include "geo/store/pg_connection.hpp"
 #include "geo/store/sqlite_db.hpp"
 #include "geo/store/sqlite_statement.hpp"
 #include "tests/http/http_environment.hpp"
@@ -40,8 +45,31 @@ inline json body_of(const http_response& r) {
   return json::parse(r.body);
 }
 
-/// The test server's database, read with SQL (SpatiaLite loaded).
+/// The test server's store, read through the store interface: SQLite or PostgreSQL, as the
+/// server's (SASARAN_HTTP_STORE).
+inline geo::store& stored() {
+  static const std::unique_ptr<geo::store> s =
+      geo::open_store(env().db_path(), geo::store_use::admin);
+  return *s;
+}
+
+/// Runs `sql` (plain SQL both stores understand) on the test server's database, behind the
+/// server's back: to put a row in a state no request can (an expiry in the past).
+inline geo::sqlite_db& database();
+inline void change_behind_the_server(const std::string& sql) {
+  if (env().on_postgres())
+    geo::pg_connection(env().db_path()).exec(sql);
+  else
+    database().exec(sql);
+}
+
+/// The test server's database, read with SQL (SpatiaLite loaded). Only on SQLite: a test that
+/// uses it starts with SASARAN_SKIP_ON_POSTGRES.
 inline geo::sqlite_db& database() {
+  if (env().on_postgres())
+    throw std::logic_error(
+        "database() reads the SQLite file, and the store is PostgreSQL: start the test with "
+        "SASARAN_SKIP_ON_POSTGRES, or read through stored()");
   static geo::sqlite_db db(env().db_path());
   return db;
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "geo/store/sqlite_db.hpp"
+#include "tests/support/pg_test_database.hpp"
 
 extern char** environ;
 
@@ -155,7 +156,27 @@ std::vector<std::pair<std::string, std::string>> collaborators(const std::string
 ::testing::Environment* const registered =
     ::testing::AddGlobalTestEnvironment(new http_environment);
 
+// Whether SASARAN_HTTP_STORE asks for PostgreSQL ("sqlite", or unset, for a SQLite file).
+bool wants_postgres() {
+  const char* store = std::getenv("SASARAN_HTTP_STORE");
+  return store && std::string_view(store) == "postgres";
+}
+
+// `from` copied into `to` (both postgresql:// URLs) with pg_dump and psql: CREATE DATABASE
+// ... TEMPLATE would be quicker but is refused while the environment's server is connected.
+bool copy_pg_database(const std::string& from, const std::string& to, const std::string& log) {
+  const std::string bin = "/usr/lib/postgresql/15/bin/";
+  const std::string dump = fs::path(log).parent_path() / "copy.sql";
+  const std::string command = bin + "pg_dump --no-owner -f '" + dump + "' '" + from + "' >>'" +
+                              log + "' 2>&1 && " + bin + "psql -q -v ON_ERROR_STOP=1 -f '" + dump +
+                              "' '" + to + "' >>'" + log + "' 2>&1";
+  return std::system(command.c_str()) == 0;
+}
+
 }  // namespace
+
+http_environment::http_environment() = default;
+http_environment::~http_environment() = default;
 
 http_environment& http_environment::get() {
   return *static_cast<http_environment*>(registered);
@@ -167,6 +188,13 @@ void http_environment::SetUp() {
   fs::create_directories(dir);
   m_dir = dir.string();
   m_db = (dir / "sasaran.sqlite").string();
+  if (wants_postgres()) {
+    const std::optional<std::string> server = test_pg_url();
+    if (!server) GTEST_SKIP() << "SASARAN_HTTP_STORE=postgres, but " << no_pg_url;
+    m_pg = std::make_unique<pg_test_database>(*server);
+    m_db = m_pg->url();
+    std::cerr << "http_environment: the store is PostgreSQL, " << m_db << "\n";
+  }
   const char* env = std::getenv("SASARAN_DATASETS");
   m_datasets = env && *env ? env : std::string(SASARAN_SOURCE_DIR) + "/../shared/datasets";
   import_jakarta();
@@ -315,11 +343,19 @@ namespace test_support {
 
 served_copy::served_copy(const std::string& name) {
   const http_environment& env = http_environment::get();
-  m_dir = fs::path(env.db_path()).parent_path() / name;
+  m_dir = fs::path(env.dir()) / name;
   fs::remove_all(m_dir);
   fs::create_directories(m_dir);
-  m_db = m_dir + "/copy.sqlite";
-  {
+  if (env.on_postgres()) {
+    m_pg = std::make_unique<pg_test_database>(*test_pg_url());
+    m_db = m_pg->url();
+    if (!copy_pg_database(env.db_path(), m_db, m_dir + "/copy.log")) {
+      ADD_FAILURE() << "cannot copy " << env.db_path() << " into " << m_db << ":\n"
+                    << tail(m_dir + "/copy.log");
+      return;
+    }
+  } else {
+    m_db = m_dir + "/copy.sqlite";
     geo::sqlite_db source(env.db_path());
     source.exec("VACUUM INTO '" + m_db + "'");
   }

@@ -2,6 +2,10 @@
 // conflicts, idempotent retries, roles, the audit log, and durability across a SIGKILL.
 #include <gtest/gtest.h>
 
+#include <optional>
+
+#include "geo/audit_entry.hpp"
+#include "geo/realization.hpp"
 #include "tests/http/api_test_support.hpp"
 
 namespace {
@@ -27,9 +31,15 @@ json rw_coverage(test_support::http_client& client, const std::string& rw) {
   return body_of(get(client, "/api/v1/areas/" + rw))["coverage"]["all"];
 }
 
-std::int64_t count_rows(const std::string& sql) {
-  geo::sqlite_statement s = database().prepare(sql);
-  return s.step() ? s.column_int(0) : -1;
+std::size_t stored_pledges() {
+  return stored().load_pledges().size();
+}
+
+std::size_t stored_realizations_of(const std::string& pledge_id) {
+  std::size_t n = 0;
+  for (const geo::realization& r : stored().load_realizations())
+    n += r.pledge_id == pledge_id;
+  return n;
 }
 
 TEST(ApiPledges, PledgeHoldsTheTargetUpdatesCoverageAtOnceAndRefusesDoubleHelp) {
@@ -76,7 +86,7 @@ TEST(ApiPledges, ARetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndCreatesNoth
   test_support::http_client client;
   const std::string target = open_target_in_pic_area();
   const json ask = {{"target", target}, {"form", "uang"}, {"amount_idr", 250000}};
-  const std::int64_t pledges_before = count_rows("SELECT count(*) FROM pledges");
+  const std::size_t pledges_before = stored_pledges();
   const http_response first =
       post(client, "/api/v1/pledges", ask, "collaborator", {"Idempotency-Key: retry-1"});
   ASSERT_EQ(first.status, 201) << first.body;
@@ -86,7 +96,7 @@ TEST(ApiPledges, ARetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndCreatesNoth
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(again.header("idempotent-replayed"), "true");
   EXPECT_EQ(again.header("location"), first.header("location"));
-  EXPECT_EQ(count_rows("SELECT count(*) FROM pledges"), pledges_before + 1);
+  EXPECT_EQ(stored_pledges(), pledges_before + 1);
   const http_response other =
       post(client, "/api/v1/pledges", {{"target", target}, {"form", "barang"}, {"quantity", 1}},
            "collaborator", {"Idempotency-Key: retry-1"});
@@ -115,9 +125,7 @@ TEST(ApiPledges, ThePicOfTheAreaRecordsADeliveryOnceEvenWhenRetried) {
   const http_response retried = post(client, path, delivery, "pic", {"Idempotency-Key: d-1"});
   EXPECT_EQ(retried.status, 201);
   EXPECT_EQ(body_of(retried)["realization"]["id"], realization["id"]);
-  EXPECT_EQ(count_rows("SELECT count(*) FROM realizations WHERE pledge_id = '" +
-                       pledge["id"].get<std::string>() + "'"),
-            1);
+  EXPECT_EQ(stored_realizations_of(pledge["id"].get<std::string>()), 1u);
   const http_response second = post(client, path, delivery, "pic");
   EXPECT_EQ(second.status, 409) << second.body;
   EXPECT_EQ(body_of(second)["type"], "urn:sasaran:problem:pledge-delivered");
@@ -171,14 +179,14 @@ TEST(ApiPledges, EveryWriteIsInTheAuditLogWithWhoAndWhichRequest) {
            "aggregator");
   ASSERT_EQ(made.status, 201) << made.body;
   const std::string request_id = made.header("x-request-id").value_or("");
-  geo::sqlite_statement s = database().prepare(
-      "SELECT action, subject, role, actor <> '' FROM audit_log WHERE request_id = ?1");
-  s.bind(1, std::string_view(request_id));
-  ASSERT_TRUE(s.step()) << request_id;
-  EXPECT_EQ(s.column_text(0), "pledge.create");
-  EXPECT_EQ(s.column_text(1), body_of(made)["id"]);
-  EXPECT_EQ(s.column_text(2), "aggregator");
-  EXPECT_EQ(s.column_int(3), 1);
+  std::optional<geo::audit_entry> entry;
+  for (geo::audit_entry& e : stored().load_audit(1000))
+    if (e.request_id == request_id) entry = std::move(e);
+  ASSERT_TRUE(entry) << request_id;
+  EXPECT_EQ(entry->action, "pledge.create");
+  EXPECT_EQ(entry->subject, body_of(made)["id"]);
+  EXPECT_EQ(entry->role, "aggregator");
+  EXPECT_NE(entry->actor, "");
 
   const json log = body_of(get(client, "/api/v1/audit?limit=20", "admin"));
   bool listed = false;

@@ -12,20 +12,18 @@ namespace {
 
 using namespace api_test;
 
-struct stored {
+struct stored_position {
   double lon, lat;
   std::string kelurahan;
 };
 
-// Exact positions as stored, read with SQL.
-std::map<std::string, stored> stored_positions(const json& targets) {
-  std::map<std::string, stored> out;
+// Exact positions as stored, read from the store.
+std::map<std::string, stored_position> stored_positions(const json& targets) {
+  std::map<std::string, stored_position> out;
   for (const json& t : targets) {
-    geo::sqlite_statement s =
-        database().prepare("SELECT lon, lat, kelurahan_code FROM targets WHERE id = ?1");
-    s.bind(1, std::string_view(t["id"].get<std::string>()));
-    if (s.step() && !s.is_null(0))
-      out[t["id"]] = {s.column_double(0), s.column_double(1), s.column_text(2)};
+    const std::optional<geo::target> found =
+        api_test::stored().find_target(t["id"].get<std::string>());
+    if (found && found->lon) out[t["id"]] = {*found->lon, *found->lat, found->kelurahan_code};
   }
   return out;
 }
@@ -37,7 +35,7 @@ void expect_coarse_only(const json& targets) {
     for (const char* detail :
          {"household_size", "rt_code", "rw_code", "declared_rt", "registered_at", "kelurahan_code"})
       EXPECT_FALSE(t.contains(detail)) << detail << " in " << t;
-    const stored& s = exact.at(t["id"]);
+    const stored_position& s = exact.at(t["id"]);
     const geo::lon_lat spot = geo::coarse_position(s.lon, s.lat);
     EXPECT_EQ(t["lon"].get<double>(), spot.lon) << t;
     EXPECT_EQ(t["lat"].get<double>(), spot.lat) << t;
@@ -93,11 +91,10 @@ TEST(ApiPrivacy, APicSeesExactPositionsOnlyInsideTheirScope) {
     EXPECT_NE(s.kelurahan, env().pic_area()) << id;
   }
   // Unlocated targets of their area are listed for the PIC to visit.
-  geo::sqlite_statement s =
-      database().prepare("SELECT count(*) FROM targets WHERE kelurahan_code = ?1");
-  s.bind(1, std::string_view(env().pic_area()));
-  ASSERT_TRUE(s.step());
-  EXPECT_EQ(exact_count, s.column_int(0));
+  std::int64_t in_area = 0;
+  for (const geo::target& t : api_test::stored().load_targets())
+    in_area += t.kelurahan_code == env().pic_area();
+  EXPECT_EQ(exact_count, in_area);
 
   // Another kelurahan: coarse only.
   const json other = body_of(get(client, "/api/v1/targets?limit=100&area=3174030002", "pic"));

@@ -4,9 +4,15 @@
 // nor secret reaches the server's log or the audit log.
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <iomanip>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 #include "geo/access_token.hpp"
+#include "geo/audit_entry.hpp"
+#include "geo/sign_in_link.hpp"
 #include "tests/http/api_test_support.hpp"
 
 namespace {
@@ -49,6 +55,27 @@ void expect_nowhere_logged(test_support::http_client& client,
   }
 }
 
+std::optional<geo::access_token> stored_token(const std::string& id) {
+  for (geo::access_token& t : stored().load_tokens())
+    if (t.id == id) return std::move(t);
+  return std::nullopt;
+}
+
+std::optional<geo::sign_in_link> link_of_session(const std::string& session_id) {
+  for (geo::sign_in_link& l : stored().load_links())
+    if (l.session_id == session_id) return std::move(l);
+  return std::nullopt;
+}
+
+// Seconds since 1970 of a UTC time YYYY-MM-DDTHH:MM:SSZ.
+std::int64_t seconds_since_epoch(const std::string& utc) {
+  std::tm tm{};
+  std::istringstream in(utc);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  EXPECT_FALSE(in.fail()) << utc;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
 void expect_problem(const http_response& r, long status, const std::string& type,
                     const std::string& detail) {
   EXPECT_EQ(r.status, status) << r.body;
@@ -75,18 +102,16 @@ TEST(ApiSessions, ALinkSignsInOnceAsItsPersonRoleAndArea) {
   const std::string session_id = s["session_id"];
 
   // The store agrees: the link is used by this session, which lasts 30 days.
-  geo::sqlite_statement stored = database().prepare(
-      "SELECT t.kind, t.name, t.role, t.expires_at, "
-      "CAST(strftime('%s', t.expires_at) - strftime('%s', t.created_at) AS TEXT), l.used_at = "
-      "t.created_at FROM sign_in_links l JOIN tokens t ON t.id = l.session_id WHERE t.id = ?");
-  stored.bind(1, session_id);
-  ASSERT_TRUE(stored.step());
-  EXPECT_EQ(stored.column_text(0), "session");
-  EXPECT_EQ(stored.column_text(1), "Ibu Sari");
-  EXPECT_EQ(stored.column_text(2), "pic");
-  EXPECT_EQ(stored.column_text(3), s["expires_at"].get<std::string>());
-  EXPECT_EQ(stored.column_text(4), "2592000");
-  EXPECT_EQ(stored.column_int(5), 1);
+  const std::optional<geo::access_token> token = stored_token(session_id);
+  const std::optional<geo::sign_in_link> link = link_of_session(session_id);
+  ASSERT_TRUE(token && link) << session_id;
+  EXPECT_EQ(token->kind, "session");
+  EXPECT_EQ(token->name, "Ibu Sari");
+  EXPECT_EQ(geo::role_name(token->who), "pic");
+  EXPECT_EQ(token->expires_at, s["expires_at"].get<std::string>());
+  EXPECT_EQ(seconds_since_epoch(token->expires_at) - seconds_since_epoch(token->created_at),
+            2592000);
+  EXPECT_EQ(link->used_at, token->created_at);
 
   const http_response me = as_bearer(client, "GET", "/api/v1/me", secret);
   ASSERT_EQ(me.status, 200) << me.body;
@@ -113,18 +138,17 @@ TEST(ApiSessions, RefusesUnknownAndExpiredLinks) {
   expect_problem(exchange_code(client, "not-a-code"), 401, link_refused,
                  "the sign-in link is not known; ask for a new one");
 
-  database().exec(
+  change_behind_the_server(
       "UPDATE sign_in_links SET expires_at = '2024-01-01T00:00:00Z' WHERE code_hash "
       "= '" +
       geo::hash_secret(code) + "'");
   const http_response late = exchange_code(client, code);
   expect_problem(late, 401, link_refused, "the sign-in link has expired; ask for a new one");
   EXPECT_EQ(body_of(late)["reason"], "expired");
-  geo::sqlite_statement unused = database().prepare(
-      "SELECT count(*) FROM sign_in_links WHERE code_hash = ? AND used_at IS NULL");
-  unused.bind(1, geo::hash_secret(code));
-  ASSERT_TRUE(unused.step());
-  EXPECT_EQ(unused.column_int(0), 1);
+  std::size_t unused = 0;
+  for (const geo::sign_in_link& l : stored().load_links())
+    unused += l.code_hash == geo::hash_secret(code) && l.used_at.empty();
+  EXPECT_EQ(unused, 1u);
 
   const http_response no_code = post(client, "/api/v1/sessions", json::object(), "");
   EXPECT_EQ(no_code.status, 400) << no_code.body;
@@ -148,12 +172,10 @@ TEST(ApiSessions, TwoExchangesOfOneCodeAtOnceGiveExactlyOneSession) {
   tb.join();
   EXPECT_EQ(std::min(a.status, b.status), 201) << a.body << b.body;
   EXPECT_EQ(std::max(a.status, b.status), 401) << a.body << b.body;
-  geo::sqlite_statement sessions = database().prepare(
-      "SELECT count(*) FROM tokens t JOIN sign_in_links l ON l.session_id = t.id WHERE "
-      "l.code_hash = ?");
-  sessions.bind(1, geo::hash_secret(code));
-  ASSERT_TRUE(sessions.step());
-  EXPECT_EQ(sessions.column_int(0), 1);
+  std::size_t sessions = 0;
+  for (const geo::sign_in_link& l : stored().load_links())
+    sessions += l.code_hash == geo::hash_secret(code) && stored_token(l.session_id).has_value();
+  EXPECT_EQ(sessions, 1u);
 }
 
 TEST(ApiSessions, AnEndedSessionIsRefusedFromTheNextRequestOn) {
@@ -167,18 +189,17 @@ TEST(ApiSessions, AnEndedSessionIsRefusedFromTheNextRequestOn) {
                  "Authorization: the token is not known or was revoked");
   expect_problem(as_bearer(client, "POST", "/api/v1/sessions/end", secret), 401, token_refused,
                  "Authorization: the token is not known or was revoked");
-  geo::sqlite_statement audit = database().prepare(
-      "SELECT count(*) FROM audit_log WHERE action = 'session.end' AND subject = ?");
-  audit.bind(1, s["session_id"].get<std::string>());
-  ASSERT_TRUE(audit.step());
-  EXPECT_EQ(audit.column_int(0), 1);
+  std::size_t ends = 0;
+  for (const geo::audit_entry& e : stored().load_audit(100000))
+    ends += e.action == "session.end" && e.subject == s["session_id"].get<std::string>();
+  EXPECT_EQ(ends, 1u);
 }
 
 TEST(ApiSessions, AnExpiredSessionIsRefused) {
   test_support::http_client client;
   const json s = body_of(exchange_code(client, issue_pic_link(client, "Pak Dedi")));
-  database().exec("UPDATE tokens SET expires_at = '2024-01-01T00:00:00Z' WHERE id = '" +
-                  s["session_id"].get<std::string>() + "'");
+  change_behind_the_server("UPDATE tokens SET expires_at = '2024-01-01T00:00:00Z' WHERE id = '" +
+                           s["session_id"].get<std::string>() + "'");
   expect_problem(as_bearer(client, "GET", "/api/v1/me", s["token"]), 401, token_refused,
                  "Authorization: the session expired at 2024-01-01T00:00:00Z");
 }
@@ -215,18 +236,13 @@ TEST(ApiSessions, OnlyAdminsIssueLinksAndTheScopeMustFitTheRole) {
       {{{"role", "planner"}, {"name", "X"}, {"expires_in_hours", 721}}, "expires_in_hours"},
       {{{"role", "planner"}, {"name", "X"}, {"code", "mine"}}, "code"},
   };
-  const std::int64_t before = [] {
-    geo::sqlite_statement c = database().prepare("SELECT count(*) FROM sign_in_links");
-    return c.step() ? c.column_int(0) : -1;
-  }();
+  const std::size_t before = stored().load_links().size();
   for (const auto& [body, parameter] : wrong) {
     const http_response r = post(client, "/api/v1/sign-in-links", body, "admin");
     EXPECT_EQ(r.status, 400) << body.dump() << " " << r.body;
     EXPECT_EQ(body_of(r)["parameter"], parameter) << body.dump();
   }
-  geo::sqlite_statement after = database().prepare("SELECT count(*) FROM sign_in_links");
-  ASSERT_TRUE(after.step());
-  EXPECT_EQ(after.column_int(0), before);
+  EXPECT_EQ(stored().load_links().size(), before);
 
   const http_response made = post(client, "/api/v1/sign-in-links",
                                   {{"role", "collaborator"},

@@ -1,10 +1,12 @@
 // The API and the store agree: every target of Jakarta read through the API as an admin, every
-// field compared with the row SQLite holds (and its status with the pledges table), so that a
+// field compared with the target as stored (and its status with the stored pledges), so that a
 // column the engine forgets to load (import_outcome once) cannot go unnoticed.
 #include <gtest/gtest.h>
 
 #include <map>
 
+#include "geo/import_report.hpp"
+#include "geo/pledge.hpp"
 #include "tests/http/api_test_support.hpp"
 
 namespace {
@@ -19,31 +21,29 @@ struct stored_target {
 };
 
 std::map<std::string, stored_target> targets_in_store() {
+  // The status a target shows: delivered or pledged while a pledge of it is active.
+  std::map<std::string, std::string> status;
+  for (const geo::pledge& p : stored().load_pledges())
+    if (p.status == "committed" || p.status == "delivered")
+      status[p.target_id] = p.status == "delivered" ? "delivered" : "pledged";
   std::map<std::string, stored_target> out;
-  geo::sqlite_statement s = database().prepare(R"sql(
-    SELECT t.id, t.program, t.need, t.priority, t.household_size, t.lon, t.lat, t.declared_rt,
-           coalesce(t.rt_code, ''), coalesce(t.rw_code, ''), coalesce(t.kelurahan_code, ''),
-           t.import_outcome, coalesce(t.registered_at, ''),
-           coalesce((SELECT CASE p.status WHEN 'delivered' THEN 'delivered' ELSE 'pledged' END
-                     FROM pledges p WHERE p.target_id = t.id
-                       AND p.status IN ('committed', 'delivered')), 'open')
-    FROM targets t WHERE t.retired_at IS NULL)sql");
-  while (s.step()) {
+  for (const geo::target& s : stored().load_targets()) {
     stored_target t;
-    t.program = s.column_text(1);
-    t.need = s.column_text(2);
-    t.priority = s.column_int(3);
-    t.household_size = s.column_int(4);
-    if (!s.is_null(5)) t.lon = s.column_double(5);
-    if (!s.is_null(6)) t.lat = s.column_double(6);
-    t.declared_rt = s.column_text(7);
-    t.rt_code = s.column_text(8);
-    t.rw_code = s.column_text(9);
-    t.kelurahan_code = s.column_text(10);
-    t.import_outcome = s.column_text(11);
-    t.registered_at = s.column_text(12);
-    t.status = s.column_text(13);
-    out.emplace(s.column_text(0), std::move(t));
+    t.program = s.program;
+    t.need = s.need;
+    t.priority = s.priority;
+    t.household_size = s.household_size;
+    t.lon = s.lon;
+    t.lat = s.lat;
+    t.declared_rt = s.declared_rt;
+    t.rt_code = s.rt_code;
+    t.rw_code = s.rw_code;
+    t.kelurahan_code = s.kelurahan_code;
+    t.import_outcome = std::string(geo::to_string(s.import_outcome));
+    t.registered_at = s.registered_at;
+    const auto it = status.find(s.id);
+    t.status = it == status.end() ? "open" : it->second;
+    out.emplace(s.id, std::move(t));
   }
   return out;
 }
@@ -52,13 +52,12 @@ std::map<std::string, stored_target> targets_in_store() {
 std::map<std::string, json> targets_through_api() {
   std::map<std::string, json> out;
   test_support::http_client client;
-  geo::sqlite_statement kota = database().prepare("SELECT code FROM areas WHERE level = 'kota'");
-  while (kota.step())
+  for (const geo::area& kota : stored().load_areas(geo::admin_level::kota))
     for (std::size_t offset = 0;; offset += 1000) {
-      const json page = body_of(get(client,
-                                    "/api/v1/targets?area=" + kota.column_text(0) +
-                                        "&limit=1000&offset=" + std::to_string(offset),
-                                    "admin"));
+      const json page = body_of(
+          get(client,
+              "/api/v1/targets?area=" + kota.code + "&limit=1000&offset=" + std::to_string(offset),
+              "admin"));
       for (const json& t : page.at("targets"))
         EXPECT_TRUE(out.emplace(t.at("id"), t).second) << t.at("id") << " listed twice";
       if (!page.contains("next")) break;

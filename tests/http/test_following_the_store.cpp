@@ -3,13 +3,17 @@
 // lost nor applied twice; only the tiles showing a change change.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <fstream>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
+#include "geo/pledge.hpp"
 #include "tests/http/api_test_support.hpp"
 
 namespace {
@@ -17,17 +21,29 @@ namespace {
 using namespace api_test;
 using test_support::served_copy;
 
-std::vector<std::string> column(geo::sqlite_db& db, const std::string& sql) {
-  std::vector<std::string> out;
-  geo::sqlite_statement s = db.prepare(sql);
-  while (s.step())
-    out.push_back(s.column_text(0));
-  return out;
+// Located targets in service no pledge ever named and whose need holds no quote, in id order:
+// `n` of them after the first `skip`.
+std::vector<std::string> quiet_targets(geo::store& db, std::size_t skip, std::size_t n) {
+  std::set<std::string> pledged;
+  for (const geo::pledge& p : db.load_pledges())
+    pledged.insert(p.target_id);
+  std::vector<std::string> ids;
+  for (const geo::target& t : db.load_targets())
+    if (t.lon && t.need.find('"') == std::string::npos && !pledged.contains(t.id))
+      ids.push_back(t.id);
+  std::sort(ids.begin(), ids.end());
+  if (ids.size() <= skip) return {};
+  ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(skip));
+  if (ids.size() > n) ids.resize(n);
+  return ids;
 }
 
-std::int64_t count(geo::sqlite_db& db, const std::string& sql) {
-  geo::sqlite_statement s = db.prepare(sql);
-  return s.step() ? s.column_int(0) : -1;
+// Pledges of `target` that hold it (committed or delivered).
+std::int64_t active_pledges_of(geo::store& db, const std::string& target) {
+  std::int64_t n = 0;
+  for (const geo::pledge& p : db.load_pledges())
+    n += p.target_id == target && (p.status == "committed" || p.status == "delivered");
+  return n;
 }
 
 // The registry update: the Jakarta targets file without `gone`, with the need of `changed`
@@ -70,13 +86,14 @@ struct load_result {
 TEST(FollowingTheStore, ServesAnImportWithoutRestartFailingNoRequestLosingNoPledge) {
   served_copy copy("following-the-store");
   ASSERT_FALSE(copy.base_url().empty());
-  geo::sqlite_db db(copy.db_path());
-  const std::int64_t version_before = count(db, "SELECT max(id) FROM import_runs");
+  const std::unique_ptr<geo::store> store = geo::open_store(copy.db_path(), geo::store_use::admin);
+  geo::store& db = *store;
+  const std::vector<geo::import_run> runs = db.load_runs(1);
+  ASSERT_EQ(runs.size(), 1u);
+  const std::int64_t version_before = runs[0].id;
   // Located targets no pledge ever named: three leave, one changes; four hundred others get
   // pledges while the import lands.
-  const std::vector<std::string> quiet = column(db, R"sql(
-    SELECT id FROM targets WHERE lon IS NOT NULL AND need NOT LIKE '%"%'
-      AND id NOT IN (SELECT target_id FROM pledges) ORDER BY id LIMIT 404 OFFSET 5000)sql");
+  const std::vector<std::string> quiet = quiet_targets(db, 5000, 404);
   ASSERT_EQ(quiet.size(), 404u);
   const std::set<std::string> gone(quiet.begin(), quiet.begin() + 3);
   const std::string changed = quiet[3];
@@ -85,11 +102,10 @@ TEST(FollowingTheStore, ServesAnImportWithoutRestartFailingNoRequestLosingNoPled
 
   double lon = 0, lat = 0;
   {
-    geo::sqlite_statement s = db.prepare("SELECT lon, lat FROM targets WHERE id = ?");
-    s.bind(1, changed);
-    ASSERT_TRUE(s.step());
-    lon = s.column_double(0);
-    lat = s.column_double(1);
+    const std::optional<geo::target> t = db.find_target(changed);
+    ASSERT_TRUE(t && t->lon) << changed;
+    lon = *t->lon;
+    lat = *t->lat;
   }
   const std::string admin = env().authorization("admin");
   const std::string giver = env().authorization("collaborator");
@@ -180,10 +196,7 @@ TEST(FollowingTheStore, ServesAnImportWithoutRestartFailingNoRequestLosingNoPled
     const http_response p = probe.get(copy.base_url() + "/api/v1/pledges/" + id, {giver});
     ASSERT_EQ(p.status, 200) << id;
     const std::string target = json::parse(p.body).at("target");
-    EXPECT_EQ(count(db, "SELECT count(*) FROM pledges WHERE target_id = '" + target +
-                            "' AND status IN ('committed', 'delivered')"),
-              1)
-        << target;
+    EXPECT_EQ(active_pledges_of(db, target), 1) << target;
     EXPECT_EQ(json::parse(probe.get(copy.base_url() + "/api/v1/targets/" + target, {admin}).body)
                   .at("status"),
               "pledged")
@@ -195,9 +208,8 @@ TEST(FollowingTheStore, ServesAnImportWithoutRestartFailingNoRequestLosingNoPled
     const std::size_t at = metrics.find("\n" + name + " ");
     return at == std::string::npos ? -1.0 : std::stod(metrics.substr(at + name.size() + 2));
   };
-  EXPECT_EQ(gauge("sasaran_pledges"), double(count(db, "SELECT count(*) FROM pledges")));
-  EXPECT_EQ(gauge("sasaran_targets"),
-            double(count(db, "SELECT count(*) FROM targets WHERE retired_at IS NULL")));
+  EXPECT_EQ(gauge("sasaran_pledges"), double(db.load_pledges().size()));
+  EXPECT_EQ(gauge("sasaran_targets"), double(db.load_targets().size()));
   EXPECT_EQ(gauge("sasaran_data_version"), double(version_before + 1));
   // Only what shows a change changes: the far tile keeps its bytes and ETag.
   const http_response near_after = probe.get(copy.base_url() + near_tile, {admin});
