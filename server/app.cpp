@@ -118,10 +118,9 @@ class app::generation {
   /// as the store has its record now; taking one in twice changes nothing the second time.
   void take_in(const geo::store_change& c, token_authenticator& tokens) {
     if (c.kind == "pledge") {
-      if (const std::optional<geo::pledge> p = store->find_pledge(c.key)) ledger.take_in(*p);
+      ledger.take_in_stored_pledge(c.key);
     } else if (c.kind == "realization") {
-      if (const std::optional<geo::realization> r = store->find_realization(c.key))
-        ledger.take_in(*r);
+      ledger.take_in_stored_realization(c.key);
     } else if (c.kind == "location") {
       if (const std::optional<geo::target> t = store->find_target(c.key)) place(*t);
     } else if (c.kind == "token") {

@@ -154,8 +154,24 @@ bool ledger::take_in_locked(const pledge& p) {
   return true;
 }
 
+bool ledger::take_in_stored_pledge(const std::string& id) {
+  const std::unique_lock lock(m_lock);
+  const std::optional<pledge> stored = m_store.find_pledge(id);
+  return stored && take_in_locked(*stored);
+}
+
+bool ledger::take_in_stored_realization(const std::string& id) {
+  const std::unique_lock lock(m_lock);
+  const std::optional<realization> stored = m_store.find_realization(id);
+  return stored && take_in_locked(*stored);
+}
+
 bool ledger::take_in(const realization& stored) {
   const std::unique_lock lock(m_lock);
+  return take_in_locked(stored);
+}
+
+bool ledger::take_in_locked(const realization& stored) {
   std::vector<realization>& list = m_realizations[stored.pledge_id];
   for (const realization& r : list)
     if (r.id == stored.id) return false;

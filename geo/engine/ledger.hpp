@@ -109,6 +109,11 @@ class ledger {
   bool take_in(const pledge& stored);
   /// Takes in a realization as stored ("realization" change), unless known already.
   bool take_in(const realization& stored);
+  /// Reads pledge (or realization) `id` from the store and takes it in, both under the
+  /// ledger's lock: a write of this ledger cannot fall between the read and the taking in and
+  /// be undone by an older copy. False when the store has no such record or memory agreed.
+  bool take_in_stored_pledge(const std::string& id);
+  bool take_in_stored_realization(const std::string& id);
 
   std::optional<pledge> find(const std::string& id) const;
   /// The pledges of a collaborator, by id.
@@ -131,6 +136,7 @@ class ledger {
   pledge as_stored(const pledge& remembered, const std::function<void(const pledge&)>& check);
   // Takes in `stored` under the exclusive lock; see take_in.
   bool take_in_locked(const pledge& stored);
+  bool take_in_locked(const realization& stored);
   // Sets the engine's status of the targets of `keys` (target and program) from m_active.
   void set_statuses(const std::set<std::string>& keys);
   const pledge& existing(const std::string& id) const;  // not_found_error when absent
