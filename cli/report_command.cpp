@@ -42,8 +42,8 @@ int print_changes(geo::store& store, const report_options& o) {
   std::printf("#%lld %s %s\n", static_cast<long long>(it->id), it->finished_at.c_str(),
               it->what.c_str());
   const std::vector<geo::row_change> all = store.load_changes(run, o.layer, 100000000, 0);
-  const std::vector<geo::row_change> changes(all.begin(),
-                                             all.begin() + std::min(all.size(), o.limit));
+  const std::vector<geo::row_change> changes(
+      all.begin(), all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), o.limit)));
   if (o.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const geo::row_change& c : changes)
