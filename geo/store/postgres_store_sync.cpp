@@ -15,6 +15,7 @@
 #include "geo/store/postgres_schema.hpp"
 #include "geo/store/postgres_store.hpp"
 #include "geo/store/postgres_store_detail.hpp"
+#include "geo/store/sorted_rows.hpp"
 
 namespace geo {
 
@@ -77,32 +78,7 @@ struct stored_row {
   bool seen = false;
 };
 
-// A layer's stored rows sorted by key (see spatialite_store_sync.cpp: no allocation per row).
-class stored_rows {
- public:
-  using entry = std::pair<std::string, stored_row>;
-  using iterator = std::vector<entry>::iterator;
-
-  explicit stored_rows(std::vector<entry> rows) : m_rows(std::move(rows)) {
-    std::sort(m_rows.begin(), m_rows.end(),
-              [](const entry& a, const entry& b) { return a.first < b.first; });
-  }
-  iterator begin() { return m_rows.begin(); }
-  iterator end() { return m_rows.end(); }
-  iterator find(std::string_view key) {
-    const auto it =
-        std::lower_bound(m_rows.begin(), m_rows.end(), key,
-                         [](const entry& e, std::string_view k) { return e.first < k; });
-    return it != m_rows.end() && it->first == key ? it : m_rows.end();
-  }
-  template <typename Predicate>
-  void erase_if(Predicate p) {
-    std::erase_if(m_rows, p);
-  }
-
- private:
-  std::vector<entry> m_rows;
-};
+using stored_rows = sorted_rows<stored_row>;
 
 // `sql` selects key, hash, layer and whether the row is retired.
 stored_rows load_rows(pg_connection& db, const std::string& sql) {
