@@ -46,7 +46,7 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 # deployment test checks nginx's and systemd's configuration, which the sanitizers do not see,
 # and the soak test measures answer times, which the sanitizers slow tenfold. The browser
 # journeys are left out there too: the requests they make reach the routes that
-# http_api and tiles_js_reader already drive under the sanitizers (and the static files have
+# http_api_* and tiles_js_reader already drive under the sanitizers (and the static files have
 # their unit tests), so they would add only minutes of a slowed server behind a
 # software-rendered Chromium, which is not instrumented. The HTTP suite against PostgreSQL
 # (postgres-http) is left out as well: its server code is http_api's, run here, and the
