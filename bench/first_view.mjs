@@ -23,9 +23,37 @@ const [width, height] = (process.env.VIEWPORT || '1366x768').split('x').map(Numb
 const args = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
+// CPU time (ms) of the Chromium launched with `userData` and every process under it (renderer,
+// GPU process with its software GL, network service), from /proc: what the first view costs
+// the machine, which the load of other work does not change the way it changes wall time.
+const ticks = 100;  // USER_HZ on Linux
+function cpuOf(userData) {
+  const stat = {};
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stat[pid] = {ppid: rest[1], cpu: Number(rest[11]) + Number(rest[12])};
+    } catch { /* ended meanwhile */ }
+  }
+  const roots = Object.keys(stat).filter((pid) => {
+    try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(userData); } catch { return false; }
+  });
+  const seen = new Set(roots);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, {ppid}] of Object.entries(stat)) {
+      if (!seen.has(pid) && seen.has(ppid)) { seen.add(pid); grew = true; }
+    }
+  }
+  let sum = 0;
+  for (const pid of seen) sum += stat[pid].cpu;
+  return sum * 1000 / ticks;
+}
+
 const load = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
-async function visit(base, context, record) {
+async function visit(base, context, record, userData) {
   const page = await context.newPage();
   const requests = [];
   if (record) {
@@ -39,9 +67,11 @@ async function visit(base, context, record) {
                      encoding: response ? (await response.allHeaders())['content-encoding'] ?? '' : ''});
     });
   }
+  const cpuBefore = cpuOf(userData);
   await page.goto(`${base}/`, {waitUntil: 'domcontentloaded'});
   await page.waitForFunction(() => document.body?.dataset.ready === 'true', null,
                              {polling: 'raf', timeout: 60000});
+  const cpu = cpuOf(userData) - cpuBefore;
   const result = await page.evaluate(() => ({
     origin: performance.timeOrigin,
     marks: Object.fromEntries(performance.getEntriesByType('mark')
@@ -55,7 +85,7 @@ async function visit(base, context, record) {
   }));
   await new Promise((r) => setTimeout(r, 300));
   await page.close();
-  return {ms: result.marks.ready, marks: result.marks, origin: result.origin, requests};
+  return {ms: result.marks.ready, cpu, marks: result.marks, origin: result.origin, requests};
 }
 
 async function profile(base, record) {
@@ -65,8 +95,8 @@ async function profile(base, record) {
     headless: true, args, viewport: {width, height}, locale: 'id-ID', timezoneId: 'Asia/Jakarta',
   });
   try {
-    const cold = await visit(base, context, record);
-    const warm = await visit(base, context, false);
+    const cold = await visit(base, context, record, userData);
+    const warm = await visit(base, context, false, userData);
     return {cold, warm};
   } finally {
     await context.close();
@@ -88,13 +118,15 @@ function summary(name, values, loadBefore, loadAfter) {
 // as it does on a server that has run a while.
 for (const p of pages) await profile(p.base, false);
 const loadBefore = load();
-for (const p of pages) Object.assign(p, {cold: [], warm: [], marks: [], first: null});
+for (const p of pages) Object.assign(p, {cold: [], warm: [], coldCpu: [], warmCpu: [], marks: [], first: null});
 for (let i = 0; i < runs; i++) {
   for (const p of pages) {
     const r = await profile(p.base, i === 0);
     if (i === 0) p.first = r.cold;
     p.cold.push(r.cold.ms);
     p.warm.push(r.warm.ms);
+    p.coldCpu.push(r.cold.cpu);
+    p.warmCpu.push(r.warm.cpu);
     p.marks.push(r.cold.marks);
   }
 }
@@ -104,6 +136,8 @@ for (const p of pages) {
   console.log(`\n== ${p.label}`);
   summary('cold (empty profile)', p.cold, loadBefore, loadAfter);
   summary('warm (second visit)', p.warm, loadBefore, loadAfter);
+  summary('cold, CPU ms of Chromium (all its processes, navigation to data-ready)', p.coldCpu, loadBefore, loadAfter);
+  summary('warm, CPU ms of Chromium', p.warmCpu, loadBefore, loadAfter);
   const med = (k) => {
     const v = p.marks.map((m) => m[k]).filter((x) => x !== undefined).sort((a, b) => a - b);
     return v.length ? v[Math.floor(v.length / 2)] : '-';

@@ -6,7 +6,7 @@ import {createCollaboratorPanel} from './collaborator_panel.js';
 import {byTestId} from './dom.js';
 import {applyStatic, onChange, t, toggleLanguage} from './i18n.js';
 import {createLegend} from './legend.js';
-import {createMapView, FALLBACK_VIEW, readTileJson, workerSource} from './map_view.js';
+import {createMapView, FALLBACK_VIEW, readTileJson, startWorkers, workerSource} from './map_view.js';
 import {createMessages} from './messages.js';
 import {createPicPanel} from './pic_panel.js';
 import {createPlacePanel} from './place_panel.js';
@@ -17,6 +17,7 @@ import {createSession, takeLinkCode} from './session.js';
 import {createViewToggle} from './view_toggle.js';
 
 const TILE_ERROR_QUIET_MS = 5000;
+const FIRST_VIEW_SHOWN_MS = 3000;
 
 const LINK_REFUSED = 'urn:sasaran:problem:sign-in-link-not-accepted';
 
@@ -51,7 +52,11 @@ async function start() {
 
   performance.mark('sasaran:start');
   let view = FALLBACK_VIEW;
-  const worker = workerSource(base);
+  // The tile workers start as soon as their module is at hand (preloaded by the page's head).
+  const worker = workerSource(base).then((url) => {
+    startWorkers(url);
+    return url;
+  });
   try {
     view = await readTileJson(api);
   } catch (error) {
@@ -90,11 +95,17 @@ async function start() {
   window.sasaranMap = map;
   const views = createViewToggle({map});
   mapView.onBeforeMove(() => views.showMap());
+  // The canvas is hidden until the first view is drawn (style.css): shown then, or after
+  // FIRST_VIEW_SHOWN_MS of a slow link, so that the tiles that have come show meanwhile.
+  const showMap = () => { document.body.dataset.mapShown = 'true'; };
+  const showAnyway = setTimeout(showMap, FIRST_VIEW_SHOWN_MS);
   // Marks for measuring the first render (performance.getEntriesByType('mark')).
   map.once('load', () => {
     performance.mark('sasaran:style-loaded');
     map.once('idle', () => {
       performance.mark('sasaran:ready');
+      clearTimeout(showAnyway);
+      showMap();
       document.body.dataset.ready = 'true';
     });
   });
