@@ -13,6 +13,8 @@
 # Usage: bench/first_view.sh                 (build/cli/sasaran and web/dist of this tree)
 #        RUNS=20 SASARAN=/work/main/build/cli/sasaran WEB="/tmp/before/dist web/dist" DB=data/sasaran.sqlite bench/first_view.sh
 #        VIEWPORT=1920x1080 bench/first_view.sh
+#        nice -n -10 bench/first_view.sh   (as root, on a machine busy with other work: the browser
+#        and the server get the CPU first, nearer a quiet machine; say so with the figures)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
