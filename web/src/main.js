@@ -17,7 +17,6 @@ import {createSession, takeLinkCode} from './session.js';
 import {createViewToggle} from './view_toggle.js';
 
 const TILE_ERROR_QUIET_MS = 5000;
-const FIRST_VIEW_SHOWN_MS = 3000;
 
 const LINK_REFUSED = 'urn:sasaran:problem:sign-in-link-not-accepted';
 
@@ -95,17 +94,11 @@ async function start() {
   window.sasaranMap = map;
   const views = createViewToggle({map});
   mapView.onBeforeMove(() => views.showMap());
-  // The canvas is hidden until the first view is drawn (style.css): shown then, or after
-  // FIRST_VIEW_SHOWN_MS of a slow link, so that the tiles that have come show meanwhile.
-  const showMap = () => { document.body.dataset.mapShown = 'true'; };
-  const showAnyway = setTimeout(showMap, FIRST_VIEW_SHOWN_MS);
   // Marks for measuring the first render (performance.getEntriesByType('mark')).
   map.once('load', () => {
     performance.mark('sasaran:style-loaded');
     map.once('idle', () => {
       performance.mark('sasaran:ready');
-      clearTimeout(showAnyway);
-      showMap();
       document.body.dataset.ready = 'true';
     });
   });
