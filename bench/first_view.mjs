@@ -67,11 +67,22 @@ async function visit(base, context, record, userData) {
                      encoding: response ? (await response.allHeaders())['content-encoding'] ?? '' : ''});
     });
   }
+  // The page's first screenshot sets up the capture: done here, on the blank page, not below.
+  await page.screenshot({type: 'jpeg', quality: 20});
   const cpuBefore = cpuOf(userData);
   await page.goto(`${base}/`, {waitUntil: 'domcontentloaded'});
   await page.waitForFunction(() => document.body?.dataset.ready === 'true', null,
                              {polling: 'raf', timeout: 60000});
   const cpu = cpuOf(userData) - cpuBefore;
+  // data-ready is set when MapLibre has issued the first view's last frame, not when its pixels
+  // are on the screen: without a GPU, Chromium's software GL may still be drawing it. A
+  // screenshot waits for a composited frame: when it returns, the map is visible. Its own
+  // cost is the second screenshot's time, taken at once after it.
+  await page.screenshot({type: 'jpeg', quality: 20});
+  const shown = Date.now();
+  const again = Date.now();
+  await page.screenshot({type: 'jpeg', quality: 20});
+  const screenshotMs = Date.now() - again;
   const result = await page.evaluate(() => ({
     origin: performance.timeOrigin,
     marks: Object.fromEntries(performance.getEntriesByType('mark')
@@ -85,7 +96,8 @@ async function visit(base, context, record, userData) {
   }));
   await new Promise((r) => setTimeout(r, 300));
   await page.close();
-  return {ms: result.marks.ready, cpu, marks: result.marks, origin: result.origin, requests};
+  return {ms: result.marks.ready, shown: Math.round(shown - result.origin), screenshotMs, cpu,
+          marks: result.marks, origin: result.origin, requests};
 }
 
 async function profile(base, record) {
@@ -118,7 +130,7 @@ function summary(name, values, loadBefore, loadAfter) {
 // as it does on a server that has run a while.
 for (const p of pages) await profile(p.base, false);
 const loadBefore = load();
-for (const p of pages) Object.assign(p, {cold: [], warm: [], coldCpu: [], warmCpu: [], marks: [], first: null});
+for (const p of pages) Object.assign(p, {cold: [], warm: [], coldShown: [], shot: [], coldCpu: [], warmCpu: [], marks: [], first: null});
 for (let i = 0; i < runs; i++) {
   for (const p of pages) {
     const r = await profile(p.base, i === 0);
@@ -126,6 +138,8 @@ for (let i = 0; i < runs; i++) {
     p.cold.push(r.cold.ms);
     p.warm.push(r.warm.ms);
     p.coldCpu.push(r.cold.cpu);
+    p.coldShown.push(r.cold.shown);
+    p.shot.push(r.cold.screenshotMs);
     p.warmCpu.push(r.warm.cpu);
     p.marks.push(r.cold.marks);
   }
@@ -136,6 +150,8 @@ for (const p of pages) {
   console.log(`\n== ${p.label}`);
   summary('cold (empty profile)', p.cold, loadBefore, loadAfter);
   summary('warm (second visit)', p.warm, loadBefore, loadAfter);
+  summary('cold, shown (a screenshot at data-ready returned)', p.coldShown, loadBefore, loadAfter);
+  summary('  a screenshot\'s own time (the second one)', p.shot, loadBefore, loadAfter);
   summary('cold, CPU ms of Chromium (all its processes, navigation to data-ready)', p.coldCpu, loadBefore, loadAfter);
   summary('warm, CPU ms of Chromium', p.warmCpu, loadBefore, loadAfter);
   const med = (k) => {
