@@ -6,7 +6,7 @@ import {createCollaboratorPanel} from './collaborator_panel.js';
 import {byTestId} from './dom.js';
 import {applyStatic, onChange, t, toggleLanguage} from './i18n.js';
 import {createLegend} from './legend.js';
-import {createMapView, FALLBACK_VIEW, readTileJson, startWorkers, workerSource} from './map_view.js';
+import {createMapView, FALLBACK_VIEW, readTileJson, workerSource} from './map_view.js';
 import {createMessages} from './messages.js';
 import {createPicPanel} from './pic_panel.js';
 import {createPlacePanel} from './place_panel.js';
@@ -51,11 +51,7 @@ async function start() {
 
   performance.mark('sasaran:start');
   let view = FALLBACK_VIEW;
-  // The tile workers start as soon as their module is at hand (preloaded by the page's head).
-  const worker = workerSource(base).then((url) => {
-    startWorkers(url);
-    return url;
-  });
+  const worker = workerSource(base);
   try {
     view = await readTileJson(api);
   } catch (error) {

@@ -7,7 +7,6 @@ import {
   AttributionControl,
   Map as MapLibreMap,
   NavigationControl,
-  prewarm,
   ScaleControl,
   setWorkerCount,
   setWorkerUrl,
@@ -78,26 +77,12 @@ export async function workerSource(base) {
   }
 }
 
-let workersStarted = false;
-
-/**
- * Starts MapLibre's tile workers from `workerUrl` now, before the map exists: they compile the
- * 520 kB worker module while the page builds the map (WebGL context, style), instead of after
- * the map has asked for them.
- */
-export function startWorkers(workerUrl) {
-  if (workersStarted) return;
-  workersStarted = true;
+export function createMapView({container, base, getToken, view, onTileError, workerUrl = null}) {
   // MapLibre 6 runs its worker as a module file of its own, served beside the page.
-  setWorkerUrl(workerUrl);
+  setWorkerUrl(workerUrl ?? new URL('maplibre-gl-worker.mjs', base).href);
   // Two workers parse the first view's tiles about 0.3 s sooner than MapLibre's default of one
   // (measured with headless Chromium on a 2-core machine).
   setWorkerCount(2);
-  prewarm();
-}
-
-export function createMapView({container, base, getToken, view, onTileError, workerUrl = null}) {
-  startWorkers(workerUrl ?? new URL('maplibre-gl-worker.mjs', base).href);
   const tilesPrefix = `${base}tiles/`;
   let program = '';
   // Built as text: URL() would percent-encode the {z}/{x}/{y} placeholders.
