@@ -4,10 +4,12 @@
 # page, then bench/first_view.mjs opens `/` in headless Chromium (Debian's, driven by the
 # browser tests' playwright-core) in a fresh profile at 1366x768, RUNS times (default 10): the
 # time from navigation start to body[data-ready=true] (the mark sasaran:ready, set when the map
-# has loaded its style and drawn its first tiles with nothing left to load), cold (a new empty
-# profile: nothing cached) and warm (a second visit in the same profile), median and p90, each
-# with the load average of the machine. For the first cold load it also lists every request
-# (start, end, bytes on the wire): what the first view waits for.
+# has loaded its style and every first tile and issued their frame, nothing left to load), cold
+# (a new empty profile: nothing cached) and warm (a second visit in the same profile), median
+# and p90, each with the load average of the machine; also when the frame is on the screen (a
+# screenshot taken at data-ready returns: without a GPU the software GL draws it later) and
+# Chromium's CPU time. For the first cold load it also lists every request (start, end, bytes
+# on the wire): what the first view waits for.
 # WEB may name several page folders: each gets its own server, and the runs alternate between
 # them, so that a before and an after meet the same load.
 # Usage: bench/first_view.sh                 (build/cli/sasaran and web/dist of this tree)
