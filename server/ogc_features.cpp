@@ -3,6 +3,8 @@
 #include <memory>
 #include <string>
 
+#include "geo/utc_time.hpp"
+#include "server/compressed_answers.hpp"
 #include "server/ogc_area_collection.hpp"
 #include "server/ogc_coverage_collection.hpp"
 #include "server/ogc_documents.hpp"
@@ -46,7 +48,8 @@ void check_format_only(const request& r) {
 
 }  // namespace
 
-void add_ogc_routes(router& routes, const geo::engine& engine, const privacy_rule& rule) {
+void add_ogc_routes(router& routes, const geo::engine& engine, const privacy_rule& rule,
+                    compressed_answers& kept, const ogc_data& data) {
   auto all = std::make_shared<const ogc_collections>(make_collections(engine, rule));
   routes.add("GET", "/ogc", [](request& r) {
     check_format_only(r);
@@ -71,7 +74,15 @@ void add_ogc_routes(router& routes, const geo::engine& engine, const privacy_rul
   });
   routes.add(
       "GET", "/ogc/collections/{id}/items",
-      [all](request& r) { return items_response(collection_named(*all, r.param("id")), r); },
+      [all, &kept, data](request& r) {
+        const ogc_collection& c = collection_named(*all, r.param("id"));
+        if (!c.fixed_between_imports()) return items_response(c, r, geo::utc_time_now());
+        // The self link is the canonical request: base URL, path and the decoded query in
+        // the order given, which the links of the answer repeat.
+        const std::string key = "ogc-items " + std::to_string(data.version) + " " +
+                                data.time_stamp + " " + absolute_url(r, r.path, r.query);
+        return kept_answer(kept, r, key, [&] { return items_response(c, r, data.time_stamp); });
+      },
       route_cost::heavy);
   routes.add("GET", "/ogc/collections/{id}/items/{fid}", [all](request& r) {
     return item_response(collection_named(*all, r.param("id")), r, r.param("fid"));
