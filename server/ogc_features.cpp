@@ -17,6 +17,11 @@
 namespace server {
 namespace {
 
+// Named in the key of kept items (and so in their ETag): bump it when a change of the code
+// changes the bytes the same data and request give, so that a client holding a tag from before
+// an upgrade gets the new bytes rather than a 304.
+constexpr std::string_view items_format = "items/1";
+
 ogc_collections make_collections(const geo::engine& engine, const privacy_rule& rule) {
   ogc_collections all;
   all.push_back(std::make_unique<ogc_area_collection>(
@@ -79,8 +84,8 @@ void add_ogc_routes(router& routes, const geo::engine& engine, const privacy_rul
         if (!c.fixed_between_imports()) return items_response(c, r, geo::utc_time_now());
         // The self link is the canonical request: base URL, path and the decoded query in
         // the order given, which the links of the answer repeat.
-        const std::string key = "ogc-items " + std::to_string(data.version) + " " +
-                                data.time_stamp + " " + absolute_url(r, r.path, r.query);
+        const std::string key = std::string(items_format) + " " + std::to_string(data.version) +
+                                " " + data.time_stamp + " " + absolute_url(r, r.path, r.query);
         return kept_answer(kept, r, key, [&] { return items_response(c, r, data.time_stamp); });
       },
       route_cost::heavy);
