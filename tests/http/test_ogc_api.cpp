@@ -569,13 +569,15 @@ TEST_F(OgcApi, SendsAreaItemsUncompressedToRefusingOrGarbledAcceptEncodings) {
   const std::string plain = m_client.get(url(z12_box_items)).body;
   for (const std::string& given :
        {std::string("gzip;q=0"), std::string("identity, gzip; q=0.000"), std::string("br, zstd"),
-        std::string(";;,,=q,,\x7f"), std::string(8000, 'g')}) {
+        std::string(";;,,=q,,"), std::string(8000, 'g')}) {
     const http_response r = m_client.get(url(z12_box_items), {"Accept-Encoding: " + given});
     EXPECT_EQ(r.status, 200) << given.substr(0, 40);
     EXPECT_FALSE(r.header("content-encoding")) << given.substr(0, 40);
-    EXPECT_EQ(r.body, plain) << given.substr(0, 40);
+    EXPECT_TRUE(r.body == plain) << given.substr(0, 40) << ": " << r.body.substr(0, 200);
   }
-  // Past the server's header limit: refused, not read.
+  // A control character in the value, or a header past the server's limit: refused, with a
+  // problem document, not answered in some encoding.
+  EXPECT_EQ(m_client.get(url(z12_box_items), {"Accept-Encoding: gzip\x7f"}).status, 400);
   EXPECT_EQ(
       m_client.get(url(z12_box_items), {"Accept-Encoding: " + std::string(20000, 'g')}).status,
       431);
