@@ -75,6 +75,7 @@ struct serve_options {
   std::size_t threads = 2;
   std::size_t max_connections = 4096;
   std::size_t tile_cache_mb = 256;
+  std::size_t answer_cache_mb = 64;
   std::string web = "web/dist";  // the built web map (scripts/build-web.sh), served at /
 };
 int run_serve(const serve_options& options);

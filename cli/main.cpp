@@ -181,6 +181,10 @@ int main(int argc, char** argv) {
   srv->add_option("--tile-cache-mb", serve.tile_cache_mb,
                   "Memory for built tiles, MiB (0: build every tile on request)")
       ->capture_default_str();
+  srv->add_option("--answer-cache-mb", serve.answer_cache_mb,
+                  "Memory for answers kept ready to send, gzipped or not (OGC items of areas, "
+                  "which change only at an import), MiB (0: build and compress every one)")
+      ->capture_default_str();
   srv->add_option("--web", serve.web,
                   "Folder of the built web map, served at / (scripts/build-web.sh makes it)")
       ->capture_default_str();

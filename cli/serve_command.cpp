@@ -42,6 +42,7 @@ server::app_options app_options_of(const serve_options& options) {
   o.edge.heavy.queue = 8 * o.edge.heavy.threads;
   o.edge.connections.max_connections = options.max_connections;
   o.tile_cache_bytes = options.tile_cache_mb << 20;
+  o.answer_cache_bytes = options.answer_cache_mb << 20;
   o.web_dir = options.web;
   return o;
 }

@@ -13,7 +13,9 @@
 #include "geo/engine/ledger.hpp"
 #include "geo/error.hpp"
 #include "geo/store/open_store.hpp"
+#include "geo/utc_time.hpp"
 #include "server/api_routes.hpp"
+#include "server/compressed_answers.hpp"
 #include "server/ogc_features.hpp"
 #include "server/privacy_rule.hpp"
 #include "server/static_routes.hpp"
@@ -58,6 +60,7 @@ class app::generation {
         data(stamp_of(*store, version)),
         tile_maker(engine, public_figures(rule), previous ? &previous->tile_maker : nullptr),
         tiles_kept(o.tile_cache_bytes),
+        answers_kept(o.answer_cache_bytes),
         context{
             engine,   rule, ledger, *store,  writes,
             counters, data, tokens, placing, [this](const geo::target& t) { after_locating(t); }} {
@@ -73,7 +76,8 @@ class app::generation {
     add_location_routes(routes, context);
     add_audit_routes(routes, context);
     add_import_routes(routes, context);
-    add_ogc_routes(routes, engine, rule);
+    add_ogc_routes(routes, engine, rule, answers_kept,
+                   {version, data.updated_at.empty() ? geo::utc_time_now() : data.updated_at});
     add_tile_routes(routes, engine, rule, tile_maker, tiles_kept);
     add_static_routes(routes, o.web_dir);  // last: /{file} must not take /healthz or /metrics
   }
@@ -152,6 +156,9 @@ class app::generation {
   data_stamp data;
   tiles::tile_builder tile_maker;
   tiles::tile_cache tiles_kept;
+  // Answers that change only at an import (OGC items of areas), ready to send; they go with
+  // this generation.
+  compressed_answers answers_kept;
   double loaded = 0;
   std::mutex writes;
   // Every request reads this generation under it, shared; recording a location changes where
@@ -236,6 +243,13 @@ void app::add_gauges() {
         [](generation& g) { return g.tiles_kept.size(); });
   gauge("sasaran_tile_cache_hits", "Tiles served from memory since this data was loaded.",
         [](generation& g) { return g.tiles_kept.hits(); });
+  gauge("sasaran_answer_cache_bytes",
+        "Bytes of answers kept ready to send (OGC items of areas, identity or gzipped).",
+        [](generation& g) { return g.answers_kept.bytes(); });
+  gauge("sasaran_answer_cache_hits", "Answers sent from memory since this data was loaded.",
+        [](generation& g) { return g.answers_kept.hits(); });
+  gauge("sasaran_answer_cache_misses", "Answers built since this data was loaded.",
+        [](generation& g) { return g.answers_kept.misses(); });
   gauge("sasaran_tile_zooms_prepared",
         "Zooms whose areas are simplified for tiles (23: all; done in the background).",
         [](generation& g) { return g.tile_maker.zooms_prepared(); });

@@ -20,7 +20,10 @@ struct app_options {
   std::string db;
   edge_options edge;
   std::size_t tile_cache_bytes = 256u << 20;  // 0: no tile cache
-  std::string web_dir = "web/dist";           // the built web map, served at /
+  /// Memory for answers kept ready to send, identity or gzipped (server/compressed_answers);
+  /// 0: none kept (ETags and 304s all the same).
+  std::size_t answer_cache_bytes = 64u << 20;
+  std::string web_dir = "web/dist";  // the built web map, served at /
   /// The longest the server waits between two looks at the store's change feed, which it
   /// follows to take in what other servers and imports write (0: never; it then serves what
   /// it loaded and wrote itself until restarted). It usually learns of a change sooner: the

@@ -1,5 +1,6 @@
 #include "server/geojson_writer.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -85,9 +86,18 @@ void append_escape(std::string& out, unsigned c) {
   }
 }
 
-bool needs_escape(unsigned c) {
+constexpr bool needs_escape(unsigned c) {
   return c < 0x20 || c == '"' || c == '\\';
 }
+
+// Bytes copied as they are: ASCII that needs no escape. A table, since the test runs for every
+// byte of every name and string written (a visible share of a nearest-10 request's CPU).
+constexpr std::array<bool, 256> plain_bytes = [] {
+  std::array<bool, 256> plain{};
+  for (unsigned c = 0; c < 0x80; ++c)
+    plain[c] = !needs_escape(c);
+  return plain;
+}();
 
 }  // namespace
 
@@ -97,7 +107,7 @@ void append_json_string(std::string& out, std::string_view text) {
   while (i < text.size()) {
     // Plain ASCII runs are copied at once.
     std::size_t run = i;
-    while (run < text.size() && byte_at(text, run) < 0x80 && !needs_escape(byte_at(text, run)))
+    while (run < text.size() && plain_bytes[byte_at(text, run)])
       ++run;
     out.append(text, i, run - i);
     i = run;

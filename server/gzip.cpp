@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 namespace server {
 namespace {
@@ -20,15 +21,20 @@ bool is_zero_quality(std::string_view params) {
 }
 
 // libdeflate's level 6 packs about as tightly as zlib's 6 in a fraction of the time. A
-// compressor holds its work tables, so each thread keeps one rather than making one per call.
-libdeflate_compressor* thread_compressor() {
+// compressor holds its work tables, so each thread keeps one per level it uses rather than
+// making one per call.
+libdeflate_compressor* thread_compressor(int level) {
   struct compressor {
-    libdeflate_compressor* handle = libdeflate_alloc_compressor(6);
+    libdeflate_compressor* handle = nullptr;
     ~compressor() { libdeflate_free_compressor(handle); }
   };
-  thread_local const compressor mine;
-  if (!mine.handle) throw std::runtime_error("libdeflate: no memory for a compressor");
-  return mine.handle;
+  if (level < 1 || level > 12)
+    throw std::invalid_argument("gzip: level " + std::to_string(level) + " is not 1 to 12");
+  thread_local compressor mine[13];
+  compressor& c = mine[level];
+  if (!c.handle) c.handle = libdeflate_alloc_compressor(level);
+  if (!c.handle) throw std::runtime_error("libdeflate: no memory for a compressor");
+  return c.handle;
 }
 
 }  // namespace
@@ -49,8 +55,8 @@ bool accepts_gzip(std::string_view header) {
   return false;
 }
 
-std::string gzip(std::string_view data) {
-  libdeflate_compressor* compressor = thread_compressor();
+std::string gzip(std::string_view data, int level) {
+  libdeflate_compressor* compressor = thread_compressor(level);
   std::string out(libdeflate_gzip_compress_bound(compressor, data.size()), '\0');
   const std::size_t size =
       libdeflate_gzip_compress(compressor, data.data(), data.size(), out.data(), out.size());

@@ -22,6 +22,7 @@ class ogc_area_collection final : public ogc_collection {
   std::string_view description() const override { return m_description; }
   geo::bbox extent() const override { return m_extent; }
   std::vector<std::string_view> queryables() const override;
+  bool fixed_between_imports() const override { return true; }
   ogc_selection select(const request& r, const query_params& q,
                        const std::optional<geo::bbox>& box) const override;
   std::optional<ogc_feature> find(const request& r, const query_params& q,

@@ -37,6 +37,11 @@ class ogc_collection {
   /// Further query parameters the collection's items and item take (coverage: `program`).
   virtual std::vector<std::string_view> options() const { return {}; }
 
+  /// True when its answers depend on the data loaded from an import alone: not on the caller,
+  /// not on writes (pledges, locations). They then carry an ETag and are kept compressed
+  /// (server/compressed_answers), and their timeStamp is the import's.
+  virtual bool fixed_between_imports() const { return false; }
+
   /// The features the caller may see, those whose geometry intersects `box` when one is given,
   /// in id order. Throws http_error (401) when the caller may see none of them.
   virtual ogc_selection select(const request& r, const query_params& q,

@@ -3,6 +3,8 @@
 #include <memory>
 #include <string>
 
+#include "geo/utc_time.hpp"
+#include "server/compressed_answers.hpp"
 #include "server/ogc_area_collection.hpp"
 #include "server/ogc_coverage_collection.hpp"
 #include "server/ogc_documents.hpp"
@@ -14,6 +16,11 @@
 
 namespace server {
 namespace {
+
+// Named in the key of kept items (and so in their ETag): bump it when a change of the code
+// changes the bytes the same data and request give, so that a client holding a tag from before
+// an upgrade gets the new bytes rather than a 304.
+constexpr std::string_view items_format = "items/1";
 
 ogc_collections make_collections(const geo::engine& engine, const privacy_rule& rule) {
   ogc_collections all;
@@ -46,7 +53,8 @@ void check_format_only(const request& r) {
 
 }  // namespace
 
-void add_ogc_routes(router& routes, const geo::engine& engine, const privacy_rule& rule) {
+void add_ogc_routes(router& routes, const geo::engine& engine, const privacy_rule& rule,
+                    compressed_answers& kept, const ogc_data& data) {
   auto all = std::make_shared<const ogc_collections>(make_collections(engine, rule));
   routes.add("GET", "/ogc", [](request& r) {
     check_format_only(r);
@@ -71,7 +79,15 @@ void add_ogc_routes(router& routes, const geo::engine& engine, const privacy_rul
   });
   routes.add(
       "GET", "/ogc/collections/{id}/items",
-      [all](request& r) { return items_response(collection_named(*all, r.param("id")), r); },
+      [all, &kept, data](request& r) {
+        const ogc_collection& c = collection_named(*all, r.param("id"));
+        if (!c.fixed_between_imports()) return items_response(c, r, geo::utc_time_now());
+        // The self link is the canonical request: base URL, path and the decoded query in
+        // the order given, which the links of the answer repeat.
+        const std::string key = std::string(items_format) + " " + std::to_string(data.version) +
+                                " " + data.time_stamp + " " + absolute_url(r, r.path, r.query);
+        return kept_answer(kept, r, key, [&] { return items_response(c, r, data.time_stamp); });
+      },
       route_cost::heavy);
   routes.add("GET", "/ogc/collections/{id}/items/{fid}", [all](request& r) {
     return item_response(collection_named(*all, r.param("id")), r, r.param("fid"));

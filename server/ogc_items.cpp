@@ -3,7 +3,6 @@
 #include <utility>
 #include <vector>
 
-#include "geo/utc_time.hpp"
 #include "server/geojson_writer.hpp"
 #include "server/ogc_datetime.hpp"
 #include "server/ogc_links.hpp"
@@ -105,7 +104,7 @@ response geojson(std::string body) {
 
 }  // namespace
 
-response items_response(const ogc_collection& c, const request& r) {
+response items_response(const ogc_collection& c, const request& r, const std::string& time_stamp) {
   const query_params q(r, known_parameters(c, true));
   const page_request p = read_page_request(c, q);
   const page result = page_of(c.select(r, q, p.box), p);
@@ -113,7 +112,7 @@ response items_response(const ogc_collection& c, const request& r) {
   geojson_writer out(4096 + result.features.size() * 1024);
   out.begin_object().member("type", "FeatureCollection");
   out.member("numberMatched", result.matched).member("numberReturned", result.features.size());
-  out.member("timeStamp", geo::utc_time_now()).key("links");
+  out.member("timeStamp", time_stamp).key("links");
   write_links(out, page_links(c, r, p, result));
   out.key("features").begin_array();
   for (const ogc_feature& f : result.features)

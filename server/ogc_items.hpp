@@ -17,8 +17,9 @@ inline constexpr std::size_t max_item_limit = 10000;
 /// numberMatched, numberReturned, timeStamp and absolute self, collection, next and prev links
 /// that keep the other parameters. `datetime` is checked and matches every feature: none of
 /// the collections has a temporal geometry (requirement 25 C). Unknown or malformed
-/// parameters are a 400 naming the parameter.
-response items_response(const ogc_collection& c, const request& r);
+/// parameters are a 400 naming the parameter. `time_stamp` (RFC 3339) is the timeStamp: now,
+/// or for a collection fixed_between_imports, when its data was imported.
+response items_response(const ogc_collection& c, const request& r, const std::string& time_stamp);
 
 /// GET /ogc/collections/{id}/items/{fid}: one feature with self and collection links; 404 when
 /// the collection has no such feature (or none the caller may see).

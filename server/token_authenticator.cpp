@@ -36,12 +36,14 @@ principal token_authenticator::operator()(const std::optional<std::string>& auth
         .typed("token-not-accepted");
   const std::string hash = geo::hash_secret(*secret);
   const auto now = std::chrono::steady_clock::now();
-  const std::string utc = geo::utc_time_now();
   const std::lock_guard lock(m_mutex);
   if (const auto it = m_seen.find(hash); it != m_seen.end() && it->second.until > now) {
-    if (it->second.expires_at.empty() || it->second.expires_at > utc) return it->second.who;
+    // Most tokens never expire: the clock is read (and formatted) only for those that do.
+    if (it->second.expires_at.empty() || it->second.expires_at > geo::utc_time_now())
+      return it->second.who;
     m_seen.erase(it);
   }
+  const std::string utc = geo::utc_time_now();
   const std::optional<geo::access_token> token = m_store->find_token(hash);
   if (!token || token->revoked)
     throw http_error(401, "Authorization: the token is not known or was revoked", "Authorization")

@@ -516,3 +516,71 @@ TEST_F(OgcApi, GdalSendsEqualityFiltersToTheServerThroughTheApiDefinition) {
 }
 
 }  // namespace
+
+namespace {
+
+// One of the z12 boxes of the benchmark (docs/benchmarks.md, "Compressed answers").
+const std::string z12_box_items =
+    "/ogc/collections/kelurahan/items?bbox=106.787109375,-6.227933930,106.875,-6.140554782";
+
+TEST_F(OgcApi, GzipsAreaItemsToExactlyTheIdentityBytesEachFormWithItsOwnETag) {
+  const http_response plain = m_client.get(url(z12_box_items));
+  const http_response packed = m_client.get(url(z12_box_items), {"Accept-Encoding: gzip"});
+  ASSERT_EQ(plain.status, 200);
+  ASSERT_EQ(packed.status, 200);
+  EXPECT_GT(plain.body.size(), 100'000u);
+  EXPECT_FALSE(plain.header("content-encoding"));
+  EXPECT_EQ(packed.header("content-encoding"), "gzip");
+  EXPECT_LT(packed.body.size(), plain.body.size() / 3);
+  // Inflated by curl (zlib), not by the server's code.
+  test_support::http_client decoding;
+  decoding.set_decompress(true);
+  EXPECT_EQ(decoding.get(url(z12_box_items)).body, plain.body);
+  // Kept: the same bytes again, and the same identity bytes as before.
+  EXPECT_EQ(m_client.get(url(z12_box_items), {"Accept-Encoding: gzip"}).body, packed.body);
+  EXPECT_EQ(m_client.get(url(z12_box_items)).body, plain.body);
+
+  const std::string tag = plain.header("etag").value_or("");
+  const std::string gzip_tag = packed.header("etag").value_or("");
+  ASSERT_FALSE(tag.empty());
+  EXPECT_EQ(gzip_tag, tag.substr(0, tag.size() - 1) + "-gzip\"");
+  EXPECT_EQ(plain.header("cache-control"), "no-cache");
+  EXPECT_EQ(plain.header("vary"), "Accept-Encoding, Authorization");
+}
+
+TEST_F(OgcApi, AnswersAreaItems304ForEitherETag) {
+  const std::string tag = m_client.get(url(z12_box_items)).header("etag").value_or("");
+  const std::string gzip_tag =
+      m_client.get(url(z12_box_items), {"Accept-Encoding: gzip"}).header("etag").value_or("");
+  const http_response plain = m_client.get(url(z12_box_items), {"If-None-Match: " + tag});
+  EXPECT_EQ(plain.status, 304);
+  EXPECT_EQ(plain.body, "");
+  EXPECT_EQ(plain.header("etag"), tag);
+  const http_response packed = m_client.get(
+      url(z12_box_items), {"Accept-Encoding: gzip", "If-None-Match: \"other\", " + gzip_tag});
+  EXPECT_EQ(packed.status, 304);
+  EXPECT_EQ(packed.header("etag"), gzip_tag);
+  EXPECT_EQ(m_client.get(url(z12_box_items), {"If-None-Match: \"other\""}).status, 200);
+  // Behind another host name the links differ, so do the bytes and the tag.
+  EXPECT_NE(m_client.get(url(z12_box_items), {"Host: sasaran.example"}).header("etag"), tag);
+}
+
+TEST_F(OgcApi, SendsAreaItemsUncompressedToRefusingOrGarbledAcceptEncodings) {
+  const std::string plain = m_client.get(url(z12_box_items)).body;
+  for (const std::string& given :
+       {std::string("gzip;q=0"), std::string("identity, gzip; q=0.000"), std::string("br, zstd"),
+        std::string(";;,,=q,,"), std::string(8000, 'g')}) {
+    const http_response r = m_client.get(url(z12_box_items), {"Accept-Encoding: " + given});
+    EXPECT_EQ(r.status, 200) << given.substr(0, 40);
+    EXPECT_FALSE(r.header("content-encoding")) << given.substr(0, 40);
+    EXPECT_TRUE(r.body == plain) << given.substr(0, 40) << ": " << r.body.substr(0, 200);
+  }
+  // A control character in the value, or a header past the server's limit: refused, with a
+  // problem document, not answered in some encoding.
+  EXPECT_EQ(m_client.get(url(z12_box_items), {"Accept-Encoding: gzip\x7f"}).status, 400);
+  EXPECT_EQ(
+      m_client.get(url(z12_box_items), {"Accept-Encoding: " + std::string(20000, 'g')}).status,
+      431);
+}
+
+}  // namespace

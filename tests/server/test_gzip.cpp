@@ -32,6 +32,17 @@ TEST(Gzip, CompressesToAGzipMemberThatInflatesBack) {
   EXPECT_EQ(gunzip(server::gzip("")), "");
 }
 
+TEST(Gzip, InflatesBackAtEveryLevelAndRefusesAnUnknownLevel) {
+  std::string text;
+  for (int i = 0; i < 5000; ++i)
+    text += "[106." + std::to_string(i * 7919 % 100000) + ",-6." + std::to_string(i * 31) + "],";
+  for (int level : {1, 4, 6, 12})
+    EXPECT_EQ(gunzip(server::gzip(text, level)), text) << "level " << level;
+  EXPECT_EQ(server::gzip(text, 1), server::gzip(text, 1));
+  EXPECT_THROW(server::gzip(text, 0), std::invalid_argument);
+  EXPECT_THROW(server::gzip(text, 13), std::invalid_argument);
+}
+
 TEST(Gzip, ReadsAcceptEncodingWithQualities) {
   EXPECT_TRUE(server::accepts_gzip("gzip"));
   EXPECT_TRUE(server::accepts_gzip("deflate, gzip;q=0.8, br"));

@@ -8,12 +8,15 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "geo/engine/box_intersection.hpp"
 #include "geo/engine/coarse_position.hpp"
 #include "geo/import/dataset_description.hpp"
 #include "geo/import/importer.hpp"
 #include "geo/store/spatialite_store.hpp"
+#include "server/compressed_answers.hpp"
+#include "server/etag.hpp"
 #include "server/ogc_area_collection.hpp"
 #include "server/router.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -39,12 +42,14 @@ class OgcRoutes : public ::testing::Test {
         std::string(SASARAN_TEST_DATA) + "/dataset-tiny.json", SASARAN_TEST_DATA));
     m_engine.emplace(m_store);
     m_rule.emplace(*m_engine);
-    server::add_ogc_routes(m_routes, *m_engine, *m_rule);
+    server::add_ogc_routes(m_routes, *m_engine, *m_rule, m_kept, {1, "2026-01-02T03:04:05Z"});
   }
 
   server::response call(const std::string& path, query q = {},
-                        server::principal caller = as(geo::role::anonymous)) {
+                        server::principal caller = as(geo::role::anonymous),
+                        std::unordered_map<std::string, std::string> headers = {}) {
     server::request r;
+    r.headers = std::move(headers);
     r.method = "GET";
     r.path = path;
     r.query = std::move(q);
@@ -84,8 +89,15 @@ class OgcRoutes : public ::testing::Test {
   geo::spatialite_store m_store;
   std::optional<geo::engine> m_engine;
   std::optional<server::privacy_rule> m_rule;
+  server::compressed_answers m_kept{1 << 20};
   server::router m_routes;
 };
+
+std::optional<std::string> header(const server::response& r, const std::string& name) {
+  for (const auto& [n, v] : r.headers)
+    if (n == name) return v;
+  return std::nullopt;
+}
 
 TEST_F(OgcRoutes, LandingPageLinksEverythingAbsolutely) {
   const json doc = call_json("/ogc");
@@ -366,6 +378,92 @@ TEST_F(OgcRoutes, ShowsAPicTheirAreaExactlyAndTheRestCoarsely) {
   const json in_box =
       call_json("/ogc/collections/targets/items", {{"bbox", "106.80,-6.20,106.82,-6.18"}}, pic);
   EXPECT_EQ(ids(in_box), (std::vector<std::string>{"T01", "T02", "T03", "T04"}));
+}
+
+}  // namespace
+
+namespace {
+
+const query tiny_box = {{"bbox", "106.79,-6.21,106.83,-6.17"}};
+
+TEST_F(OgcRoutes, TagsAreaItemsByImportAndRequestAndAnswers304WithoutABody) {
+  const server::response first = call("/ogc/collections/kelurahan/items", tiny_box);
+  ASSERT_EQ(first.status, 200);
+  const std::optional<std::string> tag = header(first, "ETag");
+  ASSERT_TRUE(tag);
+  // Named by the import and the canonical request, which the answer's self link spells.
+  const std::optional<std::string> self = link(json::parse(first.body), "self");
+  EXPECT_EQ(self,
+            "http://test:8080/ogc/collections/kelurahan/items?bbox=106.79,-6.21,106.83,-6.17");
+  EXPECT_EQ(*tag, server::key_etag("items/1 1 2026-01-02T03:04:05Z " + self.value_or("")));
+  EXPECT_EQ(header(first, "Cache-Control"), "no-cache");
+  EXPECT_EQ(json::parse(first.body)["timeStamp"], "2026-01-02T03:04:05Z");
+  const server::response again = call("/ogc/collections/kelurahan/items", tiny_box,
+                                      as(geo::role::anonymous), {{"if-none-match", *tag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_EQ(again.body, "");
+  EXPECT_EQ(header(again, "ETag"), tag);
+  // The same bytes again, from memory.
+  EXPECT_EQ(call("/ogc/collections/kelurahan/items", tiny_box).body, first.body);
+  EXPECT_EQ(m_kept.hits(), 1u);
+  // Another box, level or parameter order is another answer.
+  EXPECT_NE(header(call("/ogc/collections/rw/items", tiny_box), "ETag"), tag);
+  EXPECT_NE(header(call("/ogc/collections/kelurahan/items"), "ETag"), tag);
+  EXPECT_NE(
+      header(call("/ogc/collections/kelurahan/items", {{"limit", "5"}, {"f", "json"}}), "ETag"),
+      header(call("/ogc/collections/kelurahan/items", {{"f", "json"}, {"limit", "5"}}), "ETag"));
+}
+
+TEST_F(OgcRoutes, KeepsNoAnswerForARefusedItemsRequest) {
+  EXPECT_EQ(call("/ogc/collections/kelurahan/items", {{"bbox", "1,2,3"}}).status, 400);
+  EXPECT_EQ(call("/ogc/collections/kelurahan/items", {{"colour", "red"}}).status, 400);
+  EXPECT_EQ(m_kept.size(), 0u);
+}
+
+TEST_F(OgcRoutes, TagsNoItemsThatDependOnTheCallerOrOnWrites) {
+  const server::response coverage = call("/ogc/collections/coverage/items");
+  ASSERT_EQ(coverage.status, 200);
+  EXPECT_EQ(header(coverage, "ETag"), std::nullopt);
+  const server::response targets = call("/ogc/collections/targets/items", {}, as(geo::role::admin));
+  ASSERT_EQ(targets.status, 200);
+  EXPECT_EQ(header(targets, "ETag"), std::nullopt);
+  EXPECT_EQ(m_kept.size(), 0u);
+}
+
+TEST_F(OgcRoutes, AnswersTheNewAreasAfterAnImportEvenFromTheSameCache) {
+  const auto kecamatan_of = [](const json& items, const std::string& code) {
+    for (const json& f : items["features"])
+      if (f["id"] == code) return f["properties"]["kecamatan_code"].get<std::string>();
+    return std::string("absent");
+  };
+  const server::response before = call("/ogc/collections/kelurahan/items");
+  EXPECT_EQ(kecamatan_of(json::parse(before.body), "3171020002"), "3171020");
+
+  // The import moves kelurahan 3171020002 to a new kecamatan; the next generation's routes
+  // share this cache (worst case: the server keeps one per generation).
+  geo::silent_progress progress;
+  geo::importer importer(m_store, progress);
+  geo::dataset_description d = geo::load_dataset_description(
+      std::string(SASARAN_TEST_DATA) + "/dataset-tiny.json", SASARAN_TEST_DATA);
+  d.areas[0].path = std::string(SASARAN_TEST_DATA) +
+                    "/kelurahan-4squares-fourth-in-new-kecamatan-3171030.geojson";
+  importer.import_dataset(d);
+  geo::engine engine(m_store);
+  server::privacy_rule rule(engine);
+  server::router routes;
+  server::add_ogc_routes(routes, engine, rule, m_kept, {2, "2026-01-03T00:00:00Z"});
+  server::request r;
+  r.method = "GET";
+  r.path = "/ogc/collections/kelurahan/items";
+  r.base_url = "http://test:8080";
+  const auto found = routes.find(r.method, r.path, r.params);
+  const server::response after = (*found.run)(r);
+  ASSERT_EQ(after.status, 200);
+  EXPECT_EQ(kecamatan_of(json::parse(after.body), "3171020002"), "3171030");
+  EXPECT_NE(header(after, "ETag"), header(before, "ETag"));
+  // A client holding the old tag gets the new answer, not a 304.
+  r.headers["if-none-match"] = *header(before, "ETag");
+  EXPECT_EQ((*found.run)(r).status, 200);
 }
 
 }  // namespace
