@@ -496,27 +496,60 @@ engine::ranking_page engine::coverage_ranking(const coverage_query& q, std::size
       page.items.push_back({&m_areas[order[i]], figures[order[i]][slot]});
     return page;
   }
-  const auto inside = [&](const area& a) {
-    if (!within) return true;
-    const admin_chain c = chain_of(a);
-    for (const area* up : {c.kota, c.kecamatan, c.kelurahan, c.rw, c.rt})
-      if (up == within) return true;
-    return false;
-  };
-  // One pass in the kept order: the count and summary take every match, the page its slice.
+  // With `within`: its areas of the level, found down the tree (those whose chain_of holds it).
+  std::vector<std::uint32_t> inside;
+  if (within) {
+    std::vector<const area*> below{within};
+    while (!below.empty()) {
+      const area* at = below.back();
+      below.pop_back();
+      if (at->level == q.level) inside.push_back(static_cast<std::uint32_t>(position_of(*at)));
+      if (const auto it = m_children.find(at->code); it != m_children.end())
+        for (std::size_t child : it->second)
+          below.push_back(&m_areas[child]);
+    }
+  }
   const auto take = [&](std::uint32_t a) {
     const coverage& c = figures[a][slot];
-    if (!(c.pledged_ratio() <= q.max_ratio) || !inside(m_areas[a])) return;
+    if (!(c.pledged_ratio() <= q.max_ratio)) return;
     if (on_page(page.number_matched)) page.items.push_back({&m_areas[a], c});
     ++page.number_matched;
     page.summary.count(c, +1);
   };
-  if (limit == 0)  // a summary alone: any order will do
+  const std::size_t level_size = m_area_of_entry[level].size();
+  if (within && (limit == 0 || inside.size() * 8 < level_size)) {
+    // A small part of the level (an RT list of a kelurahan): sorting it costs less than walking
+    // the kept order, and a summary alone needs no order at all.
+    if (limit != 0) {
+      const auto key = [&](std::uint32_t a) {
+        const coverage& c = figures[a][slot];
+        const std::uint64_t unserved = c.unserved();
+        return q.order == coverage_order::unserved ? std::pair(unserved, c.unmet_priority)
+                                                   : std::pair(c.unmet_priority, unserved);
+      };
+      std::sort(inside.begin(), inside.end(), [&](std::uint32_t x, std::uint32_t y) {
+        const auto kx = key(x), ky = key(y);
+        if (kx != ky) return kx > ky;
+        return m_areas[x].code < m_areas[y].code;
+      });
+    }
+    for (std::uint32_t a : inside)
+      take(a);
+  } else if (within) {
+    // One pass in the kept order, skipping areas elsewhere: the count and summary take every
+    // match, the page its slice.
+    std::vector<bool> marked(m_areas.size(), false);
+    for (std::uint32_t a : inside)
+      marked[a] = true;
+    for (std::uint32_t a : m_rankings->order(level, basis, slot, q.order, figures))
+      if (marked[a]) take(a);
+  } else if (limit == 0) {  // a summary alone: any order will do
     for (const area* a : m_area_of_entry[level])
       take(static_cast<std::uint32_t>(position_of(*a)));
-  else
+  } else {
     for (std::uint32_t a : m_rankings->order(level, basis, slot, q.order, figures))
       take(a);
+  }
   page.first = std::min(offset, page.number_matched);
   return page;
 }
