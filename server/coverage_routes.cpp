@@ -123,13 +123,59 @@ std::string ranking_body(json doc, const geo::engine& engine, item_heads& heads,
   return out;
 }
 
-response ranking(api_context& context, item_heads& heads, const request& r) {
+// Ranking answers with public figures (by cell), kept while no status changed: the same
+// page asked again is a copy. Keyed on the query as read and engine::change_count(), read
+// before the ranking, so an answer kept is never older than the count it is found by. Exact
+// figures are not kept (a hit's timing must not tell where a target is: engine::revision_of).
+// At most `max_kept` answers of at most `max_body` bytes (about 4 MB).
+class ranking_answers {
+ public:
+  static constexpr std::size_t max_kept = 64;
+  static constexpr std::size_t max_body = 64 * 1024;
+
+  std::shared_ptr<const std::string> find(const std::string& key, std::uint64_t changes) {
+    const std::lock_guard lock(m_lock);
+    const auto it = m_kept.find(key);
+    return it != m_kept.end() && it->second.first == changes ? it->second.second : nullptr;
+  }
+  void keep(const std::string& key, std::uint64_t changes,
+            std::shared_ptr<const std::string> body) {
+    if (body->size() > max_body) return;
+    const std::lock_guard lock(m_lock);
+    if (m_kept.size() >= max_kept && !m_kept.contains(key)) m_kept.clear();
+    m_kept[key] = {changes, std::move(body)};
+  }
+
+ private:
+  std::mutex m_lock;
+  std::unordered_map<std::string, std::pair<std::uint64_t, std::shared_ptr<const std::string>>>
+      m_kept;
+};
+
+std::string answer_key(const geo::engine::coverage_query& query, const page_window& page) {
+  std::string key = std::to_string(static_cast<int>(query.level));
+  for (const auto& part : {query.within, query.program}) {
+    key += '|';
+    if (part) key += "=" + *part;
+  }
+  key += '|' + std::to_string(static_cast<int>(query.order)) + '|' + std::to_string(page.offset) +
+         '|' + std::to_string(page.limit) + '|';
+  key += dump(json(query.max_ratio));  // the number as the answer shows it
+  return key;
+}
+
+response ranking(api_context& context, item_heads& heads, ranking_answers& kept, const request& r) {
   const query_params q(r, {"level", "within", "program", "max_ratio", "sort", "limit", "offset"});
   const geo::engine::coverage_query query = query_of(context, r, q);
   const page_window page = read_page_window(q, {.default_limit = 50, .max_limit = 10000});
+  const bool public_figures = query.basis == precision::coarse;
+  const std::string key = public_figures ? answer_key(query, page) : std::string();
+  const std::uint64_t changes = context.engine.change_count();
+  if (public_figures)
+    if (const auto body = kept.find(key, changes)) return response::json(*body);
   const geo::engine::ranking_page ranked =
       context.engine.coverage_ranking(query, page.offset, page.limit);
-  return response::json(
+  auto body = std::make_shared<const std::string>(
       ranking_body({{"level", geo::to_string(query.level)},
                     {"within", query.within ? json(*query.within) : json(nullptr)},
                     {"program", query.program ? json(*query.program) : json(nullptr)},
@@ -141,6 +187,8 @@ response ranking(api_context& context, item_heads& heads, const request& r) {
                     {"summary", summary_json(query.level, ranked.summary)},
                     {"data_updated_at", updated_at(context)}},
                    context.engine, heads, ranked));
+  if (public_figures) kept.keep(key, changes, body);
+  return response::json(*body);
 }
 
 // Per-level summaries of an area (or all of Jakarta): how many areas each level has there,
@@ -167,11 +215,14 @@ response summaries(api_context& context, const request& r) {
 }  // namespace
 
 void add_coverage_routes(router& routes, api_context& context) {
-  // Routes are made per generation, and so are the heads, as the areas they point to.
+  // Routes are made per generation, and so are the heads and answers, as the areas and figures
+  // they hold.
   auto heads = std::make_shared<item_heads>(context.engine);
+  auto kept = std::make_shared<ranking_answers>();
   routes.add(
       "GET", "/api/v1/coverage",
-      [&context, heads](request& r) { return ranking(context, *heads, r); }, route_cost::heavy);
+      [&context, heads, kept](request& r) { return ranking(context, *heads, *kept, r); },
+      route_cost::heavy);
   routes.add(
       "GET", "/api/v1/coverage/summary", [&context](request& r) { return summaries(context, r); },
       route_cost::heavy);
