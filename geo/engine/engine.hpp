@@ -144,8 +144,9 @@ class engine {
   std::vector<ranked_area> coverage_ranking(const coverage_query& query) const;
   /// Up to `limit` areas of the ranking from position `offset`, with the count and summary of
   /// all that match. Read from the order kept per level, basis, program and order
-  /// (kept_rankings): without `within` and `max_ratio` it costs the page; with them, one pass
-  /// over the kept order, without sorting.
+  /// (kept_rankings): without `within` and `max_ratio` it costs the page; with `max_ratio`, one
+  /// pass over the kept order, without sorting; with `within`, its areas of the level, sorted
+  /// by themselves when they are a small part of it, else marked and taken from the kept order.
   ranking_page coverage_ranking(const coverage_query& query, std::size_t offset,
                                 std::size_t limit) const;
   /// The summary of the areas the ranking `query` matches.
