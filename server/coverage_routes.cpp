@@ -1,3 +1,8 @@
+#include <array>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
 #include "geo/engine/engine.hpp"
 #include "geo/target.hpp"
 #include "server/api_json.hpp"
@@ -14,26 +19,7 @@ json updated_at(const api_context& context) {
   return context.data.updated_at.empty() ? json(nullptr) : json(context.data.updated_at);
 }
 
-struct level_summary {
-  std::size_t areas = 0;
-  std::size_t without_pledge = 0;  // areas with targets and none pledged
-  geo::coverage total;
-};
-
-level_summary summarise(const std::vector<geo::engine::ranked_area>& ranked) {
-  level_summary s;
-  for (const auto& r : ranked) {
-    ++s.areas;
-    if (r.of.targets > 0 && r.of.pledged == 0) ++s.without_pledge;
-    s.total.targets += r.of.targets;
-    s.total.pledged += r.of.pledged;
-    s.total.delivered += r.of.delivered;
-    s.total.unmet_priority += r.of.unmet_priority;
-  }
-  return s;
-}
-
-json summary_json(geo::admin_level level, const level_summary& s) {
+json summary_json(geo::admin_level level, const geo::coverage_summary& s) {
   json out = {{"level", geo::to_string(level)},
               {"areas", s.areas},
               {"areas_without_pledge", s.without_pledge}};
@@ -73,35 +59,136 @@ geo::engine::coverage_query query_of(const api_context& context, const request& 
   return query;
 }
 
-json ranked_item(const geo::engine& engine, const geo::engine::ranked_area& r, std::size_t rank) {
-  json item = {{"rank", rank}};
-  item.update(area_ref_json(*r.where));
-  item["parents"] = parents_json(engine, *r.where);
-  item["bbox"] = bbox_json(r.where->box);
-  item.update(coverage_json(r.of));
-  return item;
+// The members of a ranked item that depend on the area alone, dumped without braces:
+// `"code":…,"name":…,"level":…,"parents":[…],"bbox":[…]`.
+std::string item_head(const geo::engine& engine, const geo::area& a) {
+  json head = area_ref_json(a);
+  head["parents"] = parents_json(engine, a);
+  head["bbox"] = bbox_json(a.box);
+  const std::string dumped = dump(head);
+  return dumped.substr(1, dumped.size() - 2);
 }
 
-response ranking(api_context& context, const request& r) {
+// The item heads of the levels down to RW, dumped once per generation on first use: an
+// item's area part is most of a ranking page's cost, and it never changes while the
+// generation serves (about 1 MB for Jakarta's 3,158 areas above RT). RTs, 33,000 and ranked
+// only for admins and PICs, are dumped per request.
+class item_heads {
+ public:
+  explicit item_heads(const geo::engine& engine) : m_engine(engine) {}
+
+  const std::string* of(const geo::area& a) {
+    const auto level = static_cast<std::size_t>(a.level);
+    if (level >= m_heads.size()) return nullptr;
+    std::call_once(m_built[level], [&] {
+      for (const geo::area* at : m_engine.areas_at(a.level))
+        m_heads[level].emplace(at, item_head(m_engine, *at));
+    });
+    const auto it = m_heads[level].find(&a);
+    return it == m_heads[level].end() ? nullptr : &it->second;
+  }
+
+ private:
+  const geo::engine& m_engine;
+  static constexpr std::size_t cached_levels = static_cast<std::size_t>(geo::admin_level::rw) + 1;
+  std::array<std::once_flag, cached_levels> m_built;
+  std::array<std::unordered_map<const geo::area*, std::string>, cached_levels> m_heads;
+};
+
+// The body of a ranking: the document dumped with no items, then the items written into its
+// last member, each as nlohmann would dump it ({"rank", then the head, then the coverage}).
+std::string ranking_body(json doc, const geo::engine& engine, item_heads& heads,
+                         const geo::engine::ranking_page& ranked) {
+  doc["items"] = json::array();
+  std::string out = dump(doc);
+  if (ranked.items.empty()) return out;
+  out.resize(out.size() - 3);  // `[]}`: "items" is the last member
+  out += '[';
+  for (std::size_t i = 0; i < ranked.items.size(); ++i) {
+    const geo::engine::ranked_area& r = ranked.items[i];
+    if (i > 0) out += ',';
+    out += "{\"rank\":";
+    out += std::to_string(ranked.first + i + 1);
+    out += ',';
+    if (const std::string* head = heads.of(*r.where))
+      out += *head;
+    else
+      out += item_head(engine, *r.where);
+    const std::string figures = dump(coverage_json(r.of));
+    out += ',';
+    out.append(figures, 1, figures.size() - 2);
+    out += '}';
+  }
+  out += "]}";
+  return out;
+}
+
+// Ranking answers with public figures (by cell), kept while no status changed: the same
+// page asked again is a copy. Keyed on the query as read and engine::change_count(), read
+// before the ranking, so an answer kept is never older than the count it is found by. Exact
+// figures are not kept (a hit's timing must not tell where a target is: engine::revision_of).
+// At most `max_kept` answers of at most `max_body` bytes (about 4 MB).
+class ranking_answers {
+ public:
+  static constexpr std::size_t max_kept = 64;
+  static constexpr std::size_t max_body = 64 * 1024;
+
+  std::shared_ptr<const std::string> find(const std::string& key, std::uint64_t changes) {
+    const std::lock_guard lock(m_lock);
+    const auto it = m_kept.find(key);
+    return it != m_kept.end() && it->second.first == changes ? it->second.second : nullptr;
+  }
+  void keep(const std::string& key, std::uint64_t changes,
+            std::shared_ptr<const std::string> body) {
+    if (body->size() > max_body) return;
+    const std::lock_guard lock(m_lock);
+    if (m_kept.size() >= max_kept && !m_kept.contains(key)) m_kept.clear();
+    m_kept[key] = {changes, std::move(body)};
+  }
+
+ private:
+  std::mutex m_lock;
+  std::unordered_map<std::string, std::pair<std::uint64_t, std::shared_ptr<const std::string>>>
+      m_kept;
+};
+
+std::string answer_key(const geo::engine::coverage_query& query, const page_window& page) {
+  std::string key = std::to_string(static_cast<int>(query.level));
+  for (const auto& part : {query.within, query.program}) {
+    key += '|';
+    if (part) key += "=" + *part;
+  }
+  key += '|' + std::to_string(static_cast<int>(query.order)) + '|' + std::to_string(page.offset) +
+         '|' + std::to_string(page.limit) + '|';
+  key += dump(json(query.max_ratio));  // the number as the answer shows it
+  return key;
+}
+
+response ranking(api_context& context, item_heads& heads, ranking_answers& kept, const request& r) {
   const query_params q(r, {"level", "within", "program", "max_ratio", "sort", "limit", "offset"});
   const geo::engine::coverage_query query = query_of(context, r, q);
   const page_window page = read_page_window(q, {.default_limit = 50, .max_limit = 10000});
-  const std::vector<geo::engine::ranked_area> ranked = context.engine.coverage_ranking(query);
-  json items = json::array();
-  for (std::size_t i = page.first(ranked.size()); i < page.end(ranked.size()); ++i)
-    items.push_back(ranked_item(context.engine, ranked[i], i + 1));
-  return response::json(
-      dump({{"level", geo::to_string(query.level)},
-            {"within", query.within ? json(*query.within) : json(nullptr)},
-            {"program", query.program ? json(*query.program) : json(nullptr)},
-            {"sort", q.one_of("sort", "unserved", {"unserved", "unmet_priority"})},
-            {"max_ratio", query.max_ratio},
-            {"figures", figures_name(query.basis)},
-            {"number_matched", ranked.size()},
-            {"number_returned", items.size()},
-            {"summary", summary_json(query.level, summarise(ranked))},
-            {"data_updated_at", updated_at(context)},
-            {"items", std::move(items)}}));
+  const bool public_figures = query.basis == precision::coarse;
+  const std::string key = public_figures ? answer_key(query, page) : std::string();
+  const std::uint64_t changes = context.engine.change_count();
+  if (public_figures)
+    if (const auto body = kept.find(key, changes)) return response::json(*body);
+  const geo::engine::ranking_page ranked =
+      context.engine.coverage_ranking(query, page.offset, page.limit);
+  auto body = std::make_shared<const std::string>(
+      ranking_body({{"level", geo::to_string(query.level)},
+                    {"within", query.within ? json(*query.within) : json(nullptr)},
+                    {"program", query.program ? json(*query.program) : json(nullptr)},
+                    {"sort", q.one_of("sort", "unserved", {"unserved", "unmet_priority"})},
+                    {"max_ratio", query.max_ratio},
+                    {"figures", figures_name(query.basis)},
+                    {"number_matched", ranked.number_matched},
+                    {"number_returned", ranked.items.size()},
+                    {"summary", summary_json(query.level, ranked.summary)},
+                    {"data_updated_at", updated_at(context)}},
+                   context.engine, heads, ranked));
+  if (public_figures) kept.keep(key, changes, body);
+  return response::json(*body);
 }
 
 // Per-level summaries of an area (or all of Jakarta): how many areas each level has there,
@@ -115,7 +202,7 @@ response summaries(api_context& context, const request& r) {
     if (!figures) continue;  // the RT level, for those who may not see figures per RT
     query.level = level;
     query.basis = *figures;
-    json summary = summary_json(level, summarise(context.engine.coverage_ranking(query)));
+    json summary = summary_json(level, context.engine.coverage_ranking_summary(query));
     summary["figures"] = figures_name(figures);
     levels.push_back(std::move(summary));
   }
@@ -128,8 +215,13 @@ response summaries(api_context& context, const request& r) {
 }  // namespace
 
 void add_coverage_routes(router& routes, api_context& context) {
+  // Routes are made per generation, and so are the heads and answers, as the areas and figures
+  // they hold.
+  auto heads = std::make_shared<item_heads>(context.engine);
+  auto kept = std::make_shared<ranking_answers>();
   routes.add(
-      "GET", "/api/v1/coverage", [&context](request& r) { return ranking(context, r); },
+      "GET", "/api/v1/coverage",
+      [&context, heads, kept](request& r) { return ranking(context, *heads, *kept, r); },
       route_cost::heavy);
   routes.add(
       "GET", "/api/v1/coverage/summary", [&context](request& r) { return summaries(context, r); },

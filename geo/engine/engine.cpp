@@ -115,6 +115,17 @@ engine::engine(store& s) {
   m_spot_coverage.resize(m_areas.size());
   for (std::size_t i = 0; i < m_targets.size(); ++i)
     count(m_targets[i], m_status[i], +1);
+  // After the counting above, which the rankings need not follow: their lists are built on
+  // first use from the figures then current.
+  std::array<std::vector<std::uint32_t>, 5> by_code;
+  for (std::size_t level = 0; level < by_code.size(); ++level)
+    for (const area* a : m_area_of_entry[level])
+      by_code[level].push_back(static_cast<std::uint32_t>(position_of(*a)));
+  std::vector<std::uint8_t> level_of;
+  level_of.reserve(m_areas.size());
+  for (const area& a : m_areas)
+    level_of.push_back(static_cast<std::uint8_t>(a.level));
+  m_rankings = std::make_unique<kept_rankings>(std::move(by_code), std::move(level_of));
 }
 
 std::array<std::uint32_t, 5> engine::spot_areas_of(
@@ -314,13 +325,19 @@ void engine::count(const target& t, target_status status, int sign) {
   };
   for (const std::string* code :
        {&t.rt_code, &t.rw_code, &t.kelurahan_code, &t.kecamatan_code, &t.kota_code})
-    if (const area* a = code->empty() ? nullptr : find_area(*code))
-      add(m_coverage[position_of(*a)]);
+    if (const area* a = code->empty() ? nullptr : find_area(*code)) {
+      const auto at = static_cast<std::uint32_t>(position_of(*a));
+      const program_coverage before = m_coverage[at];
+      add(m_coverage[at]);
+      if (m_rankings) m_rankings->changed(at, 0, before, m_coverage);
+    }
   // Revisions follow the cell: a cache keyed on them is refreshed exactly where the public
   // figures move, so not even its timing tells where the target lies.
   for (std::uint32_t a : m_spot_areas[static_cast<std::size_t>(&t - m_targets.data())])
     if (a != no_area) {
+      const program_coverage before = m_spot_coverage[a];
       add(m_spot_coverage[a]);
+      if (m_rankings) m_rankings->changed(a, 1, before, m_spot_coverage);
       ++m_revision[a];
     }
 }
@@ -448,35 +465,102 @@ std::vector<const target*> engine::targets_of(const area& a, precision positions
 }
 
 std::vector<engine::ranked_area> engine::coverage_ranking(const coverage_query& q) const {
+  return coverage_ranking(q, 0, std::numeric_limits<std::size_t>::max()).items;
+}
+
+engine::ranking_page engine::coverage_ranking(const coverage_query& q, std::size_t offset,
+                                              std::size_t limit) const {
   const std::size_t slot = slot_of(q.program);
   const area* within = q.within ? find_area(*q.within) : nullptr;
-  const auto inside = [&](const area& a) {
-    if (!within) return true;
-    const admin_chain c = chain_of(a);
-    for (const area* up : {c.kota, c.kecamatan, c.kelurahan, c.rw, c.rt})
-      if (up == within) return true;
-    return false;
+  const auto level = static_cast<std::size_t>(q.level);
+  const std::size_t basis = q.basis == precision::exact ? 0 : 1;
+  const std::vector<program_coverage>& figures = basis == 0 ? m_coverage : m_spot_coverage;
+  ranking_page page;
+  const auto on_page = [&](std::size_t position) {
+    return position >= offset && position - offset < limit;
   };
-  std::vector<ranked_area> out;
-  {
-    const std::shared_lock lock(m_lock);
-    for (const area* a : areas_at(q.level)) {
-      if (!inside(*a)) continue;
-      const coverage& c = coverage_at(*a, slot, q.basis);
-      if (c.pledged_ratio() <= q.max_ratio) out.push_back({a, c});
+  const std::shared_lock lock(m_lock);
+  // pledged_ratio() is at most 1, so a max_ratio of 1 or more keeps every area: the kept
+  // summary and count hold, and the page is a slice.
+  if (!within && q.max_ratio >= 1.0) {
+    page.summary = m_rankings->summary(level, basis, slot, figures);
+    page.number_matched = page.summary.areas;
+    page.first = std::min(offset, page.number_matched);
+    const std::size_t end =
+        page.number_matched - page.first > limit ? page.first + limit : page.number_matched;
+    if (end == page.first) return page;  // a summary alone, or a page past the end
+    const std::span<const std::uint32_t> order =
+        m_rankings->order(level, basis, slot, q.order, figures);
+    page.items.reserve(end - page.first);
+    for (std::size_t i = page.first; i < end; ++i)
+      page.items.push_back({&m_areas[order[i]], figures[order[i]][slot]});
+    return page;
+  }
+  // With `within`: its areas of the level, found down the tree (those whose chain_of holds it).
+  std::vector<std::uint32_t> inside;
+  if (within) {
+    std::vector<const area*> below{within};
+    while (!below.empty()) {
+      const area* at = below.back();
+      below.pop_back();
+      if (at->level == q.level) inside.push_back(static_cast<std::uint32_t>(position_of(*at)));
+      if (const auto it = m_children.find(at->code); it != m_children.end())
+        for (std::size_t child : it->second)
+          below.push_back(&m_areas[child]);
     }
   }
-  const auto key = [&](const ranked_area& r) {
-    return q.order == coverage_order::unserved
-               ? std::pair<std::uint64_t, std::uint64_t>{r.of.unserved(), r.of.unmet_priority}
-               : std::pair<std::uint64_t, std::uint64_t>{r.of.unmet_priority, r.of.unserved()};
+  const auto take = [&](std::uint32_t a) {
+    const coverage& c = figures[a][slot];
+    if (!(c.pledged_ratio() <= q.max_ratio)) return;
+    if (on_page(page.number_matched)) page.items.push_back({&m_areas[a], c});
+    ++page.number_matched;
+    page.summary.count(c, +1);
   };
-  std::sort(out.begin(), out.end(), [&](const ranked_area& x, const ranked_area& y) {
-    const auto kx = key(x), ky = key(y);
-    if (kx != ky) return kx > ky;
-    return x.where->code < y.where->code;
-  });
-  return out;
+  const std::size_t level_size = m_area_of_entry[level].size();
+  if (within && (limit == 0 || inside.size() * 8 < level_size)) {
+    // A small part of the level (an RT list of a kelurahan): sorting it costs less than walking
+    // the kept order, and a summary alone needs no order at all.
+    if (limit != 0) {
+      const auto key = [&](std::uint32_t a) {
+        const coverage& c = figures[a][slot];
+        const std::uint64_t unserved = c.unserved();
+        return q.order == coverage_order::unserved ? std::pair(unserved, c.unmet_priority)
+                                                   : std::pair(c.unmet_priority, unserved);
+      };
+      std::sort(inside.begin(), inside.end(), [&](std::uint32_t x, std::uint32_t y) {
+        const auto kx = key(x), ky = key(y);
+        if (kx != ky) return kx > ky;
+        return m_areas[x].code < m_areas[y].code;
+      });
+    }
+    for (std::uint32_t a : inside)
+      take(a);
+  } else if (within) {
+    // One pass in the kept order, skipping areas elsewhere: the count and summary take every
+    // match, the page its slice.
+    std::vector<bool> marked(m_areas.size(), false);
+    for (std::uint32_t a : inside)
+      marked[a] = true;
+    for (std::uint32_t a : m_rankings->order(level, basis, slot, q.order, figures))
+      if (marked[a]) take(a);
+  } else if (limit == 0) {  // a summary alone: any order will do
+    for (const area* a : m_area_of_entry[level])
+      take(static_cast<std::uint32_t>(position_of(*a)));
+  } else {
+    for (std::uint32_t a : m_rankings->order(level, basis, slot, q.order, figures))
+      take(a);
+  }
+  page.first = std::min(offset, page.number_matched);
+  return page;
+}
+
+coverage_summary engine::coverage_ranking_summary(const coverage_query& query) const {
+  return coverage_ranking(query, 0, 0).summary;
+}
+
+std::size_t engine::kept_ranking_bytes() const {
+  const std::shared_lock lock(m_lock);
+  return m_rankings->bytes();
 }
 
 }  // namespace geo

@@ -2,6 +2,7 @@
 #include <array>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <span>
@@ -13,6 +14,7 @@
 #include "geo/area.hpp"
 #include "geo/engine/area_index.hpp"
 #include "geo/engine/coverage.hpp"
+#include "geo/engine/kept_rankings.hpp"
 #include "geo/engine/target_index.hpp"
 #include "geo/store.hpp"
 #include "geo/target.hpp"
@@ -55,9 +57,7 @@ class engine {
     std::function<bool(const target&)> only = nullptr;  // a further filter, e.g. a PIC's scope
   };
 
-  /// How the planners' ranking orders areas: most targets without an active pledge first, or
-  /// the largest sum of their priorities first.
-  enum class coverage_order { unserved, unmet_priority };
+  using coverage_order = geo::coverage_order;
   struct coverage_query {
     admin_level level = admin_level::rw;
     std::optional<std::string> within = std::nullopt;   // an area code the results lie in
@@ -69,6 +69,14 @@ class engine {
   struct ranked_area {
     const area* where;
     coverage of;
+  };
+  /// One page of a ranking, read at one moment: the areas from position `first` (the offset
+  /// asked, or the count matched when that is smaller), how many areas match and their summary.
+  struct ranking_page {
+    std::vector<ranked_area> items;
+    std::size_t first = 0;
+    std::size_t number_matched = 0;
+    coverage_summary summary;
   };
 
   /// Loads areas, targets and pledges from `s` and builds the indexes.
@@ -134,6 +142,17 @@ class engine {
                                                precision basis = precision::exact) const;
   /// Areas of a level with their coverage, filtered and ranked for planners; ties by code.
   std::vector<ranked_area> coverage_ranking(const coverage_query& query) const;
+  /// Up to `limit` areas of the ranking from position `offset`, with the count and summary of
+  /// all that match. Read from the order kept per level, basis, program and order
+  /// (kept_rankings): without `within` and `max_ratio` it costs the page; with `max_ratio`, one
+  /// pass over the kept order, without sorting; with `within`, its areas of the level, sorted
+  /// by themselves when they are a small part of it, else marked and taken from the kept order.
+  ranking_page coverage_ranking(const coverage_query& query, std::size_t offset,
+                                std::size_t limit) const;
+  /// The summary of the areas the ranking `query` matches.
+  coverage_summary coverage_ranking_summary(const coverage_query& query) const;
+  /// Bytes held by the kept rankings (those asked for so far).
+  std::size_t kept_ranking_bytes() const;
   /// How many times the targets counted in an area by their cell (spot_chain) have changed
   /// status since loading: what a cache of anything showing the area's public figures, or
   /// targets whose cell lies in it, compares to know it is still current. Exact figures
@@ -208,6 +227,7 @@ class engine {
   std::vector<program_coverage> m_spot_coverage;           // by area position
   std::vector<std::uint64_t> m_revision;                   // by area position
   std::uint64_t m_changes = 0;                             // set_status calls
+  std::unique_ptr<kept_rankings> m_rankings;               // follows the coverages
 };
 
 }  // namespace geo

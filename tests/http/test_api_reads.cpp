@@ -319,6 +319,38 @@ TEST(ApiReads, CoverageRanksByUnservedOrUnmetPriorityWithinAnArea) {
   EXPECT_EQ(exact["levels"][4]["figures"], "exact");
 }
 
+// Pages are slices of the whole list (kept rankings, issue 14): cut anywhere, past the end or
+// at the largest limit, with the whole list's count and summary on every page.
+TEST(ApiReads, CoveragePagesAreSlicesOfTheWholeRankingWithItsCountAndSummary) {
+  test_support::http_client client;
+  for (const std::string query :
+       {"level=rw&sort=unserved", "level=rw&max_ratio=0.2&sort=unserved",
+        "level=kelurahan&sort=unmet_priority&program=umkm", "level=rw&within=3171&max_ratio=0.5"}) {
+    const json all = body_of(get(client, "/api/v1/coverage?limit=10000&" + query));
+    const std::size_t matched = all["number_matched"].get<std::size_t>();
+    ASSERT_EQ(all["items"].size(), matched) << query;
+    ASSERT_GT(matched, 40u) << query;
+    for (std::size_t offset : {std::size_t{0}, std::size_t{1}, matched - 7, matched - 1}) {
+      const json page = body_of(
+          get(client, "/api/v1/coverage?limit=7&offset=" + std::to_string(offset) + "&" + query));
+      EXPECT_EQ(page["number_matched"], matched) << query;
+      EXPECT_EQ(page["summary"], all["summary"]) << query;
+      const std::size_t returned = std::min<std::size_t>(7, matched - offset);
+      ASSERT_EQ(page["items"].size(), returned) << query << " offset " << offset;
+      for (std::size_t i = 0; i < returned; ++i) {
+        EXPECT_EQ(page["items"][i], all["items"][offset + i]) << query << " at " << offset + i;
+        EXPECT_EQ(page["items"][i]["rank"], offset + i + 1) << query;
+      }
+    }
+    const json past =
+        body_of(get(client, "/api/v1/coverage?offset=" + std::to_string(matched) + "&" + query));
+    EXPECT_TRUE(past["items"].empty()) << query;
+    EXPECT_EQ(past["number_returned"], 0u) << query;
+    EXPECT_EQ(past["number_matched"], matched) << query;
+    EXPECT_EQ(past["summary"], all["summary"]) << query;
+  }
+}
+
 TEST(ApiReads, AreasShowTheirChainChildrenAndCoverageAndSearchIgnoresCaseAndAccents) {
   test_support::http_client client;
   const json slipi = body_of(get(client, "/api/v1/areas/3174030002"));
