@@ -5,6 +5,7 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "geo/engine/coarse_position.hpp"
 #include "geo/engine/label_point.hpp"
 
 namespace tiles {
@@ -230,18 +231,21 @@ void target_layer::add_targets(mvt_layer& layer, const tile_id& tile, const targ
     if (const geo::area* a = m_rw_of[p->item]; a && a != last) shown.push_back(last = a);
 
   const std::vector<geo::target_status> statuses = m_engine.statuses_of(s.targets);
-  if (tile.z >= target_points_from_zoom)
-    add_points(layer, tile, s, statuses);
-  else
-    add_clusters(layer, tile, s, statuses, program);
+  if (tile.z < target_points_from_zoom) return add_clusters(layer, tile, s, statuses, program);
+  // The exact picks come first (take above): points for them, cells for the coarse rest.
+  const auto coarse_begin =
+      static_cast<std::size_t>(std::find(s.exact.begin(), s.exact.end(), false) - s.exact.begin());
+  add_points(layer, tile, s, statuses, coarse_begin);
+  add_cells(layer, tile, s, statuses, program, coarse_begin);
 }
 
 void target_layer::add_points(mvt_layer& layer, const tile_id& tile, const selection& s,
-                              std::span<const geo::target_status> statuses) const {
+                              std::span<const geo::target_status> statuses, std::size_t end) const {
+  if (end == 0) return;
   target_tags tags(layer);
   const point_order::tile_frame frame(tile);
   std::vector<std::uint32_t> tagged;
-  for (std::size_t i = 0; i < s.points.size(); ++i) {
+  for (std::size_t i = 0; i < end; ++i) {
     const geo::target& t = *s.targets[i];
     const std::uint32_t item = s.points[i]->item;
     tagged.clear();
@@ -266,6 +270,35 @@ void target_layer::add_points(mvt_layer& layer, const tile_id& tile, const selec
       tags.add(tagged, key::rt, layer.value_index(property_value::string(t.rt_code)));
     }
     layer.add_tagged_point(m_feature_id[item], grid_point(frame(*s.points[i])), tagged);
+  }
+}
+
+void target_layer::add_cells(mvt_layer& layer, const tile_id& tile, const selection& s,
+                             std::span<const geo::target_status> statuses,
+                             const std::optional<std::string>& program, std::size_t begin) const {
+  // The targets of a cell share its spot, so their points share a Morton key and come one
+  // run after another in the tile's order; a cell's spot lies in one tile, so its run is whole.
+  const point_order::tile_frame frame(tile);
+  std::vector<property> props;
+  for (std::size_t first = begin; first < s.points.size();) {
+    const std::uint64_t spot = s.points[first]->key;
+    tally c;
+    std::size_t i = first;
+    for (; i < s.points.size() && s.points[i]->key == spot; ++i) {
+      ++c.count;
+      ++c.status[static_cast<std::size_t>(statuses[i])];
+      if (const std::uint8_t slot = m_program_slot[s.points[i]->item]) ++c.program[slot - 1];
+    }
+    const geo::target& t = *s.targets[first];
+    const geo::coarse_cell cell = geo::cell_of(*t.lon, *t.lat);
+    props.clear();
+    props.push_back({"kind", property_value::string("cell")});
+    props.push_back(
+        {"cell", property_value::string(std::to_string(cell.x) + "," + std::to_string(cell.y))});
+    add_counts(props, c, program);
+    const tile_point at = grid_point(frame(*s.points[first]));
+    layer.add_points(geo::cell_key(cell), {&at, 1}, props);
+    first = i;
   }
 }
 
