@@ -121,6 +121,49 @@ void add_counts(std::vector<property>& out, const tally& t,
           {"program_" + std::string(geo::programs[i]), property_value::count(t.program[i])});
 }
 
+// The tags of cell features, the same keys and values as add_counts gives clusters, with the
+// keys looked up once per tile and each count once per distinct number: a z14 tile holds
+// hundreds of cells sharing a few small counts.
+class cell_tags {
+ public:
+  cell_tags(mvt_layer& layer, const std::optional<std::string>& program) : m_layer(layer) {
+    m_kind = {layer.key_index("kind"), layer.value_index(property_value::string("cell"))};
+    m_cell = layer.key_index("cell");
+    for (const char* k : {"count", "status_open", "status_pledged", "status_delivered"})
+      m_count_keys.push_back(layer.key_index(k));
+    for (std::size_t i = 0; i < program_count; ++i)
+      if (!program || geo::programs[i] == *program)
+        m_programs.push_back({i, layer.key_index("program_" + std::string(geo::programs[i]))});
+  }
+
+  void tag(std::vector<std::uint32_t>& tags, geo::coarse_cell cell, const tally& t) {
+    tags.clear();
+    tags.insert(tags.end(), {m_kind.first, m_kind.second, m_cell,
+                             m_layer.value_index(property_value::string(
+                                 std::to_string(cell.x) + "," + std::to_string(cell.y)))});
+    const std::array<std::uint64_t, 4> counts{t.count, t.status[0], t.status[1], t.status[2]};
+    for (std::size_t i = 0; i < counts.size(); ++i)
+      tags.insert(tags.end(), {m_count_keys[i], number(counts[i])});
+    for (const auto& [slot, key] : m_programs)
+      tags.insert(tags.end(), {key, number(t.program[slot])});
+  }
+
+ private:
+  std::uint32_t number(std::uint64_t n) {
+    if (n >= m_numbers.size()) m_numbers.resize(n + 1, unset);
+    if (m_numbers[n] == unset) m_numbers[n] = m_layer.value_index(property_value::count(n));
+    return m_numbers[n];
+  }
+
+  static constexpr std::uint32_t unset = ~0u;
+  mvt_layer& m_layer;
+  std::pair<std::uint32_t, std::uint32_t> m_kind;
+  std::uint32_t m_cell = 0;
+  std::vector<std::uint32_t> m_count_keys;
+  std::vector<std::pair<std::size_t, std::uint32_t>> m_programs;  // slot - 1, key
+  std::vector<std::uint32_t> m_numbers;                           // value index by count
+};
+
 // The area whose revision a tile showing the target depends on: the RW of its cell, or the
 // smallest larger area (geo::engine::revision_of follows the cell).
 const geo::area* dependency_of(const geo::engine& engine, const geo::target& t) {
@@ -278,8 +321,10 @@ void target_layer::add_cells(mvt_layer& layer, const tile_id& tile, const select
                              const std::optional<std::string>& program, std::size_t begin) const {
   // The targets of a cell share its spot, so their points share a Morton key and come one
   // run after another in the tile's order; a cell's spot lies in one tile, so its run is whole.
+  if (begin == s.points.size()) return;
   const point_order::tile_frame frame(tile);
-  std::vector<property> props;
+  cell_tags tags(layer, program);
+  std::vector<std::uint32_t> tagged;
   for (std::size_t first = begin; first < s.points.size();) {
     const std::uint64_t spot = s.points[first]->key;
     tally c;
@@ -291,13 +336,8 @@ void target_layer::add_cells(mvt_layer& layer, const tile_id& tile, const select
     }
     const geo::target& t = *s.targets[first];
     const geo::coarse_cell cell = geo::cell_of(*t.lon, *t.lat);
-    props.clear();
-    props.push_back({"kind", property_value::string("cell")});
-    props.push_back(
-        {"cell", property_value::string(std::to_string(cell.x) + "," + std::to_string(cell.y))});
-    add_counts(props, c, program);
-    const tile_point at = grid_point(frame(*s.points[first]));
-    layer.add_points(geo::cell_key(cell), {&at, 1}, props);
+    tags.tag(tagged, cell, c);
+    layer.add_tagged_point(geo::cell_key(cell), grid_point(frame(*s.points[first])), tagged);
     first = i;
   }
 }
