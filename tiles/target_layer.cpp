@@ -164,6 +164,15 @@ class cell_tags {
   std::vector<std::uint32_t> m_numbers;                           // value index by count
 };
 
+// A cell's feature id: 2^52 + (x + 200,000) * 2^18 + (y + 100,000), from the cell's numbers
+// (|x| <= 200,000, |y| <= 100,000 on Earth). Stable per cell, below 2^53 so that JavaScript
+// reads it exactly (geo::cell_key is not, west of Greenwich), and above every target's id (the
+// digits of ids of up to 15 digits), so a mixed viewer's points and cells never share one.
+std::uint64_t cell_feature_id(geo::coarse_cell cell) {
+  return (1ULL << 52) + (static_cast<std::uint64_t>(cell.x + 200000) << 18) +
+         static_cast<std::uint64_t>(cell.y + 100000);
+}
+
 // The area whose revision a tile showing the target depends on: the RW of its cell, or the
 // smallest larger area (geo::engine::revision_of follows the cell).
 const geo::area* dependency_of(const geo::engine& engine, const geo::target& t) {
@@ -337,7 +346,7 @@ void target_layer::add_cells(mvt_layer& layer, const tile_id& tile, const select
     const geo::target& t = *s.targets[first];
     const geo::coarse_cell cell = geo::cell_of(*t.lon, *t.lat);
     tags.tag(tagged, cell, c);
-    layer.add_tagged_point(geo::cell_key(cell), grid_point(frame(*s.points[first])), tagged);
+    layer.add_tagged_point(cell_feature_id(cell), grid_point(frame(*s.points[first])), tagged);
     first = i;
   }
 }

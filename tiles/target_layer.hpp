@@ -32,7 +32,8 @@ struct target_viewer {
 /// - From zoom 14, one point per target the viewer sees exactly, with kind "target", id,
 ///   program, need, priority, status, position "exact", household_size and rt; and for the
 ///   targets the viewer sees coarsely, one point per occupied cell (geo::coarse_cell, the unit
-///   of disclosure) at its centre, kind "cell", feature id geo::cell_key, `cell` "<x>,<y>" and
+///   of disclosure) at its centre, kind "cell", a feature id stable per cell (docs/api.md), `cell`
+///   "<x>,<y>" and
 ///   the same counts as clusters. A cell's targets are listed by GET /api/v1/targets?cell=x,y.
 /// - Below, kind "cluster": the targets of each eighth of the tile's width and height merged
 ///   at their mean position, with count, status_open, status_pledged, status_delivered and

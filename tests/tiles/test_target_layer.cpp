@@ -89,7 +89,7 @@ class TargetLayer : public ::testing::Test {
 };
 
 // The ~100 m cell of a position as docs/api.md numbers it, and the feature id of its cell
-// (x and y as 32-bit two's complement, x high), worked out here rather than by geo/.
+// (2^52 + (x + 200,000) * 2^18 + (y + 100,000)), worked out here rather than by tiles/.
 std::string cell_text(double lon, double lat) {
   return std::to_string(static_cast<long>(std::floor(lon / 0.0009))) + "," +
          std::to_string(static_cast<long>(std::floor(lat / 0.0009)));
@@ -97,7 +97,7 @@ std::string cell_text(double lon, double lat) {
 std::uint64_t cell_feature_id(double lon, double lat) {
   const auto x = static_cast<std::int64_t>(std::floor(lon / 0.0009));
   const auto y = static_cast<std::int64_t>(std::floor(lat / 0.0009));
-  return (std::uint64_t(std::uint32_t(x)) << 32) | std::uint32_t(y);
+  return 4503599627370496ULL + std::uint64_t(x + 200000) * 262144 + std::uint64_t(y + 100000);
 }
 
 TEST_F(TargetLayer, ShowsEachOccupiedCellOnceFromZoom14AtItsCentreWithoutTargetDetail) {
