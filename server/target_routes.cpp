@@ -1,3 +1,6 @@
+#include <charconv>
+
+#include "geo/engine/coarse_position.hpp"
 #include "geo/engine/engine.hpp"
 #include "geo/target.hpp"
 #include "server/api_json.hpp"
@@ -45,6 +48,37 @@ response nearest(api_context& context, const request& r) {
   return response::json(out.take());
 }
 
+// cell=x,y: a coarse cell's numbers (geo::coarse_cell), as a targets tile's cell features
+// name them; whole numbers within the Earth's cells.
+std::optional<geo::coarse_cell> cell_param(const query_params& q) {
+  const std::optional<std::string> v = q.text("cell");
+  if (!v) return std::nullopt;
+  const auto whole = [](std::string_view text, std::int64_t limit) -> std::optional<std::int64_t> {
+    std::int64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < -limit ||
+        n > limit)
+      return std::nullopt;
+    return n;
+  };
+  // 180 / 0.0009 and 90 / 0.0009 cells either side of 0,0.
+  constexpr std::int64_t max_x = 200000, max_y = 100000;
+  const std::size_t comma = v->find(',');
+  const std::optional<std::int64_t> x = comma == std::string::npos
+                                            ? std::nullopt
+                                            : whole(std::string_view(*v).substr(0, comma), max_x);
+  const std::optional<std::int64_t> y = comma == std::string::npos
+                                            ? std::nullopt
+                                            : whole(std::string_view(*v).substr(comma + 1), max_y);
+  if (!x || !y)
+    throw http_error(400,
+                     "cell: expected x,y, the whole numbers of a coarse cell (x from -200000 to "
+                     "200000, y from -100000 to 100000), got '" +
+                         *v + "'",
+                     "cell");
+  return geo::coarse_cell{*x, *y};
+}
+
 std::string next_link(const request& r, std::size_t offset) {
   std::string link = r.base_url + r.path + "?";
   for (const auto& [name, value] : r.query)
@@ -54,12 +88,21 @@ std::string next_link(const request& r, std::size_t offset) {
 
 response list(api_context& context, const request& r) {
   require_sign_in(r);
-  const query_params q(r, {"bbox", "area", "program", "status", "limit", "offset"});
-  const std::optional<geo::bbox> box = q.box("bbox", max_bbox_degrees);
+  const query_params q(r, {"bbox", "area", "cell", "program", "status", "limit", "offset"});
+  const std::optional<geo::bbox> given_box = q.box("bbox", max_bbox_degrees);
   const std::optional<std::string> code = q.text("area");
-  if (box.has_value() == code.has_value())
-    throw http_error(400, "give exactly one of bbox=minLon,minLat,maxLon,maxLat or area=CODE",
-                     box ? "area" : "bbox");
+  const std::optional<geo::coarse_cell> cell = cell_param(q);
+  if (int(given_box.has_value()) + int(code.has_value()) + int(cell.has_value()) != 1)
+    throw http_error(400,
+                     "give exactly one of bbox=minLon,minLat,maxLon,maxLat, area=CODE or cell=X,Y",
+                     given_box ? (code ? "area" : "cell") : (code && cell ? "cell" : "bbox"));
+  // A cell is read as a bbox query of its square (edges included), kept to the targets whose
+  // cell it is: the exact picks by their position, the coarse ones by their spot, which lies
+  // inside the square only for the cell's own targets.
+  const std::optional<geo::bbox> box = cell ? std::optional(geo::bounds_of(*cell)) : given_box;
+  const auto in_cell = [&](const geo::target* t) {
+    return t->lon && t->lat && geo::cell_of(*t->lon, *t->lat) == *cell;
+  };
   const geo::area* where = code ? context.engine.find_area(*code) : nullptr;
   if (code && !where) throw http_error(404, "no area has code '" + *code + "'");
   const std::optional<std::string> program = q.program();
@@ -67,7 +110,10 @@ response list(api_context& context, const request& r) {
   const page_window page = read_page_window(q, {.default_limit = 100, .max_limit = 1000});
 
   std::vector<target_view> all = context.rule.visible(r.caller, [&](precision p) {
-    return where ? context.engine.targets_of(*where, p) : context.engine.targets_in(*box, p);
+    if (where) return context.engine.targets_of(*where, p);
+    std::vector<const geo::target*> found = context.engine.targets_in(*box, p);
+    if (cell) std::erase_if(found, [&](const geo::target* t) { return !in_cell(t); });
+    return found;
   });
   std::erase_if(all, [&](const target_view& v) {
     return (program && v.what->program != *program) || (status && v.status != *status);

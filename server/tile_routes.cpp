@@ -130,17 +130,23 @@ response tile(const tile_maker& m, request& r) {
 // What docs/api.md describes for the targets layer (tiles/target_layer.hpp).
 json target_fields() {
   json fields = {
-      {"kind", "String: target (zoom 14+), cluster (below), rw (anonymous callers: counts per RW)"},
+      {"kind",
+       "String: target (zoom 14+, targets the caller sees exactly), cell (zoom 14+, the targets "
+       "of a ~100 m cell the caller sees coarsely), cluster (below zoom 14), rw (anonymous "
+       "callers: counts per RW)"},
+      {"cell",
+       "String: x,y of the coarse cell (kind cell; GET /api/v1/targets?cell=x,y lists "
+       "its targets)"},
       {"id", "String: target id (kind target)"},
       {"program", "String: the target's program (kind target)"},
       {"need", "String (kind target)"},
       {"priority", "Number (kind target)"},
       {"status", "String: open, pledged or delivered (kind target)"},
-      {"position", "String: exact or coarse (~100 m spot), as the caller's role allows"},
+      {"position", "String: exact (kind target)"},
       {"household_size", "Number (kind target, exact positions only)"},
       {"rt", "String: RT code (kind target, exact positions only)"},
       {"code", "String: RW code (kind rw)"},
-      {"count", "Number: targets in the cluster or RW (kinds cluster, rw)"},
+      {"count", "Number: targets in the cell, cluster or RW (kinds cell, cluster, rw)"},
       {"status_open", "Number: of count, targets without an active pledge"},
       {"status_pledged", "Number: of count, targets pledged and not yet delivered"},
       {"status_delivered", "Number: of count, targets delivered"}};

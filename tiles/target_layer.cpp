@@ -5,6 +5,7 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "geo/engine/coarse_position.hpp"
 #include "geo/engine/label_point.hpp"
 
 namespace tiles {
@@ -120,6 +121,58 @@ void add_counts(std::vector<property>& out, const tally& t,
           {"program_" + std::string(geo::programs[i]), property_value::count(t.program[i])});
 }
 
+// The tags of cell features, the same keys and values as add_counts gives clusters, with the
+// keys looked up once per tile and each count once per distinct number: a z14 tile holds
+// hundreds of cells sharing a few small counts.
+class cell_tags {
+ public:
+  cell_tags(mvt_layer& layer, const std::optional<std::string>& program) : m_layer(layer) {
+    m_kind = {layer.key_index("kind"), layer.value_index(property_value::string("cell"))};
+    m_cell = layer.key_index("cell");
+    for (const char* k : {"count", "status_open", "status_pledged", "status_delivered"})
+      m_count_keys.push_back(layer.key_index(k));
+    for (std::size_t i = 0; i < program_count; ++i)
+      if (!program || geo::programs[i] == *program)
+        m_programs.push_back({i, layer.key_index("program_" + std::string(geo::programs[i]))});
+  }
+
+  void tag(std::vector<std::uint32_t>& tags, geo::coarse_cell cell, const tally& t) {
+    tags.clear();
+    tags.insert(tags.end(), {m_kind.first, m_kind.second, m_cell,
+                             m_layer.value_index(property_value::string(
+                                 std::to_string(cell.x) + "," + std::to_string(cell.y)))});
+    const std::array<std::uint64_t, 4> counts{t.count, t.status[0], t.status[1], t.status[2]};
+    for (std::size_t i = 0; i < counts.size(); ++i)
+      tags.insert(tags.end(), {m_count_keys[i], number(counts[i])});
+    for (const auto& [slot, key] : m_programs)
+      tags.insert(tags.end(), {key, number(t.program[slot])});
+  }
+
+ private:
+  std::uint32_t number(std::uint64_t n) {
+    if (n >= m_numbers.size()) m_numbers.resize(n + 1, unset);
+    if (m_numbers[n] == unset) m_numbers[n] = m_layer.value_index(property_value::count(n));
+    return m_numbers[n];
+  }
+
+  static constexpr std::uint32_t unset = ~0u;
+  mvt_layer& m_layer;
+  std::pair<std::uint32_t, std::uint32_t> m_kind;
+  std::uint32_t m_cell = 0;
+  std::vector<std::uint32_t> m_count_keys;
+  std::vector<std::pair<std::size_t, std::uint32_t>> m_programs;  // slot - 1, key
+  std::vector<std::uint32_t> m_numbers;                           // value index by count
+};
+
+// A cell's feature id: 2^52 + (x + 200,000) * 2^18 + (y + 100,000), from the cell's numbers
+// (|x| <= 200,000, |y| <= 100,000 on Earth). Stable per cell, below 2^53 so that JavaScript
+// reads it exactly (geo::cell_key is not, west of Greenwich), and above every target's id (the
+// digits of ids of up to 15 digits), so a mixed viewer's points and cells never share one.
+std::uint64_t cell_feature_id(geo::coarse_cell cell) {
+  return (1ULL << 52) + (static_cast<std::uint64_t>(cell.x + 200000) << 18) +
+         static_cast<std::uint64_t>(cell.y + 100000);
+}
+
 // The area whose revision a tile showing the target depends on: the RW of its cell, or the
 // smallest larger area (geo::engine::revision_of follows the cell).
 const geo::area* dependency_of(const geo::engine& engine, const geo::target& t) {
@@ -230,18 +283,21 @@ void target_layer::add_targets(mvt_layer& layer, const tile_id& tile, const targ
     if (const geo::area* a = m_rw_of[p->item]; a && a != last) shown.push_back(last = a);
 
   const std::vector<geo::target_status> statuses = m_engine.statuses_of(s.targets);
-  if (tile.z >= target_points_from_zoom)
-    add_points(layer, tile, s, statuses);
-  else
-    add_clusters(layer, tile, s, statuses, program);
+  if (tile.z < target_points_from_zoom) return add_clusters(layer, tile, s, statuses, program);
+  // The exact picks come first (take above): points for them, cells for the coarse rest.
+  const auto coarse_begin =
+      static_cast<std::size_t>(std::find(s.exact.begin(), s.exact.end(), false) - s.exact.begin());
+  add_points(layer, tile, s, statuses, coarse_begin);
+  add_cells(layer, tile, s, statuses, program, coarse_begin);
 }
 
 void target_layer::add_points(mvt_layer& layer, const tile_id& tile, const selection& s,
-                              std::span<const geo::target_status> statuses) const {
+                              std::span<const geo::target_status> statuses, std::size_t end) const {
+  if (end == 0) return;
   target_tags tags(layer);
   const point_order::tile_frame frame(tile);
   std::vector<std::uint32_t> tagged;
-  for (std::size_t i = 0; i < s.points.size(); ++i) {
+  for (std::size_t i = 0; i < end; ++i) {
     const geo::target& t = *s.targets[i];
     const std::uint32_t item = s.points[i]->item;
     tagged.clear();
@@ -266,6 +322,32 @@ void target_layer::add_points(mvt_layer& layer, const tile_id& tile, const selec
       tags.add(tagged, key::rt, layer.value_index(property_value::string(t.rt_code)));
     }
     layer.add_tagged_point(m_feature_id[item], grid_point(frame(*s.points[i])), tagged);
+  }
+}
+
+void target_layer::add_cells(mvt_layer& layer, const tile_id& tile, const selection& s,
+                             std::span<const geo::target_status> statuses,
+                             const std::optional<std::string>& program, std::size_t begin) const {
+  // The targets of a cell share its spot, so their points share a Morton key and come one
+  // run after another in the tile's order; a cell's spot lies in one tile, so its run is whole.
+  if (begin == s.points.size()) return;
+  const point_order::tile_frame frame(tile);
+  cell_tags tags(layer, program);
+  std::vector<std::uint32_t> tagged;
+  for (std::size_t first = begin; first < s.points.size();) {
+    const std::uint64_t spot = s.points[first]->key;
+    tally c;
+    std::size_t i = first;
+    for (; i < s.points.size() && s.points[i]->key == spot; ++i) {
+      ++c.count;
+      ++c.status[static_cast<std::size_t>(statuses[i])];
+      if (const std::uint8_t slot = m_program_slot[s.points[i]->item]) ++c.program[slot - 1];
+    }
+    const geo::target& t = *s.targets[first];
+    const geo::coarse_cell cell = geo::cell_of(*t.lon, *t.lat);
+    tags.tag(tagged, cell, c);
+    layer.add_tagged_point(cell_feature_id(cell), grid_point(frame(*s.points[first])), tagged);
+    first = i;
   }
 }
 

@@ -29,9 +29,12 @@ struct target_viewer {
 };
 
 /// The `targets` layer of a tile, built from the engine's located targets and live statuses.
-/// - From zoom 14, one point per target at the position the viewer may see, with kind
-///   "target", id, program, need, priority, status, position ("exact" or "coarse"), and for
-///   exact ones household_size and rt.
+/// - From zoom 14, one point per target the viewer sees exactly, with kind "target", id,
+///   program, need, priority, status, position "exact", household_size and rt; and for the
+///   targets the viewer sees coarsely, one point per occupied cell (geo::coarse_cell, the unit
+///   of disclosure) at its centre, kind "cell", a feature id stable per cell (docs/api.md), `cell`
+///   "<x>,<y>" and
+///   the same counts as clusters. A cell's targets are listed by GET /api/v1/targets?cell=x,y.
 /// - Below, kind "cluster": the targets of each eighth of the tile's width and height merged
 ///   at their mean position, with count, status_open, status_pledged, status_delivered and
 ///   program_<name> per program (only the program asked, with ?program=).
@@ -65,8 +68,12 @@ class target_layer {
                       const std::optional<std::string>& program,
                       std::vector<const geo::area*>& shown) const;
 
+  // The first `end` targets of `s` as points; those from `begin` on as cells.
   void add_points(mvt_layer& layer, const tile_id& tile, const selection& s,
-                  std::span<const geo::target_status> statuses) const;
+                  std::span<const geo::target_status> statuses, std::size_t end) const;
+  void add_cells(mvt_layer& layer, const tile_id& tile, const selection& s,
+                 std::span<const geo::target_status> statuses,
+                 const std::optional<std::string>& program, std::size_t begin) const;
   void add_clusters(mvt_layer& layer, const tile_id& tile, const selection& s,
                     std::span<const geo::target_status> statuses,
                     const std::optional<std::string>& program) const;

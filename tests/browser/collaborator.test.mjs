@@ -3,8 +3,8 @@
 // target leaves the list and the form closes, the RW's coverage goes up by one in the panel and
 // on the map at once, the pledge is listed as theirs and can be cancelled (after a confirmation),
 // after which the target is open and listed again. A target taken meanwhile is refused with a
-// translated message and leaves the list; a click on a target dot lists that cell's targets; a
-// refused location is said, not replaced by the centre of Jakarta.
+// translated message and leaves the list; a click on a cell lists that cell's targets, and a
+// pledge there changes the cell's counts on the map; a refused location is said, not replaced by the centre of Jakarta.
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -39,6 +39,13 @@ function sourceFeatures(page, source, layer, key, value) {
 }
 
 const unique = (values) => [...new Set(values)];
+
+// The name ("x,y") of the ~100 m cell holding a position, as docs/api.md numbers cells.
+const cellOf = (lon, lat) => `${Math.floor(lon / 0.0009)},${Math.floor(lat / 0.0009)}`;
+// The cell features of that name in the map's tiles (several when the map holds it at several
+// zooms), as their counts.
+const cellCounts = (page, source, cell) => sourceFeatures(page, source, 'targets', 'cell', cell)
+  .then((fs) => unique(fs.map((f) => `${f.status_open}/${f.status_pledged}/${f.count}`)));
 
 const items = (page) => attributesOf(page, 'target-item', ['data-target-id', 'data-distance-m'])
   .then((rows) => rows.map((r) => ({id: r['data-target-id'], distance_m: Number(r['data-distance-m'])})));
@@ -91,6 +98,10 @@ test('a collaborator pledges to a nearest target, which leaves the list; the RW 
 
   // Choose the nearest and pledge goods for it.
   const target = listed[0].id;
+  const targetCell = cellOf(nearest.targets[0].lon, nearest.targets[0].lat);
+  const cellBefore = await apiOk(`/api/v1/targets?cell=${targetCell}&status=any&limit=1000`, 'collaborator');
+  const openIn = (answer) => answer.targets.filter((x) => x.status === 'open').length;
+  const cellOpen = openIn(cellBefore);
   await page.getByTestId('target-item').first().getByTestId('choose-target').click();
   const {rw_code: rw} = await apiOk(`/api/v1/targets/${target}`, 'admin');
   const before = (await apiOk(`/api/v1/areas/${rw}`)).coverage.all;
@@ -124,16 +135,20 @@ test('a collaborator pledges to a nearest target, which leaves the list; the RW 
   const expectedPanel = {code: rw, pledged: before.pledged + 1, targets: before.targets};
   assert.deepEqual(await eventually(panel, expectedPanel), expectedPanel);
 
-  // The map's tiles: the RW's features carry the new count, the target's point its new status.
+  // The map's tiles: the RW's features carry the new count, the target's cell one open target
+  // fewer and one pledged more.
   const source = await tilesSourceId(page);
   const rwPledged = () => sourceFeatures(page, source, 'rw', 'code', rw)
     .then((fs) => unique(fs.map((f) => f.pledged)));
   assert.deepEqual(await eventually(rwPledged, [before.pledged + 1]), [before.pledged + 1],
                    `the map's RW ${rw} features carry these pledged counts`);
-  const targetStatus = () => sourceFeatures(page, source, 'targets', 'id', target)
-    .then((fs) => unique(fs.map((f) => f.status)));
-  assert.deepEqual(await eventually(targetStatus, ['pledged']), ['pledged'],
-                   `the map's point of target ${target} has these statuses`);
+  const pledgedIn = (answer) => answer.targets.filter((x) => x.status !== 'open').length -
+    answer.targets.filter((x) => x.status === 'delivered').length;
+  const counts = (open, pledged) => [`${open}/${pledged}/${cellBefore.number_matched}`];
+  const cellPledged = pledgedIn(cellBefore);
+  assert.deepEqual(await eventually(() => cellCounts(page, source, targetCell), counts(cellOpen - 1, cellPledged + 1)),
+                   counts(cellOpen - 1, cellPledged + 1),
+                   `the map's cell ${targetCell} of target ${target} has these open/pledged/count`);
   await shot(page, 'collaborator-pledged');
 
   // "My pledges" lists it with the status the API gives, and a cancel button naming it.
@@ -162,7 +177,8 @@ test('a collaborator pledges to a nearest target, which leaves the list; the RW 
   // The target is open again, and back in the list.
   assert.deepEqual(await eventually(() => listedIds(page), (ids) => ids.includes(target)),
                    listed.map((x) => x.id));
-  assert.deepEqual(await eventually(targetStatus, ['open']), ['open']);
+  assert.deepEqual(await eventually(() => cellCounts(page, source, targetCell), counts(cellOpen, cellPledged)),
+                   counts(cellOpen, cellPledged));
   await shot(page, 'collaborator-cancelled');
 
   assert.deepEqual(page.problems(signInProbes), []);
@@ -222,32 +238,62 @@ test('a target pledged meanwhile is refused with a translated message and leaves
                                   /status of 400 .*\/api\/v1\/pledges\)$/]), []);
 });
 
-test('a click on a target dot lists the open targets of its cell', async (t) => {
+test('a click on a cell lists its open targets as the API gives them for that cell; pledging ' +
+     'one of them changes the cell\'s counts on the map', async (t) => {
   const page = await openPage(browser.context, desktop);
   await openMap(page);
   assert.equal(await signIn(page, env.tokens.collaborator), 'collaborator');
-  // A spot with open targets near the fixture point, drawn on the map at z17.
+  // A cell with open targets near the fixture point, drawn on the map at z16 (the tiles' own
+  // zoom: the map reloads them after a pledge).
   const {targets} = await apiOk(`/api/v1/targets/nearest?lon=${here.lon}&lat=${here.lat}&k=1` +
-                                '&status=open', 'collaborator');
+                                '&status=open&max_distance_m=5000', 'collaborator');
   const spot = targets[0];
-  await jumpTo(page, spot.lon + 0.002, spot.lat, 17);  // the click must not be the map's centre
+  const cell = cellOf(spot.lon, spot.lat);
+  await jumpTo(page, spot.lon + 0.004, spot.lat, 16);  // the click must not be the map's centre
   await eventually(() => page.evaluate(([lon, lat]) => {
     const p = window.sasaranMap.project([lon, lat]);
-    return window.sasaranMap.queryRenderedFeatures([p.x, p.y], {layers: ['target-points']}).length;
+    return window.sasaranMap.queryRenderedFeatures([p.x, p.y], {layers: ['target-cells']}).length;
   }, [spot.lon, spot.lat]), (n) => n > 0);
+  // Collaborators get cells, never a target's point, from the tiles.
+  const source = await tilesSourceId(page);
+  assert.deepEqual(await sourceFeatures(page, source, 'targets', 'kind', 'target'), []);
   const cellAsked = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/targets');
   await clickMapAt(page, spot.lon, spot.lat);
-  const bbox = new URL((await cellAsked).url()).searchParams.get('bbox');
-  const cell = await apiOk(`/api/v1/targets?bbox=${bbox}&status=open&limit=100`, 'collaborator');
-  assert.ok(cell.targets.every((x) => x.lon === spot.lon && x.lat === spot.lat),
-            `the box ${bbox} holds another spot than ${spot.lon}, ${spot.lat}`);
-  const expected = cell.targets.map((x) => x.id);
+  assert.equal(new URL((await cellAsked).url()).searchParams.get('cell'), cell);
+  const open = await apiOk(`/api/v1/targets?cell=${cell}&status=open&limit=100`, 'collaborator');
+  assert.ok(open.targets.every((x) => x.lon === spot.lon && x.lat === spot.lat),
+            `the cell ${cell} holds another spot than ${spot.lon}, ${spot.lat}`);
+  const expected = open.targets.map((x) => x.id);
   assert.ok(expected.includes(spot.id));
   assert.deepEqual(await eventually(() => listedIds(page), expected), expected);
   assert.deepEqual(await attributesOf(page, 'cell', ['data-count']),
                    [{'data-count': String(expected.length)}]);
-  t.diagnostic(`cell at ${spot.lon}, ${spot.lat}: ${expected.length} open targets`);
+  // The map's cell counts what the list holds.
+  const all = await apiOk(`/api/v1/targets?cell=${cell}&status=any&limit=1000`, 'collaborator');
+  const pledged = all.targets.filter((x) => x.status === 'pledged').length;
+  const counts = (o, p) => [`${o}/${p}/${all.number_matched}`];
+  assert.deepEqual(await eventually(() => cellCounts(page, source, cell), counts(expected.length, pledged)),
+                   counts(expected.length, pledged));
+  t.diagnostic(`cell ${cell} at ${spot.lon}, ${spot.lat}: ${expected.length} open targets`);
   await shot(page, 'collaborator-cell');
+
+  // Pledge the cell's first target from the list: it leaves the list, the cell counts it.
+  const target = expected[0];
+  await page.locator(`[data-testid=choose-target][data-target-id="${target}"]`).click();
+  const form = page.getByTestId('pledge-form');
+  await form.locator('select[name=form]').selectOption('barang');
+  await form.locator('input[name=quantity]').fill('1');
+  const posted = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/pledges' &&
+                                            r.request().method() === 'POST');
+  await form.getByTestId('pledge-submit').click();
+  const answer = await posted;
+  const pledge = await answer.json();
+  assert.equal(answer.status(), 201, JSON.stringify(pledge));
+  assert.deepEqual(await eventually(() => listedIds(page), expected.slice(1)), expected.slice(1));
+  assert.deepEqual(await eventually(() => cellCounts(page, source, cell), counts(expected.length - 1, pledged + 1)),
+                   counts(expected.length - 1, pledged + 1));
+  await shot(page, 'collaborator-cell-pledged');
+  await api(`/api/v1/pledges/${pledge.id}/cancel`, {token: 'collaborator', method: 'POST'});
   assert.deepEqual(page.problems(signInProbes), []);
 });
 
@@ -293,7 +339,7 @@ test('on a phone, a searched area shows the map; choosing a target keeps the lis
   assert.deepEqual(await page.evaluate(() => window.sasaranMap.getCenter().toArray()), centre);
   await shot(page, 'collaborator-phone-form');
   const legend = await page.locator('#legend [data-legend]').evaluateAll((els) => els.map((e) => e.dataset.legend));
-  assert.deepEqual(legend, ['none', 'kelurahan', 'cluster', 'open', 'pledged', 'delivered', 'nearest', 'chosen']);
+  assert.deepEqual(legend, ['none', 'kelurahan', 'cluster', 'cell', 'cellcovered', 'nearest', 'chosen']);
   await page.locator('#legend').scrollIntoViewIfNeeded();
   await shot(page, 'collaborator-phone-legend');
   assert.deepEqual(page.problems(signInProbes), []);

@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <numbers>
+#include <tuple>
 
 #include "tests/http/api_test_support.hpp"
 
@@ -221,6 +223,11 @@ TEST(Tiles, TargetsFollowTheCallersRoleAndNoRoleGetsAnothersTile) {
   ASSERT_FALSE(target.is_null());
   const std::string id = target["id"];
   const std::string where = "id = '" + id + "'";
+  // Its ~100 m cell, numbered as docs/api.md says: floor(degrees / 0.0009) on each axis.
+  const std::string cell =
+      std::to_string(static_cast<long>(std::floor(target["lon"].get<double>() / 0.0009))) + "," +
+      std::to_string(static_cast<long>(std::floor(target["lat"].get<double>() / 0.0009)));
+  const std::string where_cell = "cell = '" + cell + "'";
   std::map<std::string, std::string> file_of;
   // The admin first, so that a cache keyed by tile alone would hand the exact tile to others.
   for (const char* role : {"admin", "pic", "collaborator", "planner"}) {
@@ -233,9 +240,16 @@ TEST(Tiles, TargetsFollowTheCallersRoleAndNoRoleGetsAnothersTile) {
         if (r.status != 200) continue;
         EXPECT_EQ(r.header("cache-control"), "private, no-cache");
         const std::string file = saved(t, r.body, role);
-        if (!values_of(file, "targets", "id", where).empty()) file_of[role] = file;
-        if (std::string(role) == "collaborator" || std::string(role) == "planner") {
-          EXPECT_TRUE(values_of(file, "targets", "rt").empty()) << role;
+        const bool coarse = std::string(role) == "collaborator" || std::string(role) == "planner";
+        if (!values_of(file, "targets", coarse ? "kind" : "id", coarse ? where_cell : where)
+                 .empty())
+          file_of[role] = file;
+        if (coarse) {
+          // Cells only: no target's id, need, detail or own status leaves the server.
+          for (const std::string& kind : values_of(file, "targets", "kind"))
+            EXPECT_EQ(kind, "cell") << role;
+          for (const char* field : {"id", "need", "priority", "status", "rt", "household_size"})
+            EXPECT_TRUE(values_of(file, "targets", field).empty()) << role << " " << field;
         }
       }
   }
@@ -246,11 +260,9 @@ TEST(Tiles, TargetsFollowTheCallersRoleAndNoRoleGetsAnothersTile) {
             std::vector<std::string>{std::to_string(target["household_size"].get<int>())});
   EXPECT_EQ(values_of(file_of["pic"], "targets", "position", where),
             std::vector<std::string>{"exact"});
-  for (const char* role : {"collaborator", "planner"}) {
-    EXPECT_EQ(values_of(file_of[role], "targets", "position", where),
-              std::vector<std::string>{"coarse"});
-    EXPECT_TRUE(values_of(file_of[role], "targets", "household_size").empty());
-  }
+  for (const char* role : {"collaborator", "planner"})
+    EXPECT_EQ(values_of(file_of[role], "targets", "kind", where_cell),
+              std::vector<std::string>{"cell"});
   // Anonymous callers get counts per RW, never a target, from the same tiles.
   const xyz centre = tile_of(target["lon"], target["lat"], 16);
   for (long dx = -1; dx <= 1; ++dx)
@@ -328,8 +340,175 @@ TEST(Tiles, TileJsonDescribesTheTargetsLayer) {
   for (const char* field : {"kind", "id", "program", "need", "priority", "status", "position",
                             "count", "status_open", "program_pangan"})
     EXPECT_TRUE(targets["fields"].contains(field)) << field;
+  EXPECT_TRUE(targets["fields"].contains("cell"));
   EXPECT_EQ(doc["tiles"][0],
             env().base_url() + "/tiles/kelurahan,rw,targets/{z}/{x}/{y}.mvt?program=pangan");
+}
+
+}  // namespace
+
+namespace {
+
+using namespace api_test;
+
+// The ~100 m cell of a position, numbered as docs/api.md says (floor of degrees / 0.0009 on
+// each axis), and its centre: worked out here, not by geo/.
+constexpr double cell_degrees = 0.0009;
+std::pair<long, long> cell_numbers(double lon, double lat) {
+  return {static_cast<long>(std::floor(lon / cell_degrees)),
+          static_cast<long>(std::floor(lat / cell_degrees))};
+}
+std::string cell_text(std::pair<long, long> c) {
+  return std::to_string(c.first) + "," + std::to_string(c.second);
+}
+
+// By cell ("x,y"), the number of located targets whose cell's centre lies in the tile: what a
+// coarse viewer's tile must count, from the store rather than from the server.
+std::map<std::string, std::uint64_t> expected_cells(const xyz& t) {
+  std::map<std::string, std::uint64_t> out;
+  for (const geo::target& target : stored().load_targets()) {
+    if (!target.lon) continue;
+    const auto c = cell_numbers(*target.lon, *target.lat);
+    const xyz at = tile_of((double(c.first) + 0.5) * cell_degrees,
+                           (double(c.second) + 0.5) * cell_degrees, t.z);
+    if (at.x == t.x && at.y == t.y) ++out[cell_text(c)];
+  }
+  return out;
+}
+
+// By cell, the `count` of each cell feature of a targets tile read back by GDAL, checking that
+// the layer holds only cells, each once.
+std::map<std::string, std::uint64_t> cells_in(const std::string& file) {
+  const std::vector<std::string> cells = values_of(file, "targets", "cell");
+  const std::vector<std::string> counts = values_of(file, "targets", "count");
+  EXPECT_EQ(cells.size(), counts.size());
+  std::map<std::string, std::uint64_t> out;
+  for (std::size_t i = 0; i < cells.size() && i < counts.size(); ++i)
+    EXPECT_TRUE(out.emplace(cells[i], std::stoull(counts[i])).second) << cells[i] << " twice";
+  return out;
+}
+
+TEST(TargetCells, ACollaboratorsTileFromZoom14HasOneFeaturePerOccupiedCellCountingItsTargets) {
+  test_support::http_client client;
+  const json target = located_open_target(client, 0);
+  ASSERT_FALSE(target.is_null());
+  for (int z = 14; z <= 16; ++z) {
+    const xyz t = tile_of(target["lon"], target["lat"], z);
+    const http_response r = get(client, "/tiles/targets/" + t.path() + ".mvt", "collaborator");
+    ASSERT_EQ(r.status, 200) << t.path();
+    const std::string file = saved(t, r.body, "cells");
+    for (const std::string& kind : values_of(file, "targets", "kind"))
+      EXPECT_EQ(kind, "cell");
+    for (const char* field : {"id", "need", "priority", "household_size", "rt", "position"})
+      EXPECT_TRUE(values_of(file, "targets", field).empty()) << field << " at " << t.path();
+    const std::map<std::string, std::uint64_t> expected = expected_cells(t);
+    EXPECT_GT(expected.size(), 3u) << t.path();
+    EXPECT_EQ(cells_in(file), expected) << t.path();
+    // The statuses of a cell add up to its count.
+    const auto sum = [&](const char* field) {
+      std::uint64_t n = 0;
+      for (const std::string& v : values_of(file, "targets", field))
+        n += std::stoull(v);
+      return n;
+    };
+    EXPECT_EQ(sum("status_open") + sum("status_pledged") + sum("status_delivered"), sum("count"));
+  }
+}
+
+TEST(TargetCells, ACellQueryListsWhatABboxQueryOfItsSquareListsInThatCellAndTheTileCounts) {
+  test_support::http_client client;
+  const json target = located_open_target(client, 1);
+  ASSERT_FALSE(target.is_null());
+  const xyz t = tile_of(target["lon"], target["lat"], 15);
+  const std::map<std::string, std::uint64_t> tile_cells = cells_in(saved(
+      t, get(client, "/tiles/targets/" + t.path() + ".mvt", "collaborator").body, "cell-query"));
+  ASSERT_FALSE(tile_cells.empty());
+  std::size_t checked = 0;
+  for (const auto& [cell, count] : tile_cells) {
+    if (++checked > 6) break;
+    const long x = std::stol(cell.substr(0, cell.find(','))),
+               y = std::stol(cell.substr(cell.find(',') + 1));
+    for (const char* role : {"collaborator", "admin"}) {
+      const json by_cell = body_of(get(client, "/api/v1/targets?limit=1000&cell=" + cell, role));
+      char box[128];
+      std::snprintf(box, sizeof box, "%.7f,%.7f,%.7f,%.7f", double(x) * cell_degrees,
+                    double(y) * cell_degrees, double(x + 1) * cell_degrees,
+                    double(y + 1) * cell_degrees);
+      const json by_box =
+          body_of(get(client, std::string("/api/v1/targets?limit=1000&bbox=") + box, role));
+      std::vector<std::string> in_box, in_cell;
+      for (const json& v : by_box["targets"])
+        if (cell_text(cell_numbers(v["lon"], v["lat"])) == cell) in_box.push_back(v["id"]);
+      for (const json& v : by_cell["targets"])
+        in_cell.push_back(v["id"]);
+      EXPECT_EQ(in_cell, in_box) << role << " " << cell;
+      EXPECT_EQ(by_cell["number_matched"], count) << role << " " << cell;
+    }
+  }
+}
+
+TEST(TargetCells, AMalformedCellIsA400NamingItAndAFarCellHoldsNoTarget) {
+  test_support::http_client client;
+  for (const char* bad : {"1,", "a,b", ",1", "1", "1,2,3", "99999999999999999999,1", "200001,0",
+                          "0,-100001", "1.5,2", "%2B1,2", "1,%202", "1;2"}) {
+    const http_response r = get(client, std::string("/api/v1/targets?cell=") + bad, "collaborator");
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(body_of(r)["parameter"], "cell") << bad;
+  }
+  EXPECT_EQ(get(client, "/api/v1/targets?cell=1,2&area=3171010001", "collaborator").status, 400);
+  const json far = body_of(get(client, "/api/v1/targets?cell=-200000,100000", "collaborator"));
+  EXPECT_EQ(far["number_matched"], 0);
+  EXPECT_EQ(get(client, "/api/v1/targets?cell=118677,-6848").status, 401);
+}
+
+TEST(TargetCells, AnAdminGetsPointsAndAPicPointsInScopeAndCellsOutside) {
+  test_support::http_client client;
+  const json target = located_open_target(client, 2);
+  ASSERT_FALSE(target.is_null());
+  const xyz t = tile_of(target["lon"], target["lat"], 14);
+  const std::string admin =
+      saved(t, get(client, "/tiles/targets/" + t.path() + ".mvt", "admin").body, "admin14");
+  for (const std::string& kind : values_of(admin, "targets", "kind"))
+    EXPECT_EQ(kind, "target");
+  const std::string pic =
+      saved(t, get(client, "/tiles/targets/" + t.path() + ".mvt", "pic").body, "pic14");
+  const std::vector<std::string> kinds = values_of(pic, "targets", "kind");
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "target"), kinds.end());
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "cell"), kinds.end());
+  for (const std::string& p : values_of(pic, "targets", "position"))
+    EXPECT_EQ(p, "exact");
+  EXPECT_EQ(values_of(pic, "targets", "kind", "id = '" + target["id"].get<std::string>() + "'"),
+            std::vector<std::string>{"target"});
+  for (const std::string& id : values_of(pic, "targets", "cell", "kind = 'target'"))
+    ADD_FAILURE() << "a point with a cell: " << id;
+}
+
+TEST(TargetCells, APledgeMovesOneTargetOfItsCellToPledgedAndChangesTheTilesETag) {
+  test_support::http_client client;
+  const json target = located_open_target(client, 9);
+  ASSERT_FALSE(target.is_null());
+  const std::string cell = cell_text(cell_numbers(target["lon"], target["lat"]));
+  const xyz t =
+      tile_of((double(cell_numbers(target["lon"], target["lat"]).first) + 0.5) * cell_degrees,
+              (double(cell_numbers(target["lon"], target["lat"]).second) + 0.5) * cell_degrees, 16);
+  const auto read = [&](const char* as) {
+    const http_response r = get(client, "/tiles/targets/" + t.path() + ".mvt", "collaborator");
+    const std::string file = saved(t, r.body, as);
+    const std::string where = "cell = '" + cell + "'";
+    return std::tuple{r.header("etag"), values_of(file, "targets", "status_open", where),
+                      values_of(file, "targets", "status_pledged", where)};
+  };
+  const auto [etag_before, open_before, pledged_before] = read("pledge-before");
+  ASSERT_EQ(open_before.size(), 1u);
+  ASSERT_EQ(post(client, "/api/v1/pledges",
+                 {{"target", target["id"]}, {"form", "barang"}, {"quantity", 1}}, "collaborator")
+                .status,
+            201);
+  const auto [etag_after, open_after, pledged_after] = read("pledge-after");
+  EXPECT_NE(etag_after, etag_before);
+  ASSERT_EQ(open_after.size(), 1u);
+  EXPECT_EQ(std::stoi(open_after[0]), std::stoi(open_before[0]) - 1);
+  EXPECT_EQ(std::stoi(pledged_after[0]), std::stoi(pledged_before[0]) + 1);
 }
 
 }  // namespace

@@ -37,11 +37,12 @@ struct shown_feature {
 // over its extent is built, so nothing can hide at an edge.
 class TargetLayer : public ::testing::Test {
  protected:
-  TargetLayer() : m_store(m_dir / "sasaran.db") {
+  explicit TargetLayer(const std::string& dataset = "dataset-tiny.json")
+      : m_store(m_dir / "sasaran.db") {
     geo::silent_progress progress;
     geo::importer importer(m_store, progress);
     importer.import_dataset(geo::load_dataset_description(
-        std::string(SASARAN_TEST_DATA) + "/dataset-tiny.json", SASARAN_TEST_DATA));
+        std::string(SASARAN_TEST_DATA) + "/" + dataset, SASARAN_TEST_DATA));
     m_engine = std::make_unique<geo::engine>(m_store);
     m_builder = std::make_unique<tiles::tile_builder>(*m_engine);
   }
@@ -87,29 +88,117 @@ class TargetLayer : public ::testing::Test {
   std::unique_ptr<tiles::tile_builder> m_builder;
 };
 
-TEST_F(TargetLayer, ShowsEachLocatedTargetOnceAsAPointFromZoom14AtItsCoarseSpot) {
+// The ~100 m cell of a position as docs/api.md numbers it, and the feature id of its cell
+// (2^52 + (x + 200,000) * 2^18 + (y + 100,000)), worked out here rather than by tiles/.
+std::string cell_text(double lon, double lat) {
+  return std::to_string(static_cast<long>(std::floor(lon / 0.0009))) + "," +
+         std::to_string(static_cast<long>(std::floor(lat / 0.0009)));
+}
+std::uint64_t cell_feature_id(double lon, double lat) {
+  const auto x = static_cast<std::int64_t>(std::floor(lon / 0.0009));
+  const auto y = static_cast<std::int64_t>(std::floor(lat / 0.0009));
+  return 4503599627370496ULL + std::uint64_t(x + 200000) * 262144 + std::uint64_t(y + 100000);
+}
+
+TEST_F(TargetLayer, ShowsEachOccupiedCellOnceFromZoom14AtItsCentreWithoutTargetDetail) {
   for (std::uint32_t z = 14; z <= 18; ++z) {
-    std::map<std::string, shown_feature> by_id;
+    std::map<std::string, shown_feature> by_cell;
     for (const shown_feature& f : features_at(z, {mode::coarse})) {
-      EXPECT_TRUE(by_id.emplace(f.props.at("id"), f).second)
-          << f.props.at("id") << " twice at zoom " << z;
+      EXPECT_TRUE(by_cell.emplace(f.props.at("cell"), f).second)
+          << f.props.at("cell") << " twice at zoom " << z;
     }
-    ASSERT_EQ(by_id.size(), 5u) << "zoom " << z;
-    const shown_feature& t01 = by_id.at("T01");
-    EXPECT_EQ(t01.props, (properties{{"kind", "target"},
-                                     {"id", "T01"},
-                                     {"program", "pangan"},
-                                     {"need", "beras"},
-                                     {"priority", "3"},
-                                     {"status", "pledged"},
-                                     {"position", "coarse"}}));
-    EXPECT_EQ(t01.id, 1u);
-    for (const auto& [id, f] : by_id) {
+    // The five located targets lie 0.01 degrees apart: one cell each.
+    ASSERT_EQ(by_cell.size(), 5u) << "zoom " << z;
+    const geo::target& t01 = *m_engine->find_target("T01");
+    const shown_feature& cell = by_cell.at(cell_text(*t01.lon, *t01.lat));
+    EXPECT_EQ(cell.props, (properties{{"kind", "cell"},
+                                      {"cell", cell_text(*t01.lon, *t01.lat)},
+                                      {"count", "1"},
+                                      {"status_open", "0"},
+                                      {"status_pledged", "1"},
+                                      {"status_delivered", "0"},
+                                      {"program_pangan", "1"},
+                                      {"program_umkm", "0"},
+                                      {"program_pendidikan", "0"},
+                                      {"program_persampahan", "0"},
+                                      {"program_permukiman", "0"},
+                                      {"program_ketenagakerjaan", "0"}}));
+    EXPECT_EQ(cell.id, cell_feature_id(*t01.lon, *t01.lat));
+    for (const char* id : {"T01", "T02", "T03", "T04", "T05"}) {
       const geo::target& t = *m_engine->find_target(id);
-      const geo::lon_lat spot = geo::coarse_position(*t.lon, *t.lat);
-      EXPECT_EQ(f.at, grid_of(f.tile, spot.lon, spot.lat)) << id << " at zoom " << z;
+      const double centre_lon = (std::floor(*t.lon / 0.0009) + 0.5) * 0.0009;
+      const double centre_lat = (std::floor(*t.lat / 0.0009) + 0.5) * 0.0009;
+      const shown_feature& f = by_cell.at(cell_text(*t.lon, *t.lat));
+      EXPECT_EQ(f.at, grid_of(f.tile, centre_lon, centre_lat)) << id << " at zoom " << z;
     }
   }
+}
+
+class TargetLayerCells : public TargetLayer {
+ protected:
+  TargetLayerCells() : TargetLayer("dataset-tiny-three-cells.json") {}
+};
+
+TEST_F(TargetLayerCells, GroupsTheTargetsOfACellIntoOneFeatureWhoseCountsAddUp) {
+  // targets-7rows-three-cells-one-unlocated.csv: A1-A3 share a cell, B1-B2 the next one east,
+  // C1 is alone; U1 has no position.
+  for (std::uint32_t z = 14; z <= 18; ++z) {
+    std::map<std::string, properties> by_cell;
+    for (const shown_feature& f : features_at(z, {mode::coarse})) {
+      EXPECT_TRUE(by_cell.emplace(f.props.at("cell"), f.props).second) << "zoom " << z;
+      EXPECT_EQ(f.props.at("kind"), "cell");
+    }
+    ASSERT_EQ(by_cell.size(), 3u) << "zoom " << z;
+    const properties& a = by_cell.at("118672,-6884");
+    EXPECT_EQ(a.at("count"), "3");
+    EXPECT_EQ(a.at("status_open"), "3");
+    EXPECT_EQ(a.at("program_pangan"), "2");
+    EXPECT_EQ(a.at("program_umkm"), "1");
+    const properties& b = by_cell.at("118673,-6884");
+    EXPECT_EQ(b.at("count"), "2");
+    EXPECT_EQ(b.at("program_pendidikan"), "1");
+    EXPECT_EQ(b.at("program_pangan"), "1");
+    EXPECT_EQ(by_cell.at("118683,-6873").at("count"), "1");
+  }
+  // With ?program=, only the program's targets, and only its count.
+  std::map<std::string, properties> pangan;
+  for (const shown_feature& f : features_at(16, {mode::coarse}, "pangan"))
+    pangan.emplace(f.props.at("cell"), f.props);
+  EXPECT_EQ(pangan.at("118672,-6884"), (properties{{"kind", "cell"},
+                                                   {"cell", "118672,-6884"},
+                                                   {"count", "2"},
+                                                   {"status_open", "2"},
+                                                   {"status_pledged", "0"},
+                                                   {"status_delivered", "0"},
+                                                   {"program_pangan", "2"}}));
+  EXPECT_EQ(pangan.size(), 3u);
+  // An exact viewer still gets one point per target.
+  std::set<std::string> ids;
+  for (const shown_feature& f : features_at(16, {mode::exact})) {
+    EXPECT_EQ(f.props.at("kind"), "target");
+    ids.insert(f.props.at("id"));
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"A1", "A2", "A3", "B1", "B2", "C1"}));
+}
+
+TEST_F(TargetLayerCells, AMixedViewerGetsPointsWhereExactAndCellsElsewhereEachTargetOnce) {
+  const tiles::target_viewer pic{mode::mixed,
+                                 [](const geo::target& t) { return t.id.front() == 'B'; }};
+  std::set<std::string> points;
+  std::map<std::string, std::string> cells;
+  for (const shown_feature& f : features_at(17, pic)) {
+    if (f.props.at("kind") == "target") {
+      EXPECT_EQ(f.props.at("position"), "exact");
+      points.insert(f.props.at("id"));
+    } else {
+      EXPECT_EQ(f.props.at("kind"), "cell");
+      EXPECT_FALSE(f.props.contains("id"));
+      cells[f.props.at("cell")] = f.props.at("count");
+    }
+  }
+  EXPECT_EQ(points, (std::set<std::string>{"B1", "B2"}));
+  EXPECT_EQ(cells,
+            (std::map<std::string, std::string>{{"118672,-6884", "3"}, {"118683,-6873", "1"}}));
 }
 
 TEST_F(TargetLayer, GivesExactPositionsAndHouseholdDetailOnlyToExactViewers) {
@@ -129,20 +218,26 @@ TEST_F(TargetLayer, GivesExactPositionsAndHouseholdDetailOnlyToExactViewers) {
 TEST_F(TargetLayer, MixedViewerSeesExactlyOnlyTheTargetsItsRuleAllows) {
   const tiles::target_viewer pic{
       mode::mixed, [](const geo::target& t) { return t.kelurahan_code == "3171010002"; }};
-  std::map<std::string, std::string> position;
+  std::map<std::string, std::string> shown;  // id, or cell for coarse ones: kind
   for (const shown_feature& f : features_at(15, pic)) {
-    position[f.props.at("id")] = f.props.at("position");
+    if (f.props.at("kind") == "cell") {
+      shown[f.props.at("cell")] = "cell";
+      continue;
+    }
     const geo::target& t = *m_engine->find_target(f.props.at("id"));
-    const geo::lon_lat spot = f.props.at("position") == "exact"
-                                  ? geo::lon_lat{*t.lon, *t.lat}
-                                  : geo::coarse_position(*t.lon, *t.lat);
-    EXPECT_EQ(f.at, grid_of(f.tile, spot.lon, spot.lat)) << t.id;
+    EXPECT_EQ(f.props.at("position"), "exact");
+    EXPECT_EQ(f.at, grid_of(f.tile, *t.lon, *t.lat)) << t.id;
+    shown[t.id] = "target";
   }
-  EXPECT_EQ(position, (std::map<std::string, std::string>{{"T01", "coarse"},
-                                                          {"T02", "coarse"},
-                                                          {"T03", "coarse"},
-                                                          {"T04", "coarse"},
-                                                          {"T05", "exact"}}));
+  const auto cell_of = [&](const char* id) {
+    const geo::target& t = *m_engine->find_target(id);
+    return cell_text(*t.lon, *t.lat);
+  };
+  EXPECT_EQ(shown, (std::map<std::string, std::string>{{cell_of("T01"), "cell"},
+                                                       {cell_of("T02"), "cell"},
+                                                       {cell_of("T03"), "cell"},
+                                                       {cell_of("T04"), "cell"},
+                                                       {"T05", "target"}}));
 }
 
 TEST_F(TargetLayer, ClustersBelowZoom14CountEveryLocatedTargetExactlyOnce) {
@@ -171,7 +266,7 @@ TEST_F(TargetLayer, ClustersBelowZoom14CountEveryLocatedTargetExactlyOnce) {
 
 TEST_F(TargetLayer, ProgramRestrictsTargetsAndClusterCounts) {
   std::set<std::string> ids;
-  for (const shown_feature& f : features_at(16, {mode::coarse}, "pangan"))
+  for (const shown_feature& f : features_at(16, {mode::exact}, "pangan"))
     ids.insert(f.props.at("id"));
   EXPECT_EQ(ids, (std::set<std::string>{"T01", "T03", "T05"}));
   const std::vector<shown_feature> clusters = features_at(12, {mode::coarse}, "umkm");
@@ -207,9 +302,10 @@ TEST_F(TargetLayer, ShowsAStatusChangeAndNamesTheRwItDependsOn) {
   const geo::target& t04 = *m_engine->find_target("T04");
   const tiles::tile_id tile{16, 0, 0};
   const std::vector<tile_source> sources{tile_source::targets};
+  const std::string t04_cell = cell_text(*t04.lon, *t04.lat);
   tiles::tile_id t04_tile = tile;
   for (const shown_feature& f : features_at(16, {mode::coarse}))
-    if (f.props.at("id") == "T04") t04_tile = f.tile;
+    if (f.props.at("cell") == t04_cell) t04_tile = f.tile;
   ASSERT_NE(t04_tile, tile);
   const auto before = m_builder->build_tile(t04_tile, sources, std::nullopt, {mode::coarse});
   ASSERT_FALSE(before.shown.empty());
@@ -217,15 +313,18 @@ TEST_F(TargetLayer, ShowsAStatusChangeAndNamesTheRwItDependsOn) {
       std::find(before.shown.begin(), before.shown.end(), m_engine->find_area("3171010001001")),
       before.shown.end());
   m_engine->set_status(t04, geo::target_status::delivered);
-  std::string status;
+  std::string delivered;
   for (const shown_feature& f : features_at(16, {mode::coarse}))
-    if (f.props.at("id") == "T04") status = f.props.at("status");
-  EXPECT_EQ(status, "delivered");
+    if (f.props.at("cell") == t04_cell) delivered = f.props.at("status_delivered");
+  EXPECT_EQ(delivered, "1");
+  const auto after = m_builder->build_tile(t04_tile, sources, std::nullopt, {mode::coarse});
+  EXPECT_NE(std::find(after.shown.begin(), after.shown.end(), m_engine->find_area("3171010001001")),
+            after.shown.end());
 }
 
 TEST_F(TargetLayer, ReadsBackInGdal) {
   std::optional<tiles::tile_id> t01_tile;
-  for (const shown_feature& f : features_at(16, {mode::coarse}))
+  for (const shown_feature& f : features_at(16, {mode::exact}))
     if (f.props.at("id") == "T01") t01_tile = f.tile;
   ASSERT_TRUE(t01_tile);
   const std::filesystem::path dir = std::filesystem::path(m_dir / "gdal") /
@@ -233,7 +332,7 @@ TEST_F(TargetLayer, ReadsBackInGdal) {
   std::filesystem::create_directories(dir);
   const std::string path = (dir / (std::to_string(t01_tile->y) + ".pbf")).string();
   std::ofstream(path, std::ios::binary) << m_builder->build(
-      *t01_tile, std::vector<tile_source>{tile_source::targets}, std::nullopt, {mode::coarse});
+      *t01_tile, std::vector<tile_source>{tile_source::targets}, std::nullopt, {mode::exact});
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(
       popen(("ogrinfo -ro -al " + path + " 2>&1").c_str(), "r"), pclose);
   std::string report;

@@ -1,8 +1,8 @@
 // The collaborator's (and aggregator's) journey: the nearest open targets from a clicked point or
 // the device's position (GET /api/v1/targets/nearest), grouped by the cell they are shown at (a
-// collaborator sees each target at its cell's spot, so the cell is what one picks from); a
-// click on a target dot lists that cell's open targets (GET /api/v1/targets?bbox= around the
-// spot) instead of searching elsewhere; choosing one, pledging help (POST /api/v1/pledges with
+// collaborator sees each target at its cell's spot, so the cell is what one picks from: from
+// zoom 14 the map draws one circle per cell with its counts); a click on a cell (or a dot)
+// lists that cell's open targets (GET /api/v1/targets?cell=x,y) instead of searching elsewhere; choosing one, pledging help (POST /api/v1/pledges with
 // an Idempotency-Key), after which the target leaves the list and the form closes; the RW's
 // coverage before and after; "my pledges" (GET /api/v1/pledges), where an active pledge can be
 // cancelled (POST /api/v1/pledges/{id}/cancel, after a confirmation) and its target is open
@@ -16,9 +16,13 @@ import {formatDistance, formatNumber, formatRupiah, onChange, t} from './i18n.js
 import {postOnce} from './idempotency_keys.js';
 
 const NEAREST_COUNT = 10;
-// Half the side of the box read around a spot: less than half a cell (0.0009°), so the box
-// holds that spot and no other.
-const CELL_HALF = 0.0003;
+// The side of a cell in degrees (geo/engine/coarse_position.hpp): a spot, the cell's centre,
+// names its cell "x,y" by floor(degrees / side), as the tiles' cell features do.
+const CELL_DEGREES = 0.0009;
+
+function cellOf(spot) {
+  return spot.cell ?? `${Math.floor(spot.lon / CELL_DEGREES)},${Math.floor(spot.lat / CELL_DEGREES)}`;
+}
 
 export function createCollaboratorPanel({root, api, mapView, messages, filters, choosePoint}) {
   const list = byTestId('nearest-list', root);
@@ -213,11 +217,10 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
     })).targets ?? [], options);
   }
 
-  /** The open targets of the cell whose spot is `spot` ({lon, lat}), as chosen on the map. */
+  /** The open targets of the cell whose spot is `spot` ({lon, lat}, `cell`), as chosen on the map. */
   function showCell(spot, options = {}) {
     return ask({spot}, async () => (await api.get('api/v1/targets', {
-      bbox: [spot.lon - CELL_HALF, spot.lat - CELL_HALF, spot.lon + CELL_HALF, spot.lat + CELL_HALF].map((v) => v.toFixed(6)).join(','),
-      status: 'open', program: filters.program(), limit: 100,
+      cell: cellOf(spot), status: 'open', program: filters.program(), limit: 100,
     })).targets ?? [], options);
   }
 
@@ -316,7 +319,7 @@ export function createCollaboratorPanel({root, api, mapView, messages, filters, 
     choosePoint(point, {fly: true});
   }
 
-  /** A point chosen on the map: a target dot there chooses its cell, else the nearest are asked. */
+  /** A point chosen on the map: a cell or dot there chooses its cell, else the nearest are asked. */
   function pointChosen(point) {
     const spot = point.pixel ? mapView.targetAt(point.pixel) : null;
     if (spot) showCell(spot, {reveal: true});

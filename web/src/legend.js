@@ -1,6 +1,6 @@
 // The legend: what the map shows to the signed-in role, and only that (anonymous callers see RW
-// shades and counts per RW; collaborators and planners targets at their cell's spot; a PIC exact
-// points in their area, outlined), with the data's attribution. Swatches repeat the map's
+// shades and counts per RW; collaborators and planners targets by ~100 m cell; a PIC exact
+// points in their area, outlined, and cells elsewhere), with the data's attribution. Swatches repeat the map's
 // colours and shapes (map_style.js); every line also says the shape in words.
 import {clearChildren, el} from './dom.js';
 import {formatPercent, onChange, t} from './i18n.js';
@@ -9,9 +9,9 @@ import {COLORS} from './map_style.js';
 // The lines each role's map can show, top to bottom.
 const ITEMS = {
   anonymous: ['none', 'kelurahan', 'rwcount'],
-  giver: ['none', 'kelurahan', 'cluster', 'open', 'pledged', 'delivered', 'nearest', 'chosen'],
-  planner: ['none', 'kelurahan', 'selected', 'cluster', 'open', 'pledged', 'delivered'],
-  pic: ['none', 'kelurahan', 'scope', 'cluster', 'exact', 'open', 'pledged', 'delivered'],
+  giver: ['none', 'kelurahan', 'cluster', 'cell', 'cellcovered', 'nearest', 'chosen'],
+  planner: ['none', 'kelurahan', 'selected', 'cluster', 'cell', 'cellcovered', 'open', 'pledged', 'delivered'],
+  pic: ['none', 'kelurahan', 'scope', 'cluster', 'cell', 'cellcovered', 'exact', 'open', 'pledged', 'delivered'],
 };
 
 function group(role) {
@@ -30,6 +30,8 @@ function swatch(kind) {
     case 'selected': return s('line', `background:${COLORS.selection}`);
     case 'rwcount': return s('dot', `background:${COLORS.status.open};opacity:0.45`);
     case 'cluster': return s('dot', `background:${COLORS.cluster};opacity:0.45`);
+    case 'cell': return s('dot', `background:${COLORS.status.open};opacity:0.8`);
+    case 'cellcovered': return s('dot', `background:${COLORS.status.pledged};opacity:0.35`);
     case 'open': return s('ring', `border-color:${COLORS.status.open}`);
     case 'pledged': return s('dot', `background:${COLORS.status.pledged}`);
     case 'delivered': return s('bullseye', `background-color:${COLORS.status.delivered}`);

@@ -1,6 +1,6 @@
 // The map's style, built here from our own vector tiles only: no basemap, glyph, sprite or font
 // host is needed (a deployment may have none). Names are shown in the HTML panels, so there are
-// no symbol layers; targets and clusters are circles.
+// no symbol layers; targets, cells and clusters are circles.
 
 export const TILE_LAYERS = 'kelurahan,rw,targets';
 export const ATTRIBUTION = 'BPS / OCHA HDX (CC BY-IGO)';
@@ -28,6 +28,9 @@ export const COLORS = {
 };
 
 const EMPTY = {type: 'FeatureCollection', features: []};
+
+// A cell feature (kind cell) with at least one open target.
+const hasOpen = ['>', ['coalesce', ['get', 'status_open'], 0], 0];
 
 function statusColor() {
   return ['match', ['get', 'status'],
@@ -155,6 +158,22 @@ export function buildStyle({tilesUrl, bounds}) {
           'circle-radius': ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', 'count'], 0]], 1, 2, 40, 13],
           'circle-stroke-color': '#ffffff',
           'circle-stroke-width': 1,
+        },
+      },
+      {
+        // From zoom 14, targets seen by cell (collaborators, planners, a PIC outside their area):
+        // one circle per ~100 m cell, larger with more targets, filled in the open colour while
+        // the cell has open targets (what a collaborator picks from), faint once none is left.
+        id: 'target-cells', type: 'circle', source: 'sasaran', 'source-layer': 'targets',
+        filter: ['==', ['get', 'kind'], 'cell'],
+        paint: {
+          'circle-color': ['case', hasOpen, COLORS.status.open, COLORS.status.pledged],
+          'circle-opacity': ['case', hasOpen, 0.8, 0.35],
+          'circle-radius': ['interpolate', ['linear'], ['zoom'],
+            14, ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', 'count'], 0]], 1, 3, 8, 8],
+            17, ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', 'count'], 0]], 1, 7, 8, 18]],
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 1.5,
         },
       },
       {

@@ -190,17 +190,18 @@ export function createMapView({container, base, getToken, view, onTileError, wor
     },
 
     /**
-     * The spot ({lon, lat}) of the target dot drawn at `pixel` (within a finger's width), or
-     * null: for a collaborator a dot is a cell, every target of which sits at its spot.
+     * The spot ({lon, lat}, and `cell` "x,y" for a cell circle) of the target dot or cell drawn
+     * at `pixel` (within a finger's width), or null: for a collaborator a dot is a cell, every
+     * target of which sits at its spot.
      */
     targetAt(pixel) {
       if (!map.getLayer('target-points')) return null;
       const r = 8;
       const [feature] = map.queryRenderedFeatures([[pixel.x - r, pixel.y - r], [pixel.x + r, pixel.y + r]],
-        {layers: ['nearest-points', 'target-points']});
+        {layers: ['nearest-points', 'target-cells', 'target-points']});
       if (!feature || feature.geometry.type !== 'Point') return null;
       const [lon, lat] = feature.geometry.coordinates;
-      return {lon, lat};
+      return feature.properties?.cell ? {lon, lat, cell: feature.properties.cell} : {lon, lat};
     },
   };
 }
