@@ -5,7 +5,7 @@
 # - kelurahan GeoJSON per z12 box (OGC items in the 16 boxes of the anchors' `geojson` query:
 #   bench/z12_boxes.py) and the RW ranking (first page of 50, the RWs under 20% pledged as the
 #   anchors' `coverage_low`, and limit=1000), each without and with Accept-Encoding: gzip, at 2
-#   connections;
+#   connections, and the boxes again revalidated with each answer's ETag (If-None-Match);
 # then durable pledges (one POST per open target, each committed with fsync before its 201) at 1
 # and 2 connections. With ANCHORS=1 each repetition also runs PostGIS's pgbench of the same
 # queries (../shared/bench/anchors, OPS="knn admin geojson coverage_low", 1 and 2 clients, bare
@@ -67,9 +67,9 @@ query() {  # name query connections
     wrk -t2 -c"$3" -d"${dur}s" --timeout 5s -s bench/wrk_queries.lua "$base" | grep WRKSUM | cut -f2-)
   printf "%s\t%s\t%s\t%s\n" "$1" "$rep" "$3" "$line"
 }
-paths() {  # name paths-file gzip(0/1) connections
+paths() {  # name paths-file gzip(0/1) connections [etags(0/1)]
   local line
-  line=$(PATHS=$2 GZIP=$3 TOKEN=$collaborator \
+  line=$(PATHS=$2 GZIP=$3 ETAGS=${5:-0} TOKEN=$collaborator \
     wrk -t2 -c"$4" -d"${dur}s" --timeout 5s -s bench/wrk_paths.lua "$base" | grep WRKSUM | cut -f2-)
   printf "%s%s\t%s\t%s\t%s\n" "$1" "$([ "$3" = 1 ] && echo _gzip)" "$rep" "$4" "$line"
 }
@@ -84,6 +84,7 @@ for rep in $(seq 1 "$reps"); do
     paths ranking_low "$work/ranking_low.txt" "$gz" 2
     paths ranking_1000 "$work/ranking_1000.txt" "$gz" 2
   done
+  paths geojson_box_revalidated "$work/geojson_boxes.txt" 1 2 1  # as a browser's second look
   if [ "${ANCHORS:-0}" = 1 ]; then
     postgis_bench "knn admin geojson coverage_low" "$rep" >> "$work/postgis.tsv"
   fi
