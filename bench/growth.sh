@@ -5,7 +5,9 @@
 # on it (spawn to 'ready', RSS and peak RSS once ready: bench/serve_probe.py), stopped. The
 # targets' import outcomes must be exactly N times those at N=1 (every row grows alike), or
 # the run fails. Prints a table and, per store, the bytes of server RSS and the start time per
-# extra target, between consecutive N and as a least-squares slope. CPU times (user + system,
+# extra target, between consecutive N and as a least-squares slope. The server's RSS is read
+# 1 s after 'ready' and, with STEADY=S (5; 0: not), once it held still for S seconds (the tile
+# zooms the server simplifies in the background after 'ready' are in it then). CPU times (user + system,
 # every thread) beside the wall times: on a shared machine they tell more. Each server start is
 # measured SERVE_REPS (3) times, medians kept.
 # Stores: SQLite always; PostgreSQL when PG_URL is set (a URL whose user may CREATE DATABASE:
@@ -21,6 +23,7 @@ sasaran=$(cd "$(dirname "${SASARAN_BIN:-build/cli/sasaran}")" && pwd)/$(basename
 times=${TIMES:-1 4 10}
 threads=${THREADS:-2}
 serve_reps=${SERVE_REPS:-3}
+steady=${STEADY:-5}
 work=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/sasaran-growth.XXXXXX")}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
@@ -101,7 +104,7 @@ stores=(sqlite)
 results=$work/growth.tsv
 : > "$results"
 echo "# $(date -u +%FT%TZ) $(uname -m), $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg); sasaran $(git rev-parse --short HEAD); stores: ${stores[*]}"
-printf "store\tN\ttargets_read\ttargets_loaded\timport_s\timport_cpu_s\timport_peak_mb\tstore_mb\tstart_s\tstart_cpu_s\trss_mb\tpeak_rss_mb\tanon_mb\tfile_mb\n"
+printf "store\tN\ttargets_read\ttargets_loaded\timport_s\timport_cpu_s\timport_peak_mb\tstore_mb\tstart_s\tstart_cpu_s\trss_mb\tpeak_rss_mb\tanon_mb\tfile_mb\tsteady_rss_mb\n"
 declare -A base_outcomes
 for n in $times; do
   python3 bench/grow_targets.py --times "$n" --out "$work/data" > "$work/grow.out" 2> "$work/grow.err" ||
@@ -143,19 +146,22 @@ for n in $times; do
     # start to the next (how the loader's freed memory falls among malloc's arenas).
     for rep in $(seq "$serve_reps"); do
       python3 bench/serve_probe.py --sasaran "$sasaran" --db "$db" --threads "$threads" \
-        --log "$work/serve_${store}_x$n.log" || exit 1
+        --steady "$steady" --log "$work/serve_${store}_x$n.log" || exit 1
     done > "$work/probes"
-    echo "# x$n $store starts (ready_s cpu_s rss_kb hwm_kb anon_kb file_kb targets): $(paste -sd '|' "$work/probes")"
-    read -r start_s start_cpu rss_kb hwm_kb anon_kb file_kb loaded < <(python3 -c '
+    echo "# x$n $store starts (ready_s cpu_s rss_kb hwm_kb anon_kb file_kb targets steady_rss_kb): $(paste -sd '|' "$work/probes")"
+    read -r start_s start_cpu rss_kb hwm_kb anon_kb file_kb loaded steady_kb < <(python3 -c '
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
-print(*(statistics.median_low(float(r[i]) for r in rows) for i in range(6)), rows[0][6])
+steady = [float(r[7]) for r in rows if len(r) > 7]
+print(*(statistics.median_low(float(r[i]) for r in rows) for i in range(6)), rows[0][6],
+      statistics.median_low(steady) if steady else 0)
 ' "$work/probes")
     rss_kb=${rss_kb%.*} hwm_kb=${hwm_kb%.*} anon_kb=${anon_kb%.*} file_kb=${file_kb%.*}
-    printf "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$store" "$n" \
+    steady_kb=${steady_kb%.*}
+    printf "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$store" "$n" \
       "$read_rows" "$loaded" "$import_s" "$import_cpu" $((import_kb / 1024)) "$size_mb" \
       "$start_s" "$start_cpu" "$(mb "$rss_kb")" "$(mb "$hwm_kb")" "$(mb "$anon_kb")" \
-      "$(mb "$file_kb")" |
+      "$(mb "$file_kb")" "$(mb "$steady_kb")" |
       tee -a "$results"
     [ "${KEEP_STORES:-0}" = 1 ] || drop_store "$store" "$n"
   done
@@ -168,20 +174,21 @@ import collections, sys
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     (store, n, read, loaded, imp, imp_cpu, imp_mb, size, start, start_cpu, rss, hwm, anon,
-     file) = line.split("\t")
+     file, steady) = line.split("\t")
     rows[store].append((int(n), int(loaded), float(imp), float(start), float(rss), float(size),
-                        float(anon), float(imp_cpu), float(start_cpu)))
+                        float(anon), float(imp_cpu), float(start_cpu), float(steady)))
 def slope(xs, ys):
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 print()
 for store, r in rows.items():
     r.sort()
-    for (n0, t0, i0, s0, m0, z0, a0, ic0, sc0), (n1, t1, i1, s1, m1, z1, a1, ic1, sc1) in zip(
-            r, r[1:]):
+    for (n0, t0, i0, s0, m0, z0, a0, ic0, sc0, st0), (n1, t1, i1, s1, m1, z1, a1, ic1, sc1,
+                                                      st1) in zip(r, r[1:]):
         extra = t1 - t0
         print(f"{store} x{n0} -> x{n1}: {extra} more targets: server RSS "
-              f"{(m1 - m0) * 1048576 / extra:.0f} B (anonymous {(a1 - a0) * 1048576 / extra:.0f} B), store {(z1 - z0) * 1048576 / extra:.0f} B, "
+              f"{(m1 - m0) * 1048576 / extra:.0f} B (anonymous {(a1 - a0) * 1048576 / extra:.0f} B, "
+              f"steady {(st1 - st0) * 1048576 / extra:.0f} B), store {(z1 - z0) * 1048576 / extra:.0f} B, "
               f"start {(s1 - s0) * 1e6 / extra:.2f} us ({(sc1 - sc0) * 1e6 / extra:.2f} us CPU), "
               f"import {(i1 - i0) * 1e6 / extra:.2f} us ({(ic1 - ic0) * 1e6 / extra:.2f} us CPU) "
               "per extra target")

@@ -8,8 +8,11 @@ the binary, libraries, SQLite's memory map) from /proc/PID/status once ready, af
 seconds. The targets loaded come from GET /healthz. Then SIGTERM, and the server must
 end within 30 s. Python 3 standard library only.
 
-Usage: bench/serve_probe.py --sasaran BIN --db DB [--threads 2] [--settle 1] [--log FILE]
+Usage: bench/serve_probe.py --sasaran BIN --db DB [--threads 2] [--settle 1] [--steady S]
+       [--log FILE]
 Prints one tab-separated line: ready_s  ready_cpu_s  rss_kb  hwm_kb  anon_kb  file_kb  targets
+steady_rss_kb (the last empty unless --steady: the RSS once it held within 1 MB for S seconds,
+after the tile zooms the server prepares in the background)
 (ready_cpu_s: the server's user + system CPU time until ready, every thread; on a shared
 machine it tells more than the wall time)
 """
@@ -46,6 +49,8 @@ def main():
     p.add_argument("--db", required=True)
     p.add_argument("--threads", default="2")
     p.add_argument("--settle", type=float, default=1.0, help="seconds between ready and RSS")
+    p.add_argument("--steady", type=float, default=0.0,
+                   help="also the RSS once it held still this many seconds (0: not measured)")
     p.add_argument("--log", default=os.devnull, help="where the server's stderr goes")
     p.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for ready")
     a = p.parse_args()
@@ -78,6 +83,18 @@ def main():
     time.sleep(a.settle)
     rss, hwm = status_kb(server.pid, "VmRSS"), status_kb(server.pid, "VmHWM")
     anon, file = status_kb(server.pid, "RssAnon"), status_kb(server.pid, "RssFile")
+    # The server simplifies the areas of every tile zoom in the background after 'ready':
+    # its RSS once that is done, i.e. once it held within 1 MB for --steady seconds.
+    steady = ""
+    if a.steady > 0:
+        last, still, waited = rss, 0.0, 0.0
+        while still < a.steady and waited < a.timeout:
+            time.sleep(0.5)
+            waited += 0.5
+            now = status_kb(server.pid, "VmRSS")
+            still = still + 0.5 if abs(now - last) <= 1024 else 0.0
+            last = now
+        steady = str(last)
     with urllib.request.urlopen(base + "/healthz", timeout=30) as r:
         health = json.load(r)
     targets = health.get("targets", health.get("counts", {}).get("targets", ""))
@@ -90,7 +107,7 @@ def main():
         sys.exit("serve_probe: the server did not stop within 30 s of SIGTERM")
     if code != 0:
         sys.exit(f"serve_probe: the server ended with status {code} (log: {a.log})")
-    print(f"{ready:.2f}\t{ready_cpu:.2f}\t{rss}\t{hwm}\t{anon}\t{file}\t{targets}")
+    print(f"{ready:.2f}\t{ready_cpu:.2f}\t{rss}\t{hwm}\t{anon}\t{file}\t{targets}\t{steady}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ using ring = std::vector<double>;
 /// A polygon: the exterior ring first, then its holes.
 struct polygon {
   std::vector<ring> rings;
+  bool operator==(const polygon&) const = default;
 };
 
 /// Plain coordinates of a (Multi)Polygon, for work that GEOS does not do for us (geodesic

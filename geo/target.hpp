@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "geo/import_report.hpp"
+#include "geo/interned_text.hpp"
 
 namespace geo {
 
@@ -17,22 +18,24 @@ std::string program_name(std::string_view text);
 
 /// A beneficiary target (sasaran) as stored. Located targets carry the areas their point lies
 /// in; unlocated ones carry their declared RT and its parents.
+/// A server holds every target in memory, so the texts many targets share (program, need,
+/// area codes, registration date) are interned_text: one pointer each, the text held once.
 struct target {
   std::string id;
-  std::string program;
-  std::string need;
+  interned_text program;
+  interned_text need;
   int household_size = 0;
   int priority = 0;
   std::optional<double> lon;
   std::optional<double> lat;
   outcome import_outcome = outcome::clean;
-  std::string declared_rt;
-  std::string rt_code;
-  std::string rw_code;
-  std::string kelurahan_code;
-  std::string kecamatan_code;
-  std::string kota_code;
-  std::string registered_at;
+  interned_text declared_rt;
+  interned_text rt_code;
+  interned_text rw_code;
+  interned_text kelurahan_code;
+  interned_text kecamatan_code;
+  interned_text kota_code;
+  interned_text registered_at;
   std::size_t row = 0;
 };
 

@@ -102,7 +102,7 @@ visibility privacy_rule::role_visibility(geo::role who) {
 }
 
 visibility privacy_rule::pic_visibility(const scope& s, const geo::target& t) {
-  for (const std::string* code :
+  for (const geo::interned_text* code :
        {&t.rt_code, &t.rw_code, &t.kelurahan_code, &t.kecamatan_code, &t.kota_code})
     if (!code->empty() && s.codes.contains(*code)) return visibility::exact;
   if (t.lon && t.lat && s.cells.contains(geo::cell_key(geo::cell_of(*t.lon, *t.lat))))

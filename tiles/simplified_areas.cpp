@@ -191,7 +191,8 @@ geo::multipolygon simplify(const geo::multipolygon& shape, double unit) {
   return out;
 }
 
-simplified_areas::simplified_areas(std::vector<entry> areas) : m_areas(std::move(areas)) {
+simplified_areas::simplified_areas(std::vector<entry> areas, std::uint32_t first_zoom)
+    : m_areas(std::move(areas)), m_first_zoom(std::min(first_zoom, max_zoom)) {
   for (std::size_t i = 0; i < m_areas.size(); ++i)
     m_index.emplace(m_areas[i].code, i);
 }
@@ -214,18 +215,40 @@ geo::multipolygon simplified_areas::in_world_fractions(geo::multipolygon shape) 
 }
 
 const geo::multipolygon& simplified_areas::at(std::size_t index, std::uint32_t zoom) const {
-  zoom = std::min(zoom, max_zoom);
+  zoom = std::clamp(zoom, m_first_zoom, max_zoom);
   std::call_once(m_once[zoom], [&] { compute(zoom); });
-  return m_by_zoom[zoom][index];
+  return *m_by_zoom[zoom][index];
 }
 
 void simplified_areas::compute(std::uint32_t zoom) const {
   const double unit = unit_at_zoom(zoom);
+  // Neighbouring zooms done already (another thread may be computing one: not read until its
+  // m_computed says it is complete).
+  std::vector<const std::vector<const geo::multipolygon*>*> neighbours;
+  for (const std::uint32_t z : {zoom - 1, zoom + 1})  // zoom 0's "- 1" wraps beyond max_zoom
+    if (z <= max_zoom && m_computed[z].load(std::memory_order_acquire))
+      neighbours.push_back(&m_by_zoom[z]);
   std::vector<geo::multipolygon> shapes;
   shapes.reserve(m_areas.size());
-  for (const entry& area : m_areas)
-    shapes.push_back(in_world_fractions(simplify(*area.shape, unit)));
-  m_by_zoom[zoom] = std::move(shapes);
+  std::vector<std::size_t> own_at(m_areas.size());
+  std::vector<const geo::multipolygon*> by_area(m_areas.size(), nullptr);
+  for (std::size_t i = 0; i < m_areas.size(); ++i) {
+    geo::multipolygon shape = in_world_fractions(simplify(*m_areas[i].shape, unit));
+    for (const auto* n : neighbours)
+      if (*(*n)[i] == shape) {
+        by_area[i] = (*n)[i];
+        break;
+      }
+    if (by_area[i]) continue;
+    own_at[i] = shapes.size();
+    shapes.push_back(std::move(shape));
+  }
+  shapes.shrink_to_fit();
+  m_own[zoom] = std::move(shapes);
+  for (std::size_t i = 0; i < m_areas.size(); ++i)
+    if (!by_area[i]) by_area[i] = &m_own[zoom][own_at[i]];
+  m_by_zoom[zoom] = std::move(by_area);
+  m_computed[zoom].store(true, std::memory_order_release);
   ++m_zooms_computed;
 }
 

@@ -74,9 +74,11 @@ std::string code_or_empty(const geo::area* a) {
 }
 
 // The same areas, shape for shape, in the same order: their simplified shapes can be shared.
-bool same_areas(const std::vector<const geo::area*>& a, const std::vector<const geo::area*>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto* x, const auto* y) {
-    return x->code == y->code && x->wkb == y->wkb;
+// Shapes as each engine holds them (an engine keeps no WKB).
+bool same_areas(const geo::engine& a_engine, const std::vector<const geo::area*>& a,
+                const geo::engine& b_engine, const std::vector<const geo::area*>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [&](const auto* x, const auto* y) {
+    return x->code == y->code && a_engine.shape_of(*x) == b_engine.shape_of(*y);
   });
 }
 
@@ -97,10 +99,10 @@ tile_builder::tile_builder(const geo::engine& engine, figure_basis figures,
     // of its engine, and may outlive it.
     const source_areas* before = previous ? previous->m_sources[at].get() : nullptr;
     std::shared_ptr<const simplified_areas> shapes =
-        before && before->shapes.zooms_computed() == max_zoom + 1 &&
-                same_areas(before->areas, areas)
+        before && before->shapes.all_computed() &&
+                same_areas(previous->m_engine, before->areas, engine, areas)
             ? before->simpler
-            : std::make_shared<const simplified_areas>(entries_of(engine, areas));
+            : std::make_shared<const simplified_areas>(entries_of(engine, areas), spec.min_zoom);
     m_sources[at] =
         std::make_unique<source_areas>(*spec.level, std::move(areas), std::move(shapes));
   }
@@ -144,13 +146,13 @@ void tile_builder::add_located(const geo::target& t) {
 void tile_builder::prepare_zooms(std::uint32_t first, std::uint32_t last) const {
   for (std::uint32_t z = first; z <= std::min(last, max_zoom); ++z)
     for (const auto& s : m_sources)
-      if (s && !s->areas.empty()) s->shapes.at(0, z);
+      if (s && !s->areas.empty() && z >= s->shapes.first_zoom()) s->shapes.at(0, z);
 }
 
 std::size_t tile_builder::zooms_prepared() const {
   std::size_t fewest = max_zoom + 1;
   for (const auto& s : m_sources)
-    if (s) fewest = std::min(fewest, s->shapes.zooms_computed());
+    if (s) fewest = std::min(fewest, s->shapes.first_zoom() + s->shapes.zooms_computed());
   return fewest;
 }
 

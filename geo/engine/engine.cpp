@@ -43,6 +43,9 @@ engine::engine(store& s) {
     for (area& a : s.load_areas(level)) {
       const geos_geometry g = geos_geometry::from_wkb(geos, a.wkb);
       entries[static_cast<std::size_t>(level)].push_back({a.code, to_multipolygon(g), a.box});
+      // The index's plain coordinates are the shape from now on (shape_of); the WKB would only
+      // double it in memory.
+      a.wkb = {};
       m_area_by_code.emplace(a.code, m_areas.size());
       m_areas.push_back(std::move(a));
     }
@@ -80,8 +83,7 @@ engine::engine(store& s) {
   std::vector<target_index::entry> points, coarse;
   for (std::size_t i = 0; i < m_targets.size(); ++i) {
     const target& t = m_targets[i];
-    m_target_by_id.emplace(t.id, i);
-    for (const std::string* code :
+    for (const interned_text* code :
          {&t.rt_code, &t.rw_code, &t.kelurahan_code, &t.kecamatan_code, &t.kota_code})
       if (!code->empty()) m_targets_by_area[*code].push_back(static_cast<std::uint32_t>(i));
     if (t.lon && t.lat) {
@@ -105,11 +107,16 @@ engine::engine(store& s) {
     for (std::uint32_t a : m_spot_areas.back())
       if (a != no_area) m_spot_targets[a].push_back(static_cast<std::uint32_t>(i));
   }
+  // Grown one push at a time, they would keep a quarter of their room unused on average.
+  for (auto& [code, members] : m_targets_by_area)
+    members.shrink_to_fit();
+  for (std::vector<std::uint32_t>& members : m_spot_targets)
+    members.shrink_to_fit();
 
   for (const pledge& p : s.load_pledges()) {
     if (!is_active_status(p.status)) continue;
-    const auto it = m_target_by_id.find(p.target_id);
-    if (it != m_target_by_id.end()) m_status[it->second] = status_from(p.status);
+    if (const target* t = find_target(p.target_id))
+      m_status[static_cast<std::size_t>(t - m_targets.data())] = status_from(p.status);
   }
   m_coverage.resize(m_areas.size());
   m_spot_coverage.resize(m_areas.size());
@@ -216,8 +223,10 @@ engine::admin_chain engine::lookup(double lon, double lat) const {
 }
 
 const target* engine::find_target(const std::string& id) const {
-  const auto it = m_target_by_id.find(id);
-  return it == m_target_by_id.end() ? nullptr : &m_targets[it->second];
+  // Targets are in id order (sorted at load, never added to): no table of ids beside them.
+  const auto it = std::lower_bound(m_targets.begin(), m_targets.end(), id,
+                                   [](const target& t, const std::string& i) { return t.id < i; });
+  return it == m_targets.end() || it->id != id ? nullptr : &*it;
 }
 
 target_status engine::status_of(const target& t) const {
@@ -295,7 +304,7 @@ void engine::locate(const target& t, double lon, double lat, const std::string& 
   ++m_changes;
   count(placed, m_status[i], -1);
   const auto leave = [i](std::vector<std::uint32_t>& members) { std::erase(members, i); };
-  for (const std::string* code : {&placed.rt_code, &placed.rw_code})
+  for (const interned_text* code : {&placed.rt_code, &placed.rw_code})
     if (!code->empty()) leave(m_targets_by_area[*code]);
   for (std::uint32_t a : m_spot_areas[i])
     if (a != no_area) leave(m_spot_targets[a]);
@@ -304,7 +313,7 @@ void engine::locate(const target& t, double lon, double lat, const std::string& 
   placed.lat = lat;
   placed.rt_code = rt_code;
   placed.rw_code = rw_code;
-  for (const std::string* code : {&placed.rt_code, &placed.rw_code})
+  for (const interned_text* code : {&placed.rt_code, &placed.rw_code})
     if (!code->empty()) m_targets_by_area[*code].push_back(i);
   const auto item = static_cast<std::uint32_t>(m_located.size());
   m_located.push_back(i);
@@ -323,7 +332,7 @@ void engine::count(const target& t, target_status status, int sign) {
     c[0].count(status, t.priority, sign);
     if (slot) c[*slot].count(status, t.priority, sign);
   };
-  for (const std::string* code :
+  for (const interned_text* code :
        {&t.rt_code, &t.rw_code, &t.kelurahan_code, &t.kecamatan_code, &t.kota_code})
     if (const area* a = code->empty() ? nullptr : find_area(*code)) {
       const auto at = static_cast<std::uint32_t>(position_of(*a));

@@ -212,10 +212,9 @@ class engine {
   std::vector<std::string> m_search_text;                   // by area position: folded name words
   std::vector<std::string> m_folded_name;  // by area position: its own name, folded
   std::array<area_index, 5> m_area_index;  // by admin_level
-  std::vector<target> m_targets;
-  std::unordered_map<std::string, std::size_t> m_target_by_id;
-  std::vector<target_status> m_status;   // by target position
-  std::vector<std::uint32_t> m_located;  // target index item -> target position
+  std::vector<target> m_targets;           // by id (find_target searches it)
+  std::vector<target_status> m_status;     // by target position
+  std::vector<std::uint32_t> m_located;    // target index item -> target position
   target_index m_target_index;
   target_index m_coarse_index;  // the same targets at their coarse positions
   std::unordered_map<std::string, std::vector<std::uint32_t>> m_targets_by_area;  // positions

@@ -100,8 +100,9 @@ std::vector<pledge> ledger::flagged_in(const std::string& code) const {
     if (p.flag.empty() || !is_active_status(p.status)) continue;
     const auto t = m_retired_targets.find(p.target_id);
     if (t == m_retired_targets.end()) continue;
-    for (const std::string* c : {&t->second.rt_code, &t->second.rw_code, &t->second.kelurahan_code,
-                                 &t->second.kecamatan_code, &t->second.kota_code})
+    for (const interned_text* c :
+         {&t->second.rt_code, &t->second.rw_code, &t->second.kelurahan_code,
+          &t->second.kecamatan_code, &t->second.kota_code})
       if (*c == code) {
         out.push_back(p);
         break;

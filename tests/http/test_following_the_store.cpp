@@ -29,7 +29,7 @@ std::vector<std::string> quiet_targets(geo::store& db, std::size_t skip, std::si
     pledged.insert(p.target_id);
   std::vector<std::string> ids;
   for (const geo::target& t : db.load_targets())
-    if (t.lon && t.need.find('"') == std::string::npos && !pledged.contains(t.id))
+    if (t.lon && t.need.str().find('"') == std::string::npos && !pledged.contains(t.id))
       ids.push_back(t.id);
   std::sort(ids.begin(), ids.end());
   if (ids.size() <= skip) return {};

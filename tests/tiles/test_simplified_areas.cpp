@@ -95,4 +95,36 @@ TEST(SimplifiedAreas, SimplifiesEachZoomOnceAndKeepsIt) {
   EXPECT_EQ(areas.index_of("c"), 2u);
 }
 
+TEST(SimplifiedAreas, HoldsAShapeEqualAtNeighbouringZoomsOnce) {
+  // A 10-metre square: nothing to remove at zooms 20 to 22, so one shape serves all three;
+  // computed alone (no neighbour done), zoom 22's shape has the same coordinates.
+  const geo::multipolygon plot =
+      one_ring({106.81, -6.19, 106.8101, -6.19, 106.8101, -6.1899, 106.81, -6.1899, 106.81, -6.19});
+  tiles::simplified_areas shared({{"plot", &plot}});
+  const geo::multipolygon& at20 = shared.at(0, 20);
+  const geo::multipolygon& at21 = shared.at(0, 21);
+  const geo::multipolygon& at22 = shared.at(0, 22);
+  EXPECT_EQ(&at21, &at20);
+  EXPECT_EQ(&at22, &at21);
+  tiles::simplified_areas alone({{"plot", &plot}});
+  EXPECT_EQ(alone.at(0, 22), at22);
+  EXPECT_EQ(alone.at(0, 22).front().rings.front().size(), 10u);  // the 5 corners, unchanged
+  // Zoom 0 keeps a square three units wide, unlike zoom 1's: two shapes.
+  EXPECT_NE(&shared.at(0, 0), &shared.at(0, 1));
+  EXPECT_NE(shared.at(0, 0), shared.at(0, 1));
+}
+
+TEST(SimplifiedAreas, SimplifiesNothingBelowItsFirstZoom) {
+  const geo::multipolygon a = square_with_bump(0.0005);
+  tiles::simplified_areas areas({{"a", &a}}, 14);
+  EXPECT_EQ(areas.first_zoom(), 14u);
+  EXPECT_EQ(&areas.at(0, 3), &areas.at(0, 14));
+  EXPECT_EQ(areas.zooms_computed(), 1u);
+  EXPECT_FALSE(areas.all_computed());
+  for (std::uint32_t z = 15; z <= tiles::max_zoom; ++z)
+    areas.at(0, z);
+  EXPECT_EQ(areas.zooms_computed(), tiles::max_zoom + 1 - 14);
+  EXPECT_TRUE(areas.all_computed());
+}
+
 }  // namespace
