@@ -51,7 +51,7 @@ class EngineRanking : public ::testing::Test {
       if (slot != 0 && t->program != geo::programs[slot - 1]) continue;
       bool counted = false;
       if (basis == engine::precision::exact) {
-        for (const std::string* code :
+        for (const geo::interned_text* code :
              {&t->rt_code, &t->rw_code, &t->kelurahan_code, &t->kecamatan_code, &t->kota_code})
           counted = counted || *code == a.code;
       } else {
