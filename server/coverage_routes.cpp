@@ -7,6 +7,7 @@
 #include "geo/target.hpp"
 #include "server/api_json.hpp"
 #include "server/api_routes.hpp"
+#include "server/gzip.hpp"
 #include "server/paging.hpp"
 #include "server/privacy_rule.hpp"
 #include "server/query_params.hpp"
@@ -124,32 +125,59 @@ std::string ranking_body(json doc, const geo::engine& engine, item_heads& heads,
 }
 
 // Ranking answers with public figures (by cell), kept while no status changed: the same
-// page asked again is a copy. Keyed on the query as read and engine::change_count(), read
-// before the ranking, so an answer kept is never older than the count it is found by. Exact
-// figures are not kept (a hit's timing must not tell where a target is: engine::revision_of).
-// At most `max_kept` answers of at most `max_body` bytes (about 4 MB).
+// page asked again is a copy, and so is its gzipped form (made once, the first time a client
+// that takes gzip asks; browsers always do, and compressing per request cost two thirds of a
+// kept page's time). Keyed on the query as read and engine::change_count(), read before the
+// ranking, so an answer kept is never older than the count it is found by. Exact figures are
+// not kept (a hit's timing must not tell where a target is: engine::revision_of). At most
+// `max_kept` answers of at most `max_body` bytes (about 4 MB, and a third of that gzipped).
 class ranking_answers {
  public:
   static constexpr std::size_t max_kept = 64;
   static constexpr std::size_t max_body = 64 * 1024;
+  // Below this size gzip saves less than its header costs, as the edge also judges.
+  static constexpr std::size_t min_gzip_bytes = 1024;
 
-  std::shared_ptr<const std::string> find(const std::string& key, std::uint64_t changes) {
+  struct answer {
+    std::string body;
+    std::string gzipped;  // empty until a client taking gzip asked, or when too small
+  };
+
+  std::shared_ptr<const answer> find(const std::string& key, std::uint64_t changes) {
     const std::lock_guard lock(m_lock);
     const auto it = m_kept.find(key);
     return it != m_kept.end() && it->second.first == changes ? it->second.second : nullptr;
   }
-  void keep(const std::string& key, std::uint64_t changes,
-            std::shared_ptr<const std::string> body) {
-    if (body->size() > max_body) return;
+  void keep(const std::string& key, std::uint64_t changes, std::shared_ptr<const answer> a) {
+    if (a->body.size() > max_body) return;
     const std::lock_guard lock(m_lock);
     if (m_kept.size() >= max_kept && !m_kept.contains(key)) m_kept.clear();
-    m_kept[key] = {changes, std::move(body)};
+    m_kept[key] = {changes, std::move(a)};
+  }
+
+  /// The answer to send: gzipped from the kept form when the client takes it; otherwise as is
+  /// (the edge still gzips it when it is worth it).
+  static response sent(const answer& a, const request& r) {
+    if (!a.gzipped.empty() && accepts_gzip(r.header("accept-encoding").value_or("")))
+      return {200, "application/json", a.gzipped, {{"Content-Encoding", "gzip"}}};
+    return response::json(a.body);
+  }
+  /// Whether `body`, kept, would be gzipped for the client of `r`.
+  static bool worth_gzip(const std::string& body, const request& r) {
+    return body.size() >= min_gzip_bytes && body.size() <= max_body &&
+           accepts_gzip(r.header("accept-encoding").value_or(""));
+  }
+  /// `body` as kept, gzipped ahead when the client of `r` takes gzip.
+  static std::shared_ptr<const answer> made(std::string body, const request& r) {
+    auto a = std::make_shared<answer>();
+    a->body = std::move(body);
+    if (worth_gzip(a->body, r)) a->gzipped = gzip(a->body);
+    return a;
   }
 
  private:
   std::mutex m_lock;
-  std::unordered_map<std::string, std::pair<std::uint64_t, std::shared_ptr<const std::string>>>
-      m_kept;
+  std::unordered_map<std::string, std::pair<std::uint64_t, std::shared_ptr<const answer>>> m_kept;
 };
 
 std::string answer_key(const geo::engine::coverage_query& query, const page_window& page) {
@@ -172,10 +200,17 @@ response ranking(api_context& context, item_heads& heads, ranking_answers& kept,
   const std::string key = public_figures ? answer_key(query, page) : std::string();
   const std::uint64_t changes = context.engine.change_count();
   if (public_figures)
-    if (const auto body = kept.find(key, changes)) return response::json(*body);
+    if (const std::shared_ptr<const ranking_answers::answer> found = kept.find(key, changes)) {
+      if (!found->gzipped.empty() || !ranking_answers::worth_gzip(found->body, r))
+        return ranking_answers::sent(*found, r);
+      // Kept for a client that did not take gzip: this one does, so gzip it once now.
+      const auto packed = ranking_answers::made(found->body, r);
+      kept.keep(key, changes, packed);
+      return ranking_answers::sent(*packed, r);
+    }
   const geo::engine::ranking_page ranked =
       context.engine.coverage_ranking(query, page.offset, page.limit);
-  auto body = std::make_shared<const std::string>(
+  std::string body =
       ranking_body({{"level", geo::to_string(query.level)},
                     {"within", query.within ? json(*query.within) : json(nullptr)},
                     {"program", query.program ? json(*query.program) : json(nullptr)},
@@ -186,9 +221,12 @@ response ranking(api_context& context, item_heads& heads, ranking_answers& kept,
                     {"number_returned", ranked.items.size()},
                     {"summary", summary_json(query.level, ranked.summary)},
                     {"data_updated_at", updated_at(context)}},
-                   context.engine, heads, ranked));
-  if (public_figures) kept.keep(key, changes, body);
-  return response::json(*body);
+                   context.engine, heads, ranked);
+  if (!public_figures) return response::json(std::move(body));
+  const std::shared_ptr<const ranking_answers::answer> made =
+      ranking_answers::made(std::move(body), r);
+  kept.keep(key, changes, made);
+  return ranking_answers::sent(*made, r);
 }
 
 // Per-level summaries of an area (or all of Jakarta): how many areas each level has there,

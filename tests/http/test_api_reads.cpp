@@ -351,6 +351,37 @@ TEST(ApiReads, CoveragePagesAreSlicesOfTheWholeRankingWithItsCountAndSummary) {
   }
 }
 
+// A ranking page kept for anonymous callers is also kept gzipped: whichever form is asked
+// first, the gzipped bytes inflate (with zlib, through curl) to exactly the identity answer,
+// and the same page asked again is the same bytes.
+TEST(ApiReads, RankingPagesKeptGzippedInflateToExactlyTheIdentityAnswer) {
+  test_support::http_client client;
+  test_support::http_client inflating;
+  inflating.set_decompress(true);
+  const test_support::http_headers takes_gzip{"Accept-Encoding: gzip"};
+  for (const bool gzip_first : {false, true}) {
+    const std::string path =
+        "/api/v1/coverage?level=rw&sort=unserved&limit=" + std::string(gzip_first ? "23" : "24");
+    const http_response packed_first =
+        gzip_first ? get(client, path, "", takes_gzip) : http_response{};
+    const http_response plain = get(client, path);
+    const http_response packed = get(client, path, "", takes_gzip);
+    ASSERT_EQ(plain.status, 200) << path;
+    ASSERT_EQ(packed.status, 200) << path;
+    EXPECT_FALSE(plain.header("content-encoding")) << path;
+    EXPECT_EQ(packed.header("content-encoding"), "gzip") << path;
+    EXPECT_LT(packed.body.size(), plain.body.size() / 2) << path;
+    if (gzip_first) {
+      EXPECT_EQ(packed_first.body, packed.body) << path;
+    }
+    EXPECT_EQ(get(client, path, "", takes_gzip).body, packed.body) << path;
+    EXPECT_EQ(get(client, path).body, plain.body) << path;
+    const http_response inflated = get(inflating, path);
+    EXPECT_EQ(inflated.body, plain.body) << path;
+    EXPECT_EQ(body_of(plain)["items"].size(), gzip_first ? 23u : 24u) << path;
+  }
+}
+
 TEST(ApiReads, AreasShowTheirChainChildrenAndCoverageAndSearchIgnoresCaseAndAccents) {
   test_support::http_client client;
   const json slipi = body_of(get(client, "/api/v1/areas/3174030002"));
