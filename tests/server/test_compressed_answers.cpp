@@ -3,31 +3,18 @@
 #include "server/compressed_answers.hpp"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <atomic>
 #include <thread>
 #include <vector>
 
 #include "server/etag.hpp"
+#include "tests/support/gunzip.hpp"
 
 namespace {
 
 using server::compressed_answers;
-
-std::string gunzip(const std::string& data) {
-  z_stream z{};
-  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
-  std::string out(4 << 20, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  inflateEnd(&z);
-  return out;
-}
+using test_support::gunzip;
 
 std::shared_ptr<const compressed_answers::answer> answer_of(std::size_t size, char fill) {
   auto a = std::make_shared<compressed_answers::answer>();

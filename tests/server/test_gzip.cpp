@@ -1,23 +1,12 @@
 #include "server/gzip.hpp"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
+
+#include "tests/support/gunzip.hpp"
 
 namespace {
 
-std::string gunzip(const std::string& data) {
-  z_stream z{};
-  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
-  std::string out(1 << 20, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  inflateEnd(&z);
-  return out;
-}
+using test_support::gunzip;
 
 TEST(Gzip, CompressesToAGzipMemberThatInflatesBack) {
   std::string text;
